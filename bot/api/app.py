@@ -1,0 +1,85 @@
+"""FastAPI application factory. The service is built by the caller (bot.container) and injected."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.errors import KoersError
+from bot.schemas import Answer, Message
+from bot.service import ChatService
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(min_length=1, max_length=2000, description="The student's question, in Dutch.")
+    history: list[Message] = Field(
+        default_factory=list, max_length=50, description="Earlier turns, oldest first (the API is stateless)."
+    )
+
+
+class Health(BaseModel):
+    status: str
+    chunks: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def _service(request: Request) -> ChatService:
+    service: ChatService = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[ChatService, Depends(_service)]
+
+
+def create_app(service: ChatService) -> FastAPI:
+    app = FastAPI(
+        title="Koers API",
+        version="0.1.0",
+        description="Dutch career-orientation assistant for vmbo students: grounded answers with sources.",
+    )
+    app.state.service = service
+
+    @app.exception_handler(KoersError)
+    async def _koers_error(_: Request, exc: KoersError) -> JSONResponse:
+        body = ErrorResponse(error=ErrorBody(code=exc.code, message=exc.message))
+        return JSONResponse(status_code=exc.http_status, content=body.model_dump())
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
+        )
+        message = (
+            "Je bericht kon niet worden gelezen. Stuur JSON zoals "
+            '{"message": "jouw vraag", "history": []}. ' + f"({problems})"
+        )
+        body = ErrorResponse(error=ErrorBody(code="invalid_request", message=message))
+        return JSONResponse(status_code=422, content=body.model_dump())
+
+    @app.get("/health", response_model=Health)
+    def health(svc: ServiceDep) -> Health:
+        """Liveness and readiness: how many passages Koers can answer from."""
+        return Health(status="ok", chunks=svc.chunk_count())
+
+    @app.post(
+        "/v1/chat",
+        response_model=Answer,
+        responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    )
+    def chat(request: ChatRequest, svc: ServiceDep) -> Answer:
+        """Answer one student message in plain Dutch, with numbered citations, route labels and follow-ups."""
+        return svc.answer(request.message, request.history)
+
+    return app

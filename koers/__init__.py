@@ -1,0 +1,1 @@
+"""The ``koers`` command line: the outermost layer, composing bot, ingest, evals and the UI process."""

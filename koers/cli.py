@@ -1,0 +1,25 @@
+"""The ``koers`` command; subcommands in flow order: models, ingest, ask, serve, ui, run."""
+
+from __future__ import annotations
+
+import typer
+
+from koers import cmd_ask, cmd_ingest, cmd_models, cmd_serve
+from koers.common import reports_errors
+
+app = typer.Typer(
+    name="koers",
+    help="Koers: Dutch career-orientation assistant for vmbo students. Offline by default.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(cmd_models.app, name="models")
+app.command("ingest")(reports_errors(cmd_ingest.ingest))
+app.command("ask")(reports_errors(cmd_ask.ask))
+app.command("serve")(reports_errors(cmd_serve.serve))
+app.command("ui")(reports_errors(cmd_serve.ui))
+app.command("run")(reports_errors(cmd_serve.run))
+
+
+def main() -> None:
+    app()

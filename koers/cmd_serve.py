@@ -1,0 +1,98 @@
+"""``koers serve`` (API), ``koers ui`` (Streamlit) and ``koers run`` (ingest if needed, then both)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.config import Settings
+from koers.cmd_ingest import print_report, run_ingest
+from koers.common import console, err_console, settings
+
+STARTUP_TIMEOUT_S = 180
+
+
+def serve() -> None:
+    """Start the HTTP API (POST /v1/chat, GET /health) on the configured host and port."""
+    import uvicorn
+
+    from bot.api import create_app
+    from bot.container import build_service
+
+    cfg = settings()
+    service = build_service(cfg)
+    service.warm_up()
+    uvicorn.run(create_app(service), host=cfg.api.host, port=cfg.api.port, log_level="warning")
+
+
+def _ui_command(cfg: Settings) -> list[str]:
+    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.address", cfg.ui.host,
+        "--server.port", str(cfg.ui.port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+def ui() -> None:
+    """Start the Streamlit chat page; it talks to the API over HTTP."""
+    raise SystemExit(subprocess.call(_ui_command(settings())))
+
+
+def _wait_for_api(url: str, api: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline and api.poll() is None:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run() -> None:
+    """Ingest the corpus when it changed, start the API and the UI, print both URLs; Ctrl-C stops both."""
+    cfg = settings()
+    report = run_ingest(cfg, cfg.corpus_dir)
+    if report.added or report.deleted or report.failed:
+        print_report(report, cfg.corpus_dir)
+    else:
+        console.print(f"Corpus up to date ({report.unchanged} chunks, nothing to embed).")
+
+    api = subprocess.Popen([sys.executable, "-m", "koers", "serve"])
+    processes = [api]
+    try:
+        with console.status("Starting the API (loading the model)..."):
+            ready = _wait_for_api(cfg.api_base_url, api)
+        if not ready:
+            err_console.print("[red]The API did not start.[/] See the messages above.")
+            raise SystemExit(1)
+        processes.append(subprocess.Popen(_ui_command(cfg)))
+        console.print(f"[bold green]Koers is running.[/]\n  API: {cfg.api_base_url}/docs")
+        console.print(f"  UI:  http://{cfg.ui.host}:{cfg.ui.port}\nPress Ctrl-C to stop.")
+        while all(proc.poll() is None for proc in processes):
+            time.sleep(0.5)
+        err_console.print("[red]A Koers process stopped unexpectedly; stopping the rest.[/]")
+        raise SystemExit(1)
+    except KeyboardInterrupt:
+        console.print("\nStopping Koers...")
+    finally:
+        _stop(processes)

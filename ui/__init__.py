@@ -1,0 +1,1 @@
+"""Streamlit chat page. It talks to the Koers HTTP API only; nothing imports this package."""

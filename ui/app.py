@@ -1,0 +1,71 @@
+"""Koers chat page: a student asks, Koers answers with routes and sources (from the HTTP API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from bot.config import load_settings
+from ui.client import ApiUnavailable, ask
+
+WELCOME = (
+    "Hoi! Ik ben Koers. Ik help je ontdekken welke opleiding en welk werk bij je passen. "
+    "Vertel me wat je leuk vindt, of stel een vraag over het vmbo of het mbo."
+)
+EXAMPLES = [
+    "Ik vind sleutelen aan scooters leuk. Welk profiel past bij mij?",
+    "Wat is het verschil tussen BOL en BBL?",
+    "Welk mbo-niveau kan ik doen met kader?",
+]
+
+
+def show_answer(answer: dict[str, Any]) -> None:
+    st.markdown(answer["text"])
+    if answer.get("routes"):
+        st.caption("Routes: " + " · ".join(answer["routes"]))
+    citations = answer.get("citations") or []
+    if citations:
+        with st.expander(f"Bronnen ({len(citations)})"):
+            for c in citations:
+                st.markdown(f"**[{c['number']}] {c['title']}**  \n> {c['quote']}")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Koers", page_icon="🧭")
+    st.title("Koers")
+    st.caption("Jouw route van vmbo naar mbo en werk. Deel geen namen, adressen of telefoonnummers.")
+    api_url = load_settings().api_base_url
+
+    turns: list[dict[str, Any]] = st.session_state.setdefault("turns", [])
+    if not turns:
+        with st.chat_message("assistant"):
+            st.markdown(WELCOME)
+            st.markdown("Je kunt bijvoorbeeld vragen:\n" + "\n".join(f"- {q}" for q in EXAMPLES))
+    for turn in turns:
+        with st.chat_message(turn["role"]):
+            if turn["role"] == "assistant" and "answer" in turn:
+                show_answer(turn["answer"])
+            else:
+                st.markdown(turn["content"])
+
+    question = st.chat_input("Stel je vraag...")
+    if not question:
+        return
+    history = [{"role": t["role"], "content": t["content"]} for t in turns]
+    turns.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(question)
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("Even zoeken..."):
+                answer = ask(api_url, question, history)
+        except ApiUnavailable as exc:
+            st.error(str(exc))
+            turns.pop()
+            return
+        show_answer(answer)
+    turns.append({"role": "assistant", "content": answer["text"], "answer": answer})
+
+
+main()
