@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
 from bot.config import Settings
+from bot.errors import ConfigError
 from koers.cmd_ingest import print_report, run_ingest
 from koers.common import console, err_console, settings
 
@@ -68,9 +72,29 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+def _ensure_free(host: str, port: int, setting: str) -> None:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"Port {port} on {host} is already in use (is Koers already running?). "
+                f"Stop that program, or choose another port with {setting}."
+            ) from exc
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """Ingest the corpus when it changed, start the API and the UI, print both URLs; Ctrl-C stops both."""
     cfg = settings()
+    _ensure_free(cfg.api.host, cfg.api.port, "KOERS_API__PORT")
+    _ensure_free(cfg.ui.host, cfg.ui.port, "KOERS_UI__PORT")
+    # A service manager stops us with SIGTERM: shut the children down as for Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     report = run_ingest(cfg, cfg.corpus_dir)
     if report.added or report.deleted or report.failed:
         print_report(report, cfg.corpus_dir)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import CORPUS
 from tests.servers import free_port
@@ -31,9 +33,8 @@ def _wait_for_line(proc: subprocess.Popen[str], needle: str, timeout_s: float) -
     raise AssertionError(f"'{needle}' not printed; output was:\n{''.join(seen)}")
 
 
-def test_run_starts_api_and_ui_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    api_port, ui_port = free_port(), free_port()
-    env = {
+def _env(tmp_path: Path, api_port: int, ui_port: int) -> dict[str, str]:
+    return {
         **os.environ,
         "KOERS_STORE__PATH": str(tmp_path / "store"),
         "KOERS_CORPUS_DIR": str(CORPUS),
@@ -41,6 +42,12 @@ def test_run_starts_api_and_ui_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
         "KOERS_UI__PORT": str(ui_port),
         "COLUMNS": "200",
     }
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_run_starts_api_and_ui_and_stops_cleanly(tmp_path: Path, stop: str) -> None:
+    api_port, ui_port = free_port(), free_port()
+    env = _env(tmp_path, api_port, ui_port)
     proc = subprocess.Popen(
         [sys.executable, "-m", "koers", "run"],
         env=env,
@@ -69,7 +76,10 @@ def test_run_starts_api_and_ui_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
         else:
             raise AssertionError("the Streamlit UI did not come up")
 
-        os.killpg(proc.pid, signal.SIGINT)
+        if stop == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # a terminal sends SIGINT to the whole foreground group
+        else:
+            proc.send_signal(signal.SIGTERM)  # a service manager signals only the main process
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
@@ -80,3 +90,19 @@ def test_run_starts_api_and_ui_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
         except httpx.ConnectError:
             continue
         raise AssertionError(f"port {port} still answers after Ctrl-C")
+
+
+def test_run_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "koers", "run"],
+            env=_env(tmp_path, port, free_port()),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"Port {port}" in result.stderr and "KOERS_API__PORT" in result.stderr
