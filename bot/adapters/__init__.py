@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Literal
 from bot.config import BUNDLED_MODEL, HUB_FALLBACK_MODEL, Settings
 from bot.ports import Embedder, Vector, VectorStore
 
+logger = logging.getLogger("koers")
 ModelOrigin = Literal["bundled", "hub-fallback", "path", "hub"]
 
 
@@ -20,13 +22,15 @@ class ModelChoice:
     note: str = ""
 
 
-def choose_embedding_model(settings: Settings) -> ModelChoice:
+def choose_embedding_model(settings: Settings, *, bundled_supported: bool | None = None) -> ModelChoice:
     """Decide which sentence-transformers model to load, without loading or building anything."""
     from bot.offline_model.build import bundled_platform_supported, model_dir
 
+    if bundled_supported is None:
+        bundled_supported = bundled_platform_supported()
     name = settings.embedding.model
     if name == BUNDLED_MODEL:
-        if bundled_platform_supported():
+        if bundled_supported:
             return ModelChoice(str(model_dir(settings.embedding.cache_dir)), "bundled")
         return ModelChoice(
             HUB_FALLBACK_MODEL,
@@ -52,6 +56,8 @@ class LazyEmbedder:
             from bot.adapters.embedder_st import SentenceTransformerEmbedder
 
             ref = self.choice.ref
+            if self.choice.note:
+                logger.warning(self.choice.note)
             if self.choice.origin == "bundled":
                 from bot.offline_model.build import ensure_bundled_model
 

