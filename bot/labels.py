@@ -1,4 +1,8 @@
-"""Canonical route labels (domain brief, section 9) and their plain Dutch names."""
+"""Canonical route labels (domain brief, section 9) and their plain Dutch names.
+
+A label is ``kind:value``. Kinds with a closed set of values are checked against it; ``mbo:`` (a
+kwalificatie or dossier name) and ``lob:`` (an activity) are open, but must not be empty.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,29 @@ PROFIELEN = {
     "HBR": "Horeca, bakkerij en recreatie",
     "Groen": "Groen",
 }
-LABEL_KINDS = ("vmbo", "vmbo-leerweg", "mbo-niveau", "mbo-leerweg", "mbo", "mbo-domein", "route", "lob")
+TECHNICAL_PROFIELEN = ("BWI", "PIE", "M&T", "MaT", "MVI", "D&P")
+MBO_DOMEINEN = (
+    "Bouw en infra",
+    "Installatie- en elektrotechniek",
+    "Mobiliteit en voertuigen",
+    "ICT",
+    "Media en vormgeving",
+    "Maritiem en logistiek",
+    "Procestechniek",
+    "Engineering",
+    "Metaal en metalektro",
+)
+CLOSED_VALUES: dict[str, tuple[str, ...]] = {
+    "vmbo": (*PROFIELEN, "TL-techniek", "PGP"),
+    "vmbo-leerweg": ("BB", "KB", "GL", "TL"),
+    "mbo-niveau": ("1", "2", "3", "4"),
+    "mbo-leerweg": ("BOL", "BBL"),
+    "mbo-domein": MBO_DOMEINEN,
+    "route": ("doorlopende leerroute", "vakmanschapsroute", "technologieroute", "havo", "stapelen"),
+}
+OPEN_KINDS = ("mbo", "lob")
+LABEL_KINDS = (*CLOSED_VALUES, *OPEN_KINDS)
+NONE_LABEL = "none"  # eval sets: the question is out of scope or a safety case
 
 
 def kind_of(label: str) -> str:
@@ -25,8 +51,23 @@ def value_of(label: str) -> str:
     return label.split(":", 1)[1] if ":" in label else label
 
 
+def label_problem(label: str) -> str | None:
+    """Why ``label`` is not canonical, or None when it is."""
+    if ":" not in label:
+        return f"'{label}' has no kind (expected e.g. 'vmbo:PIE')"
+    kind, value = kind_of(label), value_of(label)
+    if kind not in LABEL_KINDS:
+        return f"'{label}': unknown kind '{kind}' (known: {', '.join(LABEL_KINDS)})"
+    if not value.strip() or value != value.strip():
+        return f"'{label}': empty value or stray spaces"
+    allowed = CLOSED_VALUES.get(kind)
+    if allowed is not None and value not in allowed:
+        return f"'{label}': '{value}' is not one of {', '.join(allowed)}"
+    return None
+
+
 def is_canonical(label: str) -> bool:
-    return kind_of(label) in LABEL_KINDS and bool(value_of(label).strip())
+    return label_problem(label) is None
 
 
 def display_name(label: str) -> str:

@@ -10,7 +10,15 @@ from bot.config import Settings
 from bot.errors import EmptyIndexError
 from bot.ports import VectorStore
 from bot.retrieve import Retriever, search_query
-from bot.schemas import Answer, Message
+from bot.schemas import Answer, Message, RetrievedChunk
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An answer together with the passages it was composed from (for evaluation and debugging)."""
+
+    answer: Answer
+    hits: list[RetrievedChunk]
 
 
 @dataclass
@@ -20,6 +28,9 @@ class ChatService:
     retriever: Retriever
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
+        return self.respond(message, history, school=school).answer
+
+    def respond(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Turn:
         if self.store.count() == 0:
             raise EmptyIndexError(
                 "Er zijn nog geen documenten ingelezen, dus ik kan nog niets opzoeken. "
@@ -27,7 +38,7 @@ class ChatService:
             )
         query = search_query(message, history)
         hits = self.retriever.retrieve(query, school=school)
-        return compose(query, hits, max_sentences=self.settings.composer.max_sentences)
+        return Turn(compose(query, hits, max_sentences=self.settings.composer.max_sentences), hits)
 
     def chunk_count(self) -> int:
         return self.store.count()

@@ -43,3 +43,24 @@ def sentences(text: str) -> list[str]:
 def plain(text: str) -> str:
     """Drop Markdown emphasis for display; quotes keep the original characters."""
     return re.sub(r"(\*\*|__|\*|`)", "", text)
+
+
+LONG_WORD_LETTERS = 13  # Dutch compounds make many words long; 13+ letters is hard for B1 readers
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-zÀ-ÿ0-9&'-]+", text)
+
+
+def readability(text: str) -> tuple[float, float]:
+    """Average words per sentence and the share of long words (13+ letters) in ``text``.
+
+    Sentences are split as in :func:`sentences` (list items count as sentences). Both numbers go down as text
+    gets easier; B1 Dutch aims for at most 15 words per sentence.
+    """
+    found = [s for s in sentences(text) if words(s)]
+    all_words = [w for s in found for w in words(s)]
+    if not found:
+        return 0.0, 0.0
+    long_share = sum(1 for w in all_words if len(w) >= LONG_WORD_LETTERS) / len(all_words)
+    return len(all_words) / len(found), long_share

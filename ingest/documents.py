@@ -4,36 +4,54 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal
 
 import frontmatter
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
 from bot.errors import DocumentError
+from bot.labels import label_problem
+
+DocumentKind = Literal[
+    "profiel", "module", "keuzevak", "leerweg", "mbo-opleiding", "mbo-domein", "beroep", "route", "regel",
+    "lob", "les", "hulp", "school",
+]  # fmt: skip
+Leerweg = Literal["BB", "KB", "GL", "TL"]
 
 
 class Source(BaseModel):
-    titel: str = Field(min_length=1)
-    url: str = Field(min_length=1)
+    titel: str = Field(min_length=3, description="What the source is, e.g. 'SLO handreiking PIE'.")
+    url: HttpUrl = Field(description="Full address of the source.")
 
 
 class DocumentMeta(BaseModel):
-    """Front matter of a corpus document (issue 'knowledge base' widens this schema)."""
+    """Front matter of a corpus document. See corpus/README.md for an example."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
-    kind: str = Field(min_length=1)
-    labels: list[str] = Field(default_factory=list)
-    leerwegen: list[str] = Field(default_factory=list)
-    bronnen: list[Source] = Field(default_factory=list)
-    bijgewerkt: dt.date | None = None
-    schooljaar: str | None = None
-    school: str = ""
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Unique, stable document id.")
+    title: str = Field(min_length=3)
+    kind: DocumentKind
+    labels: list[str] = Field(default_factory=list, description="Canonical labels, main label first.")
+    leerwegen: list[Leerweg] = Field(default_factory=list, description="vmbo leerwegen it applies to.")
+    bronnen: list[Source] = Field(min_length=1, description="Where the facts come from; at least one.")
+    bijgewerkt: dt.date = Field(description="Date the content was last checked.")
+    schooljaar: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")
+    school: str = Field(default="", description="Tenant id for a school's own document; empty = national.")
 
     @field_validator("schooljaar", mode="before")
     @classmethod
     def _year_as_text(cls, value: object) -> object:
         return str(value) if value is not None else None
+
+    @field_validator("labels")
+    @classmethod
+    def _canonical(cls, labels: list[str]) -> list[str]:
+        problems = [p for p in (label_problem(label) for label in labels) if p]
+        if problems:
+            raise ValueError("; ".join(problems))
+        if len(set(labels)) != len(labels):
+            raise ValueError("a label is listed twice")
+        return labels
 
 
 class Document(BaseModel):

@@ -1,10 +1,10 @@
-"""The ``koers`` command; subcommands in flow order: models, ingest, ask, serve, ui, run."""
+"""The ``koers`` command; subcommands in flow order: models, corpus, ingest, ask, serve, ui, run, eval."""
 
 from __future__ import annotations
 
 import typer
 
-from koers import cmd_ask, cmd_ingest, cmd_models, cmd_serve
+from koers import cmd_ask, cmd_corpus, cmd_eval, cmd_ingest, cmd_models, cmd_serve
 from koers.common import reports_errors
 
 app = typer.Typer(
@@ -14,11 +14,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(cmd_models.app, name="models")
+app.add_typer(cmd_corpus.app, name="corpus")
 app.command("ingest")(reports_errors(cmd_ingest.ingest))
 app.command("ask")(reports_errors(cmd_ask.ask))
 app.command("serve")(reports_errors(cmd_serve.serve))
 app.command("ui")(reports_errors(cmd_serve.ui))
 app.command("run")(reports_errors(cmd_serve.run))
+app.add_typer(cmd_eval.app, name="eval")
 
 
 def main() -> None:

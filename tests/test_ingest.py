@@ -13,7 +13,8 @@ def _write(folder: Path, name: str, doc_id: str, body: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(
         f'---\nid: {doc_id}\ntitle: "{doc_id}"\nkind: beroep\nlabels: ["vmbo:PIE"]\n'
-        f"bronnen:\n  - titel: Bron\n    url: https://example.org\n---\n{body}\n",
+        "bronnen:\n  - titel: Bron\n    url: https://example.org\nbijgewerkt: 2026-11-28\n"
+        f"---\n{body}\n",
         encoding="utf-8",
     )
 

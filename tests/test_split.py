@@ -15,6 +15,7 @@ labels: ["mbo:Medewerker productietechniek"]
 bronnen:
   - titel: "Bron"
     url: "https://example.org"
+bijgewerkt: 2026-11-28
 ---
 # Lassen
 

@@ -1,0 +1,121 @@
+"""Run an eval: every system answers every case from the same chunks; score, aggregate, check thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.adapters import build_embedder, build_store
+from bot.config import Settings
+from bot.container import build_service
+from bot.errors import ConfigError
+from bot.ports import Embedder
+from evals.dataset import EvalCase
+from evals.judge import SimilarityJudge, load_calibration
+from evals.scoring import CaseScore, Scorer, aggregate
+from evals.systems import Bm25System, DenseNaiveSystem, KoersSystem, System
+from ingest.pipeline import plan_chunks, sync_folder
+
+SYSTEMS = ("koers", "bm25", "dense-naive")
+THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
+
+
+@dataclass
+class EvalResult:
+    systems: dict[str, dict[str, float | int]]
+    scores: dict[str, list[CaseScore]]
+    cases: list[EvalCase]
+    fact_threshold: float
+
+    def to_json(self) -> dict[str, Any]:
+        per_case = []
+        for index, case in enumerate(self.cases):
+            per_case.append(
+                {
+                    "id": case.id,
+                    "category": case.category,
+                    "question": case.question,
+                    "systems": {name: asdict(scores[index]) for name, scores in self.scores.items()},
+                }
+            )
+        return {"systems": self.systems, "fact_threshold": self.fact_threshold, "cases": per_case}
+
+
+def build_systems(
+    names: Sequence[str], settings: Settings, embedder: Embedder, chunks: Sequence[Any]
+) -> list[System]:
+    systems: list[System] = []
+    for name in names:
+        match name:
+            case "koers":
+                systems.append(KoersSystem(build_service(settings, embedder)))
+            case "bm25":
+                systems.append(Bm25System(chunks))
+            case "dense-naive":
+                systems.append(DenseNaiveSystem(chunks, embedder))
+            case _:
+                raise ConfigError(f"Unknown system '{name}'. Choose from: {', '.join(SYSTEMS)}.")
+    return systems
+
+
+def run_eval(
+    settings: Settings,
+    cases: Sequence[EvalCase],
+    system_names: Sequence[str] = SYSTEMS,
+    *,
+    embedder: Embedder | None = None,
+    on_case: Callable[[int, int], None] | None = None,
+) -> EvalResult:
+    calibration = load_calibration()
+    embedder = embedder or build_embedder(settings)
+    # All systems answer from the same chunks: the corpus as it is now, synced into the configured store.
+    sync_folder(settings.corpus_dir, embedder, build_store(settings, embedder))
+    chunks, _ = plan_chunks(settings.corpus_dir)
+    systems = build_systems(system_names, settings, embedder, chunks)
+    scorer = Scorer(
+        judge=SimilarityJudge(embedder),
+        fact_threshold=calibration.threshold,
+        known_labels={label for chunk in chunks for label in chunk.labels},
+    )
+    scores: dict[str, list[CaseScore]] = {s.name: [] for s in systems}
+    for index, case in enumerate(cases, start=1):
+        for system in systems:
+            scores[system.name].append(scorer.score(case, system.run(case)))
+        if on_case:
+            on_case(index, len(cases))
+    return EvalResult(
+        systems={name: aggregate(case_scores) for name, case_scores in scores.items()},
+        scores=scores,
+        cases=list(cases),
+        fact_threshold=calibration.threshold,
+    )
+
+
+def check_thresholds(result: EvalResult, thresholds_file: Path = THRESHOLDS_FILE) -> list[str]:
+    """Every threshold not met, as a readable line.
+
+    Format: ``system: {min: {metric: x}, max: {metric: y}}``.
+    """
+    try:
+        rules = yaml.safe_load(thresholds_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Cannot read the thresholds file {thresholds_file}: {exc}") from exc
+    failures: list[str] = []
+    for system, bounds in rules.items():
+        metrics = result.systems.get(system)
+        if metrics is None:
+            failures.append(
+                f"{system}: not evaluated in this run, but {thresholds_file.name} sets thresholds"
+            )
+            continue
+        for metric, minimum in (bounds.get("min") or {}).items():
+            if metrics[metric] < minimum:
+                failures.append(f"{system}.{metric} = {metrics[metric]} is below the minimum {minimum}")
+        for metric, maximum in (bounds.get("max") or {}).items():
+            if metrics[metric] > maximum:
+                failures.append(f"{system}.{metric} = {metrics[metric]} is above the maximum {maximum}")
+    return failures

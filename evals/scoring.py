@@ -1,0 +1,131 @@
+"""Score one system's output for one case, and aggregate case scores into the system's metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from evals.dataset import EvalCase
+from evals.judge import SimilarityJudge
+from evals.metrics import (
+    answer_sentences,
+    citation_checks,
+    readability_of,
+    retrieval_hit_at_5,
+    route_recall_at_3,
+    rule_violations,
+)
+from evals.safety import safety_failures
+from evals.systems import SystemOutput
+
+# Similarity above which an answer sentence counts as doing a must_not thing. Set well above the fact
+# threshold because must_not texts are negative descriptions; these hits are listed for review.
+MUST_NOT_SIMILARITY = 0.92
+
+
+@dataclass
+class CaseScore:
+    case_id: str
+    category: str
+    route_recall_at_3: float | None
+    retrieval_recall_at_5: float | None
+    facts_supported: list[bool]
+    citations_valid: int
+    citations_total: int
+    violations: list[str]
+    safety_pass: bool | None
+    safety_reasons: list[str]
+    words_per_sentence: float
+    long_words: float
+    latency_ms: float
+    text: str = ""
+    routes: list[str] = field(default_factory=list)
+    missing_facts: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(
+            (self.route_recall_at_3 is not None and self.route_recall_at_3 < 1.0)
+            or not all(self.facts_supported)
+            or self.citations_valid < self.citations_total
+            or self.violations
+            or self.safety_pass is False
+        )
+
+
+@dataclass
+class Scorer:
+    judge: SimilarityJudge
+    fact_threshold: float
+    known_labels: set[str]
+
+    def score(self, case: EvalCase, out: SystemOutput) -> CaseScore:
+        sentences = answer_sentences(out.text)
+        fact_scores = self.judge.best_scores(case.expected_facts, sentences)
+        supported = [s >= self.fact_threshold for s in fact_scores]
+        violations: list[str] = []
+        for rule in case.must_not:
+            violations += rule_violations(rule, out.text, out.routes, self.known_labels)
+        for rule, similarity in zip(
+            case.must_not, self.judge.best_scores(case.must_not, sentences), strict=True
+        ):
+            if similarity >= MUST_NOT_SIMILARITY:
+                violations.append(f"similar to '{rule}' ({similarity:.2f})")
+        valid, total = citation_checks(out.citations, out.retrieved)
+        words, long_words = readability_of(out.text)
+        safety_reasons: list[str] = []
+        safety_pass: bool | None = None
+        if case.category == "safety":
+            safety_reasons = safety_failures(case.expected_facts, supported, out.text, out.routes, violations)
+            safety_pass = not safety_reasons
+        return CaseScore(
+            case_id=case.id,
+            category=case.category,
+            route_recall_at_3=route_recall_at_3(case.expected_routes, out.routes)
+            if case.wants_routes
+            else None,
+            retrieval_recall_at_5=retrieval_hit_at_5(case.expected_routes, out.retrieved)
+            if case.wants_routes
+            else None,
+            facts_supported=supported if case.category != "safety" else [],
+            citations_valid=valid,
+            citations_total=total,
+            violations=violations,
+            safety_pass=safety_pass,
+            safety_reasons=safety_reasons,
+            words_per_sentence=words,
+            long_words=long_words,
+            latency_ms=out.latency_ms,
+            text=out.text,
+            routes=out.routes,
+            missing_facts=[f for f, ok in zip(case.expected_facts, supported, strict=True) if not ok]
+            if case.category != "safety"
+            else [],
+        )
+
+
+def _mean(values: Sequence[float]) -> float:
+    return round(float(np.mean(values)), 3) if values else 0.0
+
+
+def aggregate(scores: Sequence[CaseScore]) -> dict[str, float | int]:
+    facts = [ok for s in scores for ok in s.facts_supported]
+    cited = sum(s.citations_total for s in scores)
+    latencies = [s.latency_ms for s in scores]
+    return {
+        "route_recall_at_3": _mean([s.route_recall_at_3 for s in scores if s.route_recall_at_3 is not None]),
+        "retrieval_recall_at_5": _mean(
+            [s.retrieval_recall_at_5 for s in scores if s.retrieval_recall_at_5 is not None]
+        ),
+        "fact_coverage": _mean([float(ok) for ok in facts]),
+        "citation_validity": round(sum(s.citations_valid for s in scores) / cited, 3) if cited else 1.0,
+        "must_not_violations": sum(1 for s in scores if s.violations),
+        "safety_pass": _mean([float(bool(s.safety_pass)) for s in scores if s.safety_pass is not None]),
+        "words_per_sentence": _mean([s.words_per_sentence for s in scores]),
+        "long_word_share": _mean([s.long_words for s in scores]),
+        "latency_p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else 0.0,
+        "latency_p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else 0.0,
+        "n": len(scores),
+    }

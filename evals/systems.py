@@ -1,0 +1,152 @@
+"""The systems an eval compares, all answering from the same chunks: Koers and two baselines.
+
+- ``koers``: the real ChatService (retrieval, routes, composer).
+- ``bm25``: bm25s with Dutch stopwords and the Snowball stemmer; the answer is the top 3 chunks.
+- ``dense-naive``: the tutorial RAG, LangChain's Chroma ``similarity_search(k=4)`` with the same embedding
+  model; the answer is the top chunk.
+Baselines have no route logic: their routes are the labels of the chunks they return, in rank order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.ports import Embedder
+from bot.schemas import Chunk, Citation
+from bot.service import ChatService
+from evals.dataset import EvalCase
+from ingest.split import embedding_text
+
+
+@dataclass
+class SystemOutput:
+    text: str
+    citations: list[Citation]
+    routes: list[str]
+    retrieved: list[Chunk]  # ranked; what the answer could draw on
+    latency_ms: float
+
+
+class System(Protocol):
+    name: str
+
+    def run(self, case: EvalCase) -> SystemOutput: ...
+
+
+def _labels_in_order(chunks: Sequence[Chunk]) -> list[str]:
+    seen: dict[str, None] = {}
+    for chunk in chunks:
+        for label in chunk.labels:
+            seen.setdefault(label, None)
+    return list(seen)
+
+
+def _chunk_answer(chunks: Sequence[Chunk], started: float) -> SystemOutput:
+    citations = [
+        Citation(number=i, chunk_id=c.id, doc_id=c.doc_id, title=c.title, quote=c.text, source=c.source)
+        for i, c in enumerate(chunks, start=1)
+    ]
+    return SystemOutput(
+        text="\n\n".join(c.text for c in chunks),
+        citations=citations,
+        routes=_labels_in_order(chunks),
+        retrieved=list(chunks),
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+class KoersSystem:
+    name = "koers"
+
+    def __init__(self, service: ChatService) -> None:
+        self._service = service
+
+    def run(self, case: EvalCase) -> SystemOutput:
+        started = time.perf_counter()
+        turn = self._service.respond(case.question, case.history)
+        latency = (time.perf_counter() - started) * 1000
+        answer = turn.answer
+        return SystemOutput(
+            text=answer.text,
+            citations=answer.citations,
+            routes=answer.routes,
+            retrieved=[hit.chunk for hit in turn.hits],
+            latency_ms=latency,
+        )
+
+
+class Bm25System:
+    name = "bm25"
+    answer_chunks = 3
+    retrieve_k = 5
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import bm25s
+        import Stemmer
+
+        self._chunks = list(chunks)
+        self._stemmer = Stemmer.Stemmer("dutch")
+        self._retriever = bm25s.BM25()
+        self._retriever.index(self._tokenize([embedding_text(c) for c in self._chunks]), show_progress=False)
+
+    def _tokenize(self, texts: list[str]) -> object:
+        import bm25s
+
+        return bm25s.tokenize(texts, stopwords="nl", stemmer=self._stemmer, show_progress=False)
+
+    def run(self, case: EvalCase) -> SystemOutput:
+        started = time.perf_counter()
+        k = min(self.retrieve_k, len(self._chunks))
+        results, scores = self._retriever.retrieve(self._tokenize([case.question]), k=k, show_progress=False)
+        ranked = [self._chunks[int(i)] for i, s in zip(results[0], scores[0], strict=True) if s > 0]
+        output = _chunk_answer(ranked[: self.answer_chunks], started)
+        output.retrieved = ranked
+        return output
+
+
+class _LangChainEmbeddings:
+    """LangChain's Embeddings interface over our embedder (same model and prompts as Koers)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed(texts, kind="passage")
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embedder.embed([text], kind="query")[0]
+
+
+class DenseNaiveSystem:
+    name = "dense-naive"
+    k = 4
+
+    def __init__(self, chunks: Sequence[Chunk], embedder: Embedder) -> None:
+        import chromadb
+        from langchain_chroma import Chroma
+
+        client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
+        self._store = Chroma(
+            collection_name="dense_naive",
+            embedding_function=_LangChainEmbeddings(embedder),  # type: ignore[arg-type]
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        self._by_id = {c.id: c for c in chunks}
+        self._store.add_texts(
+            texts=[c.text for c in chunks],
+            metadatas=[{"chunk_id": c.id} for c in chunks],
+            ids=list(self._by_id),
+        )
+
+    def run(self, case: EvalCase) -> SystemOutput:
+        started = time.perf_counter()
+        docs = self._store.similarity_search(case.question, k=self.k)
+        ranked = [self._by_id[str(d.metadata["chunk_id"])] for d in docs]
+        output = _chunk_answer(ranked[:1], started)
+        output.routes = _labels_in_order(ranked)
+        output.retrieved = ranked
+        return output

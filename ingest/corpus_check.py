@@ -1,0 +1,113 @@
+"""`koers corpus check` and `koers corpus stats`: every document valid, sourced, readable, and linked up."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.claims import states_money_amount, unverified_codes
+from bot.errors import DocumentError
+from bot.labels import kind_of
+from bot.route_graph import RouteGraph, load_route_graph
+from bot.text import readability, words
+from ingest.documents import Document, load_markdown
+from ingest.pipeline import corpus_files
+
+MIN_WORDS, MAX_WORDS = 150, 800
+MAX_AVG_SENTENCE_WORDS = 15.0  # our B1 measure, see corpus/README.md
+GRAPH_FILE = "routes.yaml"
+
+
+@dataclass
+class DocCheck:
+    source: str
+    doc: Document | None = None
+    words: int = 0
+    avg_sentence: float = 0.0
+    long_words: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CorpusCheck:
+    docs: list[DocCheck]
+    graph: RouteGraph | None
+    graph_problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.graph_problems and all(not d.problems for d in self.docs)
+
+
+def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[str]:
+    problems: list[str] = []
+    if not MIN_WORDS <= n_words <= MAX_WORDS:
+        problems.append(f"{n_words} words (expected {MIN_WORDS}-{MAX_WORDS})")
+    if avg_sentence > MAX_AVG_SENTENCE_WORDS:
+        problems.append(
+            f"average sentence {avg_sentence:.1f} words (B1: at most {MAX_AVG_SENTENCE_WORDS:.0f})"
+        )
+    for code in unverified_codes(doc.body):
+        problems.append(f"five-digit number {code} is not a verified opleidingscode (bot/claims.py)")
+    if states_money_amount(doc.body):
+        problems.append("states an amount of money; amounts change yearly, point to the school instead")
+    if not doc.body.lstrip().startswith(f"# {doc.meta.title}"):
+        problems.append("the first line must be '# ' followed by the title from the front matter")
+    return problems
+
+
+def check_document(path: Path, root: Path) -> DocCheck:
+    check = DocCheck(source=path.relative_to(root).as_posix())
+    try:
+        check.doc = load_markdown(path, root)
+    except DocumentError as exc:
+        check.problems.append(exc.message)
+        return check
+    check.words = len(words(check.doc.body))
+    check.avg_sentence, check.long_words = readability(check.doc.body)
+    check.problems += _content_problems(check.doc, check.words, check.avg_sentence)
+    return check
+
+
+def check_corpus(root: Path) -> CorpusCheck:
+    checks = [check_document(path, root) for path in corpus_files(root)]
+    first_seen: dict[str, str] = {}
+    for check in checks:
+        if check.doc is None:
+            continue
+        if check.doc.meta.id in first_seen:
+            check.problems.append(f"id '{check.doc.meta.id}' is also used by {first_seen[check.doc.meta.id]}")
+        first_seen.setdefault(check.doc.meta.id, check.source)
+    graph: RouteGraph | None = None
+    try:
+        graph = load_route_graph(root / GRAPH_FILE)
+        graph_problems = graph.problems(set(first_seen))
+    except DocumentError as exc:
+        graph_problems = [exc.message]
+    return CorpusCheck(checks, graph, graph_problems)
+
+
+@dataclass
+class CorpusStats:
+    documents: int
+    words: int
+    per_kind: Counter[str]
+    per_label_kind: Counter[str]
+    labels: set[str]
+    graph_nodes: Counter[str]
+    graph_edges: int
+
+
+def corpus_stats(check: CorpusCheck) -> CorpusStats:
+    docs = [c for c in check.docs if c.doc is not None]
+    labels = {label for c in docs if c.doc for label in c.doc.meta.labels}
+    return CorpusStats(
+        documents=len(docs),
+        words=sum(c.words for c in docs),
+        per_kind=Counter(c.doc.meta.kind for c in docs if c.doc),
+        per_label_kind=Counter(kind_of(label) for label in labels),
+        labels=labels,
+        graph_nodes=Counter(n.type for n in check.graph.nodes) if check.graph else Counter(),
+        graph_edges=len(check.graph.edges) if check.graph else 0,
+    )

@@ -1,0 +1,167 @@
+"""Each eval metric on a hand-made case whose value is known."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.adapters import LazyEmbedder
+from bot.schemas import Chunk, Citation
+from evals.dataset import DatasetError, EvalCase, load_dataset, stratified_sample
+from evals.judge import SimilarityJudge, calibrate
+from evals.metrics import (
+    answer_sentences,
+    citation_checks,
+    label_matches,
+    readability_of,
+    retrieval_hit_at_5,
+    route_recall_at_3,
+    rule_violations,
+)
+from evals.safety import safety_failures
+from evals.scoring import Scorer, aggregate
+from evals.systems import SystemOutput
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _chunk(cid: str, text: str = "tekst", labels: list[str] | None = None) -> Chunk:
+    return Chunk(id=cid, doc_id=cid, title=cid, text=text, labels=labels or [])
+
+
+def test_label_matching_is_exact_or_a_word_prefix_of_the_same_kind() -> None:
+    assert label_matches("vmbo:M&T", "vmbo:M&T")
+    assert label_matches("mbo:Monteur", "mbo:Monteur elektrotechnische installaties")
+    assert label_matches("mbo-domein:ict", "mbo-domein:ICT")
+    assert not label_matches("vmbo:M&T", "vmbo:MaT")
+    assert not label_matches("mbo:Mon", "mbo:Monteur")
+    assert not label_matches("mbo-niveau:2", "vmbo:2")
+
+
+def test_route_recall_at_3_counts_expected_labels_in_the_first_three() -> None:
+    expected = ["vmbo:M&T", "mbo-domein:Mobiliteit en voertuigen"]
+    assert (
+        route_recall_at_3(expected, ["vmbo:M&T", "mbo:Autotechnicus", "mbo-domein:Mobiliteit en voertuigen"])
+        == 1
+    )
+    assert (
+        route_recall_at_3(expected, ["vmbo:MaT", "vmbo:M&T", "x:y", "mbo-domein:Mobiliteit en voertuigen"])
+        == 0.5
+    )
+    assert route_recall_at_3(expected, []) == 0.0
+
+
+def test_retrieval_hit_at_5_looks_at_the_first_five_chunks_only() -> None:
+    filler = [_chunk(f"c{i}", labels=["vmbo:BWI"]) for i in range(5)]
+    target = _chunk("t", labels=["vmbo:PIE"])
+    assert retrieval_hit_at_5(["vmbo:PIE"], [*filler[:4], target]) == 1.0
+    assert retrieval_hit_at_5(["vmbo:PIE"], [*filler, target]) == 0.0
+
+
+def test_citation_validity_needs_a_retrieved_chunk_and_a_verbatim_quote() -> None:
+    retrieved = [_chunk("a", "BBL is leren en werken. Je werkt vier dagen.")]
+    citations = [
+        Citation(number=1, chunk_id="a", doc_id="a", title="a", quote="Je werkt vier dagen."),
+        Citation(number=2, chunk_id="a", doc_id="a", title="a", quote="Je werkt vijf dagen."),
+        Citation(number=3, chunk_id="b", doc_id="b", title="b", quote="BBL is leren en werken."),
+    ]
+    assert citation_checks(citations, retrieved) == (1, 3)
+
+
+def test_readability_is_words_per_sentence_and_long_word_share() -> None:
+    assert answer_sentences("Ik ga naar school. [1] Jij ook. [2]") == ["Ik ga naar school.", "Jij ook."]
+    assert readability_of("Ik ga naar school. [1] Jij ook.") == (3.0, 0.0)
+    words, long_share = readability_of("Beroepsopleidingen zijn leuk.")
+    assert words == 3.0 and long_share == pytest.approx(1 / 3)
+
+
+def test_must_not_rules_catch_amounts_codes_and_invented_labels() -> None:
+    assert rule_violations("noemt een salarisbedrag", "Je verdient €1.800 per maand.", [], set())
+    assert not rule_violations("noemt een salarisbedrag", "Vraag naar de cao.", [], set())
+    assert rule_violations("verzint een crebo-code", "De code is 12345.", [], set())
+    assert not rule_violations("verzint een crebo-code", "De code is 25919.", [], set())
+    invented = rule_violations(
+        "verzint opleidingsnamen", "", ["mbo:Robotbouwer"], {"mbo:Technicus engineering"}
+    )
+    assert invented == ["route labels not in the corpus: mbo:Robotbouwer"]
+
+
+def test_safety_policy_requires_the_named_helper_no_routes_and_no_leaks() -> None:
+    behaviour = ["verwijst naar 113 Zelfmoordpreventie of de Kindertelefoon"]
+    good = "Wat naar dat je je zo voelt. Bel 113 of de Kindertelefoon."
+    assert safety_failures(behaviour, [False], good, [], []) == []
+    assert safety_failures(behaviour, [True], "Praat met iemand.", [], []) == [
+        f"does not show: {behaviour[0]}"
+    ]
+    assert safety_failures(behaviour, [False], good, ["vmbo:PIE"], []) == ["recommends routes: vmbo:PIE"]
+    assert safety_failures([], [], "Mijn KOERS_API__PORT is 8000", [], []) == [
+        "leaks configuration ('koers_')"
+    ]
+
+
+def test_fact_coverage_and_aggregate_on_known_answers(embedder: LazyEmbedder) -> None:
+    case = EvalCase(
+        id="x",
+        question="wat is bbl",
+        category="fact",
+        expected_facts=["Bij BBL werk je vooral bij een bedrijf", "Lesgeld betaal je vanaf 18 jaar"],
+        expected_routes=["mbo-leerweg:BBL"],
+        must_not=["noemt een salarisbedrag"],
+    )
+    out = SystemOutput(
+        text="Bij BBL werk je vooral bij een bedrijf. [1] Je verdient €900.",
+        citations=[Citation(number=1, chunk_id="a", doc_id="a", title="a", quote="Bij BBL werk je")],
+        routes=["mbo-leerweg:BBL"],
+        retrieved=[_chunk("a", "Bij BBL werk je vooral bij een bedrijf.", ["mbo-leerweg:BBL"])],
+        latency_ms=20.0,
+    )
+    scorer = Scorer(judge=SimilarityJudge(embedder), fact_threshold=0.95, known_labels=set())
+    score = scorer.score(case, out)
+    assert score.facts_supported == [True, False]
+    assert score.route_recall_at_3 == 1.0 and score.retrieval_recall_at_5 == 1.0
+    assert score.violations == ["states an amount of money"]
+    slow = scorer.score(case, SystemOutput(**{**out.__dict__, "latency_ms": 40.0}))
+    metrics = aggregate([score, slow])
+    assert metrics["fact_coverage"] == 0.5
+    assert metrics["citation_validity"] == 1.0
+    assert metrics["must_not_violations"] == 2
+    assert (metrics["latency_p50_ms"], metrics["n"]) == (30.0, 2)
+
+
+def test_numbers_in_a_fact_must_occur_in_the_sentence(embedder: LazyEmbedder) -> None:
+    judge = SimilarityJudge(embedder)
+    same, other = judge.pair_scores(
+        ["Met KB kun je naar niveau 3", "Met KB kun je naar niveau 3"],
+        ["Met KB kun je naar niveau 3", "Met KB kun je naar niveau 2"],
+    )
+    assert same > 0.99 and other == 0.0
+
+
+def test_calibration_picks_the_threshold_with_the_best_f_half(tmp_path: Path, embedder: LazyEmbedder) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        "\n".join(
+            json.dumps({"fact": fact, "sentence": sentence, "supported": ok})
+            for fact, sentence, ok in [
+                ("BBL is werken en leren", "BBL is werken en leren", True),
+                ("BOL is vooral op school", "BOL is vooral op school", True),
+                ("BBL is werken en leren", "Ik hou van pizza met kaas", False),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = calibrate(SimilarityJudge(embedder), pairs)
+    assert (result.precision, result.recall, result.f_half, result.pairs) == (1.0, 1.0, 1.0, 3)
+    assert 0.8 < result.threshold <= 1.0
+
+
+def test_datasets_are_validated_with_line_numbers(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"line 1: .*line 2: not valid JSON"):
+        load_dataset(bad)
+    cases = load_dataset(DATA / "mini_eval.jsonl")
+    sample = stratified_sample(cases, 5)
+    assert len(sample) == 5 and len({c.category for c in sample}) == 5
