@@ -36,7 +36,10 @@ run: model
 	$(BIN)/koers run
 
 test: model lint
+	$(BIN)/koers corpus check
 	$(BIN)/pytest
+	# A quick eval on a fixed sample of the dev set; fails when a threshold in evals/thresholds.yaml is not met.
+	$(BIN)/koers eval --set evals/datasets/dev.jsonl --sample 40 --check
 
 lint: setup
 	$(BIN)/ruff check .

@@ -48,7 +48,8 @@ def _candidates(query: str, hits: Sequence[RetrievedChunk]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for index, hit in enumerate(hits[:MAX_SOURCES]):
         for position, sentence in enumerate(sentences(hit.chunk.text)):
-            if len(sentence.split()) < 4:
+            # A question in a passage (often an example of what a student might ask) answers nothing.
+            if len(sentence.split()) < 4 or sentence.rstrip().endswith("?"):
                 continue
             overlap = len(wanted & content_words(sentence))
             # Topic sentences come first in our documents; the best passage outweighs the rest.

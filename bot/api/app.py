@@ -19,6 +19,12 @@ class ChatRequest(BaseModel):
     history: list[Message] = Field(
         default_factory=list, max_length=50, description="Earlier turns, oldest first (the API is stateless)."
     )
+    school: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="School id: its own documents are searched too, next to the national corpus.",
+    )
 
 
 class Health(BaseModel):
@@ -80,6 +86,6 @@ def create_app(service: ChatService) -> FastAPI:
     )
     def chat(request: ChatRequest, svc: ServiceDep) -> Answer:
         """Answer one student message in plain Dutch, with numbered citations, route labels and follow-ups."""
-        return svc.answer(request.message, request.history)
+        return svc.answer(request.message, request.history, school=request.school)
 
     return app
