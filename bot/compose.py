@@ -97,6 +97,7 @@ def compose(query: str, hits: Sequence[RetrievedChunk], *, max_sentences: int) -
                     title=hit.title,
                     quote=candidate.text,
                     source=hit.source,
+                    page=hit.page,
                 )
             )
         parts.append(f"{plain(candidate.text)} [{numbers[candidate.hit_index]}]")

@@ -47,6 +47,21 @@ class StoreSettings(BaseModel):
     collection: str = Field(default="koers", description="Chroma collection name.")
 
 
+class IngestSettings(BaseModel):
+    manifest_path: Path = Field(
+        default=Path(".koers/manifest.sqlite"),
+        description="SQLite record of ingested files and their chunks.",
+    )
+    chunk_chars: int = Field(default=1200, ge=200, le=8000, description="Longest passage, in characters.")
+    overlap_chars: int = Field(
+        default=200, ge=0, le=2000, description="Text repeated from the previous passage of a long section."
+    )
+    max_file_mb: float = Field(default=20.0, gt=0, description="Files above this size are refused.")
+    uploads_dir: Path = Field(
+        default=Path(".koers/uploads"), description="Where files uploaded through the admin API are kept."
+    )
+
+
 class RetrievalSettings(BaseModel):
     top_k: int = Field(default=6, ge=1, le=50, description="Passages retrieved per question.")
     min_score: float = Field(
@@ -67,6 +82,9 @@ class ComposerSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the HTTP API.")
+    keys_path: Path = Field(
+        default=Path(".koers/api_keys.sqlite"), description="Hashed school admin API keys ('koers admin')."
+    )
 
 
 class UiSettings(BaseModel):
@@ -91,6 +109,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(default=Path("corpus"), description="National corpus ingested by 'make run'.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     composer: ComposerSettings = Field(default_factory=ComposerSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

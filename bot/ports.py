@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.schemas import Chunk, RetrievedChunk
+from bot.schemas import Chunk, DocumentStatus, RetrievedChunk
 
 Vector = list[float]
 
@@ -25,8 +25,22 @@ class VectorStore(Protocol):
 
     def delete(self, chunk_ids: Sequence[str]) -> None: ...
 
-    def chunk_sources(self, *, school: str = "") -> dict[str, str]:
-        """Chunk id -> source file, for the chunks of one tenant ("" = the national corpus)."""
+    def chunk_ids(self, *, school: str, origin: str) -> set[str]:
+        """Ids of the chunks ingested for one tenant ("" = national) from one folder (origin)."""
+        ...
+
+    def existing(self, chunk_ids: Sequence[str]) -> set[str]:
+        """Which of ``chunk_ids`` are stored."""
         ...
 
     def count(self) -> int: ...
+
+
+class DocumentLibrary(Protocol):
+    """A school's own documents: add, list and remove them (implemented by the ingest side)."""
+
+    def add(self, school: str, filename: str, data: bytes) -> DocumentStatus: ...
+
+    def list(self, school: str) -> list[DocumentStatus]: ...
+
+    def remove(self, school: str, doc_id: str) -> bool: ...

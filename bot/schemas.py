@@ -19,6 +19,9 @@ class Chunk(BaseModel):
     kind: str = ""
     source: str = Field(default="", description="Source file, relative to the ingested folder.")
     school: str = Field(default="", description="Tenant; empty for the national corpus.")
+    origin: str = Field(default="", description="Name of the ingested folder the file came from.")
+    page: int | None = Field(default=None, description="1-based page number, for PDFs.")
+    schooljaar: str = Field(default="", description="School year the document is about, if given.")
 
 
 class RetrievedChunk(BaseModel):
@@ -35,6 +38,7 @@ class Citation(BaseModel):
     title: str
     quote: str = Field(description="Text copied verbatim from the chunk.")
     source: str = ""
+    page: int | None = Field(default=None, description="Page of the source file, for PDFs.")
 
 
 class Message(BaseModel):
@@ -47,3 +51,13 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     routes: list[str] = Field(default_factory=list, description="Canonical route labels, best first.")
     follow_up_questions: list[str] = Field(default_factory=list)
+
+
+class DocumentStatus(BaseModel):
+    """One of a school's own documents, as the admin API reports it."""
+
+    doc_id: str
+    source: str = Field(description="File name as uploaded.")
+    status: Literal["ok", "added", "updated", "unchanged", "deleted", "failed"]
+    chunks: int = Field(default=0, description="Passages Koers can quote from it.")
+    reason: str = Field(default="", description="Why it could not be read, when status is 'failed'.")

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.adapters import build_embedder, build_store
+from bot.adapters import build_embedder
 from bot.config import Settings
 from bot.container import build_service
 from bot.errors import ConfigError
@@ -18,7 +18,8 @@ from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge, load_calibration
 from evals.scoring import CaseScore, Scorer, aggregate
 from evals.systems import Bm25System, DenseNaiveSystem, KoersSystem, System
-from ingest.pipeline import plan_chunks, sync_folder
+from ingest.container import build_ingestor
+from ingest.pipeline import plan_chunks
 
 SYSTEMS = ("koers", "bm25", "dense-naive")
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
@@ -73,8 +74,9 @@ def run_eval(
     calibration = load_calibration()
     embedder = embedder or build_embedder(settings)
     # All systems answer from the same chunks: the corpus as it is now, synced into the configured store.
-    sync_folder(settings.corpus_dir, embedder, build_store(settings, embedder))
-    chunks, _ = plan_chunks(settings.corpus_dir)
+    ingestor = build_ingestor(settings, embedder)
+    ingestor.sync(settings.corpus_dir)
+    chunks, _ = plan_chunks(settings.corpus_dir, chunking=ingestor.chunking)
     systems = build_systems(system_names, settings, embedder, chunks)
     scorer = Scorer(
         judge=SimilarityJudge(embedder),

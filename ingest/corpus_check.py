@@ -12,7 +12,7 @@ from bot.labels import kind_of
 from bot.route_graph import RouteGraph, load_route_graph
 from bot.text import readability, words
 from ingest.documents import Document, load_markdown
-from ingest.pipeline import corpus_files
+from ingest.pipeline import list_files
 
 MIN_WORDS, MAX_WORDS = 150, 800
 MAX_AVG_SENTENCE_WORDS = 15.0  # our B1 measure, see corpus/README.md
@@ -59,6 +59,9 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
 
 def check_document(path: Path, root: Path) -> DocCheck:
     check = DocCheck(source=path.relative_to(root).as_posix())
+    if path.suffix != ".md":
+        check.problems.append("corpus documents are Markdown (.md) with front matter")
+        return check
     try:
         check.doc = load_markdown(path, root)
     except DocumentError as exc:
@@ -71,7 +74,7 @@ def check_document(path: Path, root: Path) -> DocCheck:
 
 
 def check_corpus(root: Path) -> CorpusCheck:
-    checks = [check_document(path, root) for path in corpus_files(root)]
+    checks = [check_document(path, root) for path in list_files(root)]
     first_seen: dict[str, str] = {}
     for check in checks:
         if check.doc is None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 import frontmatter
 import yaml
-from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from bot.errors import DocumentError
 from bot.labels import label_problem
@@ -33,7 +33,10 @@ class DocumentMeta(BaseModel):
     kind: DocumentKind
     labels: list[str] = Field(default_factory=list, description="Canonical labels, main label first.")
     leerwegen: list[Leerweg] = Field(default_factory=list, description="vmbo leerwegen it applies to.")
-    bronnen: list[Source] = Field(min_length=1, description="Where the facts come from; at least one.")
+    bronnen: list[Source] = Field(
+        default_factory=list,
+        description="Where the facts come from; at least one (a school's own file is its own source).",
+    )
     bijgewerkt: dt.date = Field(description="Date the content was last checked.")
     schooljaar: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")
     school: str = Field(default="", description="Tenant id for a school's own document; empty = national.")
@@ -42,6 +45,12 @@ class DocumentMeta(BaseModel):
     @classmethod
     def _year_as_text(cls, value: object) -> object:
         return str(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> DocumentMeta:
+        if not self.bronnen and self.kind != "school":
+            raise ValueError("bronnen: give at least one source (titel and url)")
+        return self
 
     @field_validator("labels")
     @classmethod

@@ -1,4 +1,8 @@
-"""Heading-aware splitting into chunks with stable ids (document id + position + content hash)."""
+"""Split a loaded file into passages that follow its headings (and pages), with overlap and stable ids.
+
+A chunk id is ``[school/]doc_id:NNN:hash``, where the hash covers the text, heading, page and the
+document's metadata: unchanged text keeps its id (and is never embedded twice), any change gives a new one.
+"""
 
 from __future__ import annotations
 
@@ -8,73 +12,96 @@ import re
 from dataclasses import dataclass
 
 from bot.schemas import Chunk
-from ingest.documents import Document
+from ingest.loaders.base import LoadedFile
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-MAX_CHARS = 1200  # about 200 words: one idea per passage keeps citations precise
-
-
-@dataclass
-class _Section:
-    path: list[str]
-    lines: list[str]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def _sections(body: str) -> list[_Section]:
-    sections = [_Section([], [])]
-    stack: list[tuple[int, str]] = []
-    for line in body.splitlines():
-        match = _HEADING.match(line)
-        if match:
-            level, title = len(match.group(1)), match.group(2).strip()
-            stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, title)]
-            sections.append(_Section([t for _, t in stack], []))
-        else:
-            sections[-1].lines.append(line)
-    return sections
+@dataclass(frozen=True)
+class Chunking:
+    """Longest passage and how much of a long section's previous passage the next one repeats."""
+
+    chunk_chars: int = 1200
+    overlap_chars: int = 200
 
 
-def _paragraph_windows(text: str, limit: int) -> list[str]:
-    """Pack paragraphs into pieces of at most ``limit`` characters (a long paragraph stays whole)."""
-    pieces: list[str] = []
-    current = ""
+def _units(text: str, limit: int) -> list[str]:
+    """Paragraphs, with any paragraph longer than ``limit`` broken at sentence ends."""
+    units: list[str] = []
     for paragraph in (p.strip() for p in re.split(r"\n\s*\n", text)):
         if not paragraph:
             continue
-        if current and len(current) + len(paragraph) + 2 > limit:
-            pieces.append(current)
-            current = paragraph
+        if len(paragraph) <= limit:
+            units.append(paragraph)
+            continue
+        current = ""
+        for sentence in _SENTENCE_END.split(paragraph):
+            if current and len(current) + len(sentence) + 1 > limit:
+                units.append(current)
+                current = sentence
+            else:
+                current = f"{current} {sentence}".strip()
+        if current:
+            units.append(current)
+    return units
+
+
+def windows(text: str, chunking: Chunking) -> list[str]:
+    """Pack paragraphs into passages of at most ``chunk_chars``; each new passage of the same section starts
+    with the previous passage's last paragraphs, up to ``overlap_chars``, so no idea is cut off from context.
+    """
+    passages: list[list[str]] = []
+    current: list[str] = []
+    for unit in _units(text, chunking.chunk_chars):
+        if current and sum(len(u) + 2 for u in current) + len(unit) > chunking.chunk_chars:
+            passages.append(current)
+            carry: list[str] = []
+            for previous in reversed(current):
+                if sum(len(u) + 2 for u in carry) + len(previous) > chunking.overlap_chars:
+                    break
+                carry.insert(0, previous)
+            current = (
+                [*carry, unit]
+                if sum(len(u) + 2 for u in carry) + len(unit) <= chunking.chunk_chars
+                else [unit]
+            )
         else:
-            current = f"{current}\n\n{paragraph}" if current else paragraph
+            current.append(unit)
     if current:
-        pieces.append(current)
-    return pieces
+        passages.append(current)
+    return ["\n\n".join(p) for p in passages]
 
 
-def split_document(doc: Document, *, school: str = "") -> list[Chunk]:
-    """Split a document at its headings; the top title heading is dropped (the title is metadata)."""
-    meta = doc.meta
+def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | None = None) -> list[Chunk]:
+    chunking = chunking or Chunking()
+    meta = loaded.meta
+    school = meta.school
     fingerprint = json.dumps(
-        {"title": meta.title, "labels": meta.labels, "kind": meta.kind, "school": school or meta.school},
+        {"title": meta.title, "labels": meta.labels, "kind": meta.kind, "school": school, "origin": origin,
+         "schooljaar": meta.schooljaar or "", "source": loaded.source},
         sort_keys=True,
-    )
+    )  # fmt: skip
+    prefix = f"{school}/" if school else ""
     chunks: list[Chunk] = []
-    for section in _sections(doc.body):
-        heading_path = section.path[1:] if section.path and section.path[0] == meta.title else section.path
-        heading = " > ".join(heading_path)
-        for piece in _paragraph_windows("\n".join(section.lines), MAX_CHARS):
-            digest = hashlib.sha256(f"{fingerprint}\n{heading}\n{piece}".encode()).hexdigest()[:16]
+    for section in loaded.sections:
+        for text in windows(section.text, chunking):
+            digest = hashlib.sha256(
+                f"{fingerprint}\n{section.heading}\n{section.page}\n{text}".encode()
+            ).hexdigest()
             chunks.append(
                 Chunk(
-                    id=f"{meta.id}:{len(chunks):03d}:{digest}",
+                    id=f"{prefix}{meta.id}:{len(chunks):03d}:{digest[:16]}",
                     doc_id=meta.id,
                     title=meta.title,
-                    heading=heading,
-                    text=piece,
+                    heading=section.heading,
+                    text=text,
                     labels=meta.labels,
                     kind=meta.kind,
-                    source=doc.source,
-                    school=school or meta.school,
+                    source=loaded.source,
+                    school=school,
+                    origin=origin,
+                    page=section.page,
+                    schooljaar=meta.schooljaar or "",
                 )
             )
     return chunks

@@ -1,10 +1,11 @@
-"""The ``koers`` command; subcommands in flow order: models, corpus, ingest, ask, serve, ui, run, eval."""
+"""The ``koers`` command. Subcommands in flow order: models, corpus, ingest, ask, serve, ui, run, eval,
+bench, admin."""
 
 from __future__ import annotations
 
 import typer
 
-from koers import cmd_ask, cmd_corpus, cmd_eval, cmd_ingest, cmd_models, cmd_serve
+from koers import cmd_admin, cmd_ask, cmd_bench, cmd_corpus, cmd_eval, cmd_ingest, cmd_models, cmd_serve
 from koers.common import reports_errors
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app.command("serve")(reports_errors(cmd_serve.serve))
 app.command("ui")(reports_errors(cmd_serve.ui))
 app.command("run")(reports_errors(cmd_serve.run))
 app.add_typer(cmd_eval.app, name="eval")
+app.add_typer(cmd_bench.app, name="bench")
+app.add_typer(cmd_admin.app, name="admin")
 
 
 def main() -> None:

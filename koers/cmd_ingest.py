@@ -1,4 +1,4 @@
-"""``koers ingest PATH``: sync a folder of documents into the vector store, with progress and a summary."""
+"""``koers ingest PATH``: sync a folder into the store, with a progress bar and a summary table."""
 
 from __future__ import annotations
 
@@ -6,64 +6,74 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.adapters import build_embedder, build_store
 from bot.config import Settings
-from ingest.pipeline import IngestReport, sync_folder
+from ingest.container import build_ingestor
+from ingest.pipeline import IngestProgress, IngestReport
 from koers.common import console, err_console, settings
+
+SCHOOL_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 def run_ingest(cfg: Settings, folder: Path, *, school: str = "") -> IngestReport:
-    embedder = build_embedder(cfg)
-    store = build_store(cfg, embedder)
+    ingestor = build_ingestor(cfg)
     with Progress(
-        TextColumn("[bold]Embedding"),
+        TextColumn("[bold]Ingest"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("chunks"),
-        TimeRemainingColumn(),
+        TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]}"),
+        TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("embed", total=None)
+        task = progress.add_task("ingest", total=None, chunks=0, rate="")
+        started = progress.get_time()
 
-        def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def on_progress(p: IngestProgress) -> None:
+            elapsed = max(progress.get_time() - started, 1e-6)
+            rate = f"{p.chunks_embedded / elapsed:.1f} chunks/s" if p.chunks_embedded else ""
+            progress.update(
+                task, completed=p.files_done, total=p.files_total, chunks=p.chunks_embedded, rate=rate
+            )
 
-        return sync_folder(
-            folder,
-            embedder,
-            store,
-            school=school,
-            batch_size=cfg.embedding.batch_size,
-            on_progress=on_progress,
-        )
+        return ingestor.sync(folder, school=school, on_progress=on_progress)
 
 
 def print_report(report: IngestReport, folder: Path) -> None:
-    table = Table(title=f"Ingest of {folder}")
-    for column in ("documents", "added", "unchanged", "deleted", "failed"):
+    table = Table(title=f"Ingest of {folder} ({report.seconds:.1f} s)")
+    for column in ("added", "updated", "unchanged", "deleted", "failed", "chunks embedded", "chunks removed"):
         table.add_column(column, justify="right")
     table.add_row(
-        *(
-            str(v)
-            for v in (report.documents, report.added, report.unchanged, report.deleted, len(report.failed))
-        )
+        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "deleted", "failed")),
+        str(report.chunks_embedded),
+        str(report.chunks_deleted),
     )
     console.print(table)
-    for source, message in report.failed:
-        err_console.print(f"[red]failed[/] {source}: {message}")
+    if report.failed:
+        failures = Table(title="Not ingested", title_style="bold red")
+        failures.add_column("file")
+        failures.add_column("reason")
+        for source, reason in report.failed:
+            failures.add_row(source, reason)
+        err_console.print(failures)
 
 
 def ingest(
-    path: Annotated[Path, typer.Argument(help="Folder with documents (Markdown with front matter).")],
+    path: Annotated[Path, typer.Argument(help="Folder with documents (.md, .txt, .pdf, .docx, .html).")],
     school: Annotated[str, typer.Option(help="School id: documents are visible to that school only.")] = "",
 ) -> None:
-    """Add, update and remove chunks so the store matches PATH. Unchanged text is not embedded again."""
+    """Add, update and remove documents so the store matches PATH. Exit 0 all ok, 1 some failed, 2 usage."""
+    import re
+
     if not path.is_dir():
         err_console.print(f"[red]Error:[/] {path} is not a folder.")
+        raise typer.Exit(code=2)
+    if school and not re.match(SCHOOL_ID, school):
+        err_console.print(
+            "[red]Error:[/] --school takes lowercase letters, digits and hyphens, e.g. 'de-wissel'."
+        )
         raise typer.Exit(code=2)
     report = run_ingest(settings(), path, school=school)
     print_report(report, path)

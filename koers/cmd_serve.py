@@ -24,13 +24,25 @@ def serve() -> None:
     """Start the HTTP API (POST /v1/chat, GET /health) on the configured host and port."""
     import uvicorn
 
+    from bot.adapters import build_embedder
     from bot.api import create_app
+    from bot.api_keys import ApiKeys
     from bot.container import build_service
+    from ingest.container import build_ingestor
+    from ingest.library import UploadLibrary
 
     cfg = settings()
-    service = build_service(cfg)
+    embedder = build_embedder(cfg)
+    service = build_service(cfg, embedder)
+    ingestor = build_ingestor(cfg, embedder)
+    app = create_app(
+        service,
+        library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
+        api_keys=ApiKeys(cfg.api.keys_path),
+        max_upload_bytes=ingestor.max_bytes,
+    )
     service.warm_up()
-    uvicorn.run(create_app(service), host=cfg.api.host, port=cfg.api.port, log_level="warning")
+    uvicorn.run(app, host=cfg.api.host, port=cfg.api.port, log_level="warning")
 
 
 def _ui_command(cfg: Settings) -> list[str]:
@@ -96,10 +108,10 @@ def run() -> None:
     # A service manager stops us with SIGTERM: shut the children down as for Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     report = run_ingest(cfg, cfg.corpus_dir)
-    if report.added or report.deleted or report.failed:
+    if report.changed:
         print_report(report, cfg.corpus_dir)
     else:
-        console.print(f"Corpus up to date ({report.unchanged} chunks, nothing to embed).")
+        console.print(f"Corpus up to date ({report.count('unchanged')} documents, nothing to embed).")
 
     api = subprocess.Popen([sys.executable, "-m", "koers", "serve"])
     processes = [api]

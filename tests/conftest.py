@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.adapters import LazyEmbedder, build_embedder, build_store
+from bot.adapters import LazyEmbedder, build_embedder
 from bot.config import Settings, load_settings
 from bot.container import build_service
 from bot.service import ChatService
-from ingest.pipeline import sync_folder
+from ingest.container import build_ingestor
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 
 
 def make_settings(store_dir: Path, **overrides: object) -> Settings:
-    return load_settings(store={"path": store_dir}, corpus_dir=CORPUS, **overrides)
+    """Settings whose store, manifest and uploads all live under ``store_dir``."""
+    ingest = {"manifest_path": store_dir / "manifest.sqlite", "uploads_dir": store_dir / "uploads"}
+    ingest.update(overrides.pop("ingest", {}))  # type: ignore[call-overload]
+    return load_settings(store={"path": store_dir / "chroma"}, ingest=ingest, corpus_dir=CORPUS, **overrides)
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """Environment for a koers subprocess that uses the same store and manifest as ``settings``."""
+    return {
+        **os.environ,
+        "KOERS_STORE__PATH": str(settings.store.path),
+        "KOERS_INGEST__MANIFEST_PATH": str(settings.ingest.manifest_path),
+        "KOERS_INGEST__UPLOADS_DIR": str(settings.ingest.uploads_dir),
+        "COLUMNS": "200",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +46,7 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> LazyEmbedder:
 def corpus_settings(tmp_path_factory: pytest.TempPathFactory, embedder: LazyEmbedder) -> Settings:
     """Settings whose store holds the whole national corpus, ingested once."""
     cfg = make_settings(tmp_path_factory.mktemp("corpus-store"))
-    report = sync_folder(CORPUS, embedder, build_store(cfg, embedder))
+    report = build_ingestor(cfg, embedder).sync(CORPUS)
     assert report.ok, report.failed
     return cfg
 

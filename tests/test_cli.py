@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from tests.conftest import env_for, make_settings
 
 KOERS = [sys.executable, "-m", "koers"]
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    return {**os.environ, "KOERS_STORE__PATH": str(settings.store.path), "COLUMNS": "200", **extra}
+    return {**env_for(settings), **extra}
 
 
 def test_ask_prints_answer_routes_and_sources(corpus_settings: Settings) -> None:
@@ -29,13 +30,21 @@ def test_ask_prints_answer_routes_and_sources(corpus_settings: Settings) -> None
 
 
 def test_ingest_reports_counts_and_exit_codes(tmp_path: Path) -> None:
-    env = {**os.environ, "KOERS_STORE__PATH": str(tmp_path / "store"), "COLUMNS": "200"}
-    bad = tmp_path / "docs"
-    bad.mkdir()
-    (bad / "kapot.md").write_text("geen front matter\n", encoding="utf-8")
-    failed = subprocess.run([*KOERS, "ingest", str(bad)], env=env, capture_output=True, text=True)
+    env = env_for(make_settings(tmp_path / "store"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "goed.txt").write_text("Onze school heeft een open dag op zaterdag.\n", encoding="utf-8")
+    (docs / "kapot.pdf").write_bytes(b"%PDF-1.4 dit is geen echte pdf")
+    failed = subprocess.run(
+        [*KOERS, "ingest", str(docs), "--school", "de-wissel"], env=env, capture_output=True, text=True
+    )
     assert failed.returncode == 1
-    assert "kapot.md" in failed.stderr and "no front matter" in failed.stderr
+    assert "kapot.pdf" in failed.stderr and "beschadigd" in failed.stderr
+
+    fine = subprocess.run(
+        [*KOERS, "ingest", str(docs / ".."), "--school", "Bad Id"], env=env, capture_output=True, text=True
+    )
+    assert fine.returncode == 2 and "--school" in fine.stderr
 
     missing = subprocess.run(
         [*KOERS, "ingest", str(tmp_path / "nope")], env=env, capture_output=True, text=True

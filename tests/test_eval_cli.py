@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.config import Settings
+from tests.conftest import env_for
 
 REPO = Path(__file__).resolve().parent.parent
 KOERS = [sys.executable, "-m", "koers", "eval"]
@@ -17,7 +17,7 @@ KOERS = [sys.executable, "-m", "koers", "eval"]
 def _run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*KOERS, *args],
-        env={**os.environ, "KOERS_STORE__PATH": str(settings.store.path), "COLUMNS": "200", **env},
+        env={**env_for(settings), **env},
         capture_output=True,
         text=True,
         cwd=REPO,

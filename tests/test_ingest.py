@@ -1,11 +1,12 @@
-"""Ingest into a real Chroma store with the real model: idempotent, incremental, bad files reported."""
+"""Incremental ingest into a real Chroma store with the real model, recorded in a real SQLite manifest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.adapters import LazyEmbedder, build_store
-from ingest.pipeline import sync_folder
+from bot.adapters import LazyEmbedder
+from ingest.container import build_ingestor
+from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
 
 
@@ -19,6 +20,10 @@ def _write(folder: Path, name: str, doc_id: str, body: str) -> None:
     )
 
 
+def _ingestor(tmp_path: Path, embedder: LazyEmbedder) -> Ingestor:
+    return build_ingestor(make_settings(tmp_path / "store"), embedder)
+
+
 def test_sync_is_idempotent_incremental_and_removes_deleted_files(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:
@@ -30,60 +35,73 @@ def test_sync_is_idempotent_incremental_and_removes_deleted_files(
         "## Een\n\nEen lasser verbindt metaal.\n\n## Twee\n\nEen monteur installeert.",
     )
     _write(corpus, "b.md", "doc-b", "Een timmerman bouwt met hout.")
-    store = build_store(make_settings(tmp_path / "store"), embedder)
+    ingestor = _ingestor(tmp_path, embedder)
 
-    first = sync_folder(corpus, embedder, store)
-    assert (first.documents, first.added, first.unchanged, first.deleted) == (2, 3, 0, 0)
+    first = ingestor.sync(corpus)
+    assert (first.count("added"), first.chunks_embedded) == (2, 3)
 
-    again = sync_folder(corpus, embedder, store)
-    assert (again.added, again.unchanged, again.deleted) == (0, 3, 0)
+    again = ingestor.sync(corpus)
+    assert (again.count("unchanged"), again.chunks_embedded, again.chunks_deleted) == (2, 0, 0)
 
     _write(
         corpus, "a.md", "doc-a", "## Een\n\nEen lasser verbindt metaal.\n\n## Twee\n\nEen monteur sluit aan."
     )
     (corpus / "b.md").unlink()
-    changed = sync_folder(corpus, embedder, store)
-    assert (changed.added, changed.unchanged, changed.deleted) == (1, 1, 2)
-    assert store.count() == 2
-    assert {s for s in store.chunk_sources().values()} == {"a.md"}
+    changed = ingestor.sync(corpus)
+    assert (changed.count("updated"), changed.count("deleted")) == (1, 1)
+    assert (changed.chunks_embedded, changed.chunks_deleted) == (1, 2)
+    assert ingestor.store.count() == 2
 
 
-def test_a_broken_file_is_reported_and_keeps_its_previous_chunks(
-    tmp_path: Path, embedder: LazyEmbedder
-) -> None:
+def test_a_broken_new_version_keeps_the_previous_chunks(tmp_path: Path, embedder: LazyEmbedder) -> None:
     corpus = tmp_path / "corpus"
     _write(corpus, "good.md", "good", "Een elektricien legt leidingen aan.")
     _write(corpus, "later-broken.md", "later-broken", "Een installateur plaatst een warmtepomp.")
-    store = build_store(make_settings(tmp_path / "store"), embedder)
-    assert sync_folder(corpus, embedder, store).ok
+    ingestor = _ingestor(tmp_path, embedder)
+    assert ingestor.sync(corpus).ok
+    before = ingestor.store.count()
 
     (corpus / "later-broken.md").write_text("---\nid: [unclosed\n---\ntekst\n", encoding="utf-8")
-    (corpus / "no-front-matter.md").write_text("Alleen tekst.\n", encoding="utf-8")
-    (corpus / "latin1.md").write_bytes("---\nid: x\n---\nCaf\xe9\n".encode("latin-1"))
-    report = sync_folder(corpus, embedder, store)
+    report = ingestor.sync(corpus)
+    assert [source for source, _ in report.failed] == ["later-broken.md"]
+    assert "not valid YAML" in report.failed[0][1]
+    assert ingestor.store.count() == before
+    # Still reported on the next run, still without losing anything.
+    assert [s for s, _ in ingestor.sync(corpus).failed] == ["later-broken.md"]
+    assert ingestor.store.count() == before
 
-    reasons = dict(report.failed)
-    assert set(reasons) == {"later-broken.md", "no-front-matter.md", "latin1.md"}
-    assert "not valid YAML" in reasons["later-broken.md"]
-    assert "no front matter" in reasons["no-front-matter.md"]
-    assert "UTF-8" in reasons["latin1.md"]
-    assert sorted(store.chunk_sources().values()) == ["good.md", "later-broken.md"]
+
+def test_a_lost_store_is_rebuilt_although_the_manifest_says_unchanged(
+    tmp_path: Path, embedder: LazyEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write(corpus, "a.md", "doc-a", "Een lasser verbindt metaal.")
+    manifest = tmp_path / "manifest.sqlite"
+    first = make_settings(tmp_path / "first", ingest={"manifest_path": manifest})
+    assert build_ingestor(first, embedder).sync(corpus).chunks_embedded == 1
+    # Same manifest, empty store (a deleted or restored-from-old-backup vector store).
+    second = make_settings(tmp_path / "second", ingest={"manifest_path": manifest})
+    report = build_ingestor(second, embedder).sync(corpus)
+    assert (report.count("updated"), report.chunks_embedded) == (1, 1)
 
 
 def test_national_and_school_documents_are_kept_apart(tmp_path: Path, embedder: LazyEmbedder) -> None:
-    store = build_store(make_settings(tmp_path / "store"), embedder)
+    ingestor = _ingestor(tmp_path, embedder)
     _write(tmp_path / "national", "n.md", "national-doc", "Het profiel PIE gaat over metaal en elektro.")
-    _write(tmp_path / "school", "s.md", "school-doc", "Onze school biedt het keuzevak lassen aan.")
-    sync_folder(tmp_path / "national", embedder, store)
-    sync_folder(tmp_path / "school", embedder, store, school="school-a")
+    _write(tmp_path / "school-a", "s.md", "school-doc", "Onze school biedt het keuzevak lassen aan.")
+    _write(tmp_path / "school-b", "s.md", "school-doc", "Wij bieden het keuzevak lassen niet aan.")
+    ingestor.sync(tmp_path / "national")
+    ingestor.sync(tmp_path / "school-a", school="school-a")
+    ingestor.sync(tmp_path / "school-b", school="school-b")
     vector = embedder.embed(["keuzevak lassen"], kind="query")[0]
 
-    def docs(school: str | None) -> set[str]:
-        return {hit.chunk.doc_id for hit in store.query(vector, top_k=5, school=school)}
+    def texts(school: str | None) -> set[str]:
+        return {hit.chunk.text for hit in ingestor.store.query(vector, top_k=10, school=school)}
 
-    assert docs("school-a") == {"national-doc", "school-doc"}
-    assert docs(None) == {"national-doc"}
-    assert docs("school-b") == {"national-doc"}
-    # Syncing the national folder again must not delete the school's documents.
-    assert sync_folder(tmp_path / "national", embedder, store).deleted == 0
-    assert docs("school-a") == {"national-doc", "school-doc"}
+    national = "Het profiel PIE gaat over metaal en elektro."
+    assert texts("school-a") == {national, "Onze school biedt het keuzevak lassen aan."}
+    assert texts("school-b") == {national, "Wij bieden het keuzevak lassen niet aan."}
+    assert texts(None) == {national}
+    # Syncing the national folder again must not touch the schools' documents.
+    assert ingestor.sync(tmp_path / "national").chunks_deleted == 0
+    assert len(texts("school-a")) == 2

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import CORPUS
+from bot.config import Settings
+from tests.conftest import CORPUS, env_for, make_settings
 from tests.servers import free_port
 
 SCOOTER = "ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"
@@ -33,10 +34,9 @@ def _wait_for_line(proc: subprocess.Popen[str], needle: str, timeout_s: float) -
     raise AssertionError(f"'{needle}' not printed; output was:\n{''.join(seen)}")
 
 
-def _env(tmp_path: Path, api_port: int, ui_port: int) -> dict[str, str]:
+def _env(settings: Settings, api_port: int, ui_port: int) -> dict[str, str]:
     return {
-        **os.environ,
-        "KOERS_STORE__PATH": str(tmp_path / "store"),
+        **env_for(settings),
         "KOERS_CORPUS_DIR": str(CORPUS),
         "KOERS_API__PORT": str(api_port),
         "KOERS_UI__PORT": str(ui_port),
@@ -45,9 +45,10 @@ def _env(tmp_path: Path, api_port: int, ui_port: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
-def test_run_starts_api_and_ui_and_stops_cleanly(tmp_path: Path, stop: str) -> None:
+def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop: str) -> None:
+    # The corpus is already in this store, so `koers run` finds it up to date, as a second run would.
     api_port, ui_port = free_port(), free_port()
-    env = _env(tmp_path, api_port, ui_port)
+    env = _env(corpus_settings, api_port, ui_port)
     proc = subprocess.Popen(
         [sys.executable, "-m", "koers", "run"],
         env=env,
@@ -58,6 +59,7 @@ def test_run_starts_api_and_ui_and_stops_cleanly(tmp_path: Path, stop: str) -> N
     )
     try:
         output = _wait_for_line(proc, "Press Ctrl-C to stop", timeout_s=240)
+        assert any("Corpus up to date" in line and "nothing to embed" in line for line in output)
         assert any(f"http://127.0.0.1:{api_port}" in line for line in output)
         assert any(f"http://127.0.0.1:{ui_port}" in line for line in output)
 
@@ -99,7 +101,7 @@ def test_run_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "koers", "run"],
-            env=_env(tmp_path, port, free_port()),
+            env=_env(make_settings(tmp_path / "store"), port, free_port()),
             capture_output=True,
             text=True,
             timeout=60,

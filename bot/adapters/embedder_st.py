@@ -38,6 +38,11 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
 
     @property
+    def model(self) -> SentenceTransformer:
+        """The vendor model itself, for benchmarks that compare against a raw ``encode``."""
+        return self._model
+
+    @property
     def dimension(self) -> int:
         return int(self._model.get_sentence_embedding_dimension() or 0)
 

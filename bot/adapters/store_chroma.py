@@ -51,8 +51,8 @@ class _KoersEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
 
-def _to_metadata(chunk: Chunk) -> dict[str, str]:
-    return {
+def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
         "heading": chunk.heading,
@@ -60,7 +60,12 @@ def _to_metadata(chunk: Chunk) -> dict[str, str]:
         "kind": chunk.kind,
         "source": chunk.source,
         "school": chunk.school,
+        "origin": chunk.origin,
+        "schooljaar": chunk.schooljaar,
     }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
 
 
 def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -75,6 +80,9 @@ def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         kind=str(meta.get("kind", "")),
         source=str(meta.get("source", "")),
         school=str(meta.get("school", "")),
+        origin=str(meta.get("origin", "")),
+        page=int(meta["page"]) if "page" in meta else None,
+        schooljaar=str(meta.get("schooljaar", "")),
     )
 
 
@@ -128,10 +136,14 @@ class ChromaStore:
         if chunk_ids:
             self._collection.delete(ids=list(chunk_ids))
 
-    def chunk_sources(self, *, school: str = "") -> dict[str, str]:
-        got = self._collection.get(where={"school": school}, include=["metadatas"])
-        metas = got.get("metadatas") or []
-        return {cid: str((meta or {}).get("source", "")) for cid, meta in zip(got["ids"], metas, strict=True)}
+    def chunk_ids(self, *, school: str, origin: str) -> set[str]:
+        where = {"$and": [{"school": school}, {"origin": origin}]}
+        return set(self._collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type]
+
+    def existing(self, chunk_ids: Sequence[str]) -> set[str]:
+        if not chunk_ids:
+            return set()
+        return set(self._collection.get(ids=list(chunk_ids), include=[])["ids"])
 
     def count(self) -> int:
         return int(self._collection.count())

@@ -9,7 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bot.api_keys import ApiKeys
 from bot.errors import KoersError
+from bot.ports import DocumentLibrary
 from bot.schemas import Answer, Message
 from bot.service import ChatService
 
@@ -49,13 +51,27 @@ def _service(request: Request) -> ChatService:
 ServiceDep = Annotated[ChatService, Depends(_service)]
 
 
-def create_app(service: ChatService) -> FastAPI:
+def create_app(
+    service: ChatService,
+    *,
+    library: DocumentLibrary | None = None,
+    api_keys: ApiKeys | None = None,
+    max_upload_bytes: int = 20 * 1024 * 1024,
+) -> FastAPI:
+    """The API; with a document library and API keys it also serves the school admin endpoints."""
     app = FastAPI(
         title="Koers API",
         version="0.1.0",
         description="Dutch career-orientation assistant for vmbo students: grounded answers with sources.",
     )
     app.state.service = service
+    if library is not None and api_keys is not None:
+        from bot.api.admin import router
+
+        app.state.library = library
+        app.state.api_keys = api_keys
+        app.state.max_upload_bytes = max_upload_bytes
+        app.include_router(router)
 
     @app.exception_handler(KoersError)
     async def _koers_error(_: Request, exc: KoersError) -> JSONResponse:

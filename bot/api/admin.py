@@ -1,0 +1,79 @@
+"""Admin endpoints for a school's own documents, behind a school-scoped API key (Authorization: Bearer)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, UploadFile, status
+
+from bot.api_keys import ApiKeys
+from bot.errors import KoersError
+from bot.ports import DocumentLibrary
+from bot.schemas import DocumentStatus
+
+
+class Unauthorized(KoersError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class NotFound(KoersError):
+    code = "not_found"
+    http_status = 404
+
+
+class TooLarge(KoersError):
+    code = "file_too_large"
+    http_status = 413
+
+
+class Unreadable(KoersError):
+    code = "document_unreadable"
+    http_status = 422
+
+
+def _school(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+    keys: ApiKeys = request.app.state.api_keys
+    token = (authorization or "").removeprefix("Bearer ").strip()
+    school = keys.school_for(token) if token else None
+    if school is None:
+        raise Unauthorized(
+            "Missing or invalid API key. Send 'Authorization: Bearer <key>' (see 'koers admin')."
+        )
+    return school
+
+
+def _library(request: Request) -> DocumentLibrary:
+    library: DocumentLibrary = request.app.state.library
+    return library
+
+
+School = Annotated[str, Depends(_school)]
+Library = Annotated[DocumentLibrary, Depends(_library)]
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+@router.post("/documents", response_model=DocumentStatus, status_code=status.HTTP_201_CREATED)
+def upload_document(file: UploadFile, school: School, library: Library, request: Request) -> DocumentStatus:
+    """Add or replace one document (PDF, DOCX, HTML, TXT or Markdown) for your school only."""
+    limit: int = request.app.state.max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"The file is larger than {limit / 1024 / 1024:.0f} MB. Split it or make it smaller.")
+    result = library.add(school, file.filename or "document", data)
+    if result.status == "failed":
+        raise Unreadable(f"{result.source}: {result.reason}")
+    return result
+
+
+@router.get("/documents", response_model=list[DocumentStatus])
+def list_documents(school: School, library: Library) -> list[DocumentStatus]:
+    """Your school's documents, with how many passages Koers can quote from each."""
+    return library.list(school)
+
+
+@router.delete("/documents/{doc_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_document(doc_id: str, school: School, library: Library) -> None:
+    """Remove a document: Koers stops using it at once."""
+    if not library.remove(school, doc_id):
+        raise NotFound(f"Your school has no document '{doc_id}'. GET /v1/admin/documents lists them.")

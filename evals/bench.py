@@ -1,0 +1,91 @@
+"""Benchmarks, measured against a baseline in the same process (never asserted in tests)."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.adapters import build_embedder
+from bot.adapters.embedder_st import SentenceTransformerEmbedder
+from bot.config import Settings
+from ingest.container import build_ingestor
+from ingest.pipeline import plan_chunks
+from ingest.split import embedding_text
+
+
+@dataclass(frozen=True)
+class IngestBench:
+    chunks: int
+    files: int
+    raw_encode_s: float
+    ingest_s: float
+    reingest_s: float
+    peak_rss_mb: float
+
+    @property
+    def raw_chunks_per_s(self) -> float:
+        return self.chunks / self.raw_encode_s
+
+    @property
+    def ingest_chunks_per_s(self) -> float:
+        return self.chunks / self.ingest_s
+
+    @property
+    def ratio(self) -> float:
+        """Ingest throughput as a share of raw encode throughput (1.0 = no overhead)."""
+        return self.ingest_chunks_per_s / self.raw_chunks_per_s
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def bench_ingest(settings: Settings, corpus: Path) -> IngestBench:
+    """Full ingest of ``corpus`` into a fresh store vs. a raw ``SentenceTransformer.encode`` of the same chunk
+    texts with the same model instance, then a re-ingest with nothing changed."""
+    embedder = build_embedder(settings)
+    model = embedder.load()
+    assert isinstance(model, SentenceTransformerEmbedder)
+    chunks, _ = plan_chunks(corpus)
+    texts = [embedding_text(c) for c in chunks]
+    model.embed(texts[:8], kind="passage")  # warm-up: first calls allocate
+    started = time.perf_counter()
+    emb = settings.embedding
+    model.model.encode(
+        texts,
+        prompt=emb.passage_prompt,
+        batch_size=emb.batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+    )
+    raw = time.perf_counter() - started
+
+    workdir = Path(tempfile.mkdtemp(prefix="koers-bench-"))
+    try:
+        cfg = settings.model_copy(
+            update={
+                "store": settings.store.model_copy(update={"path": workdir / "chroma"}),
+                "ingest": settings.ingest.model_copy(update={"manifest_path": workdir / "manifest.sqlite"}),
+            }
+        )
+        ingestor = build_ingestor(cfg, embedder)
+        started = time.perf_counter()
+        report = ingestor.sync(corpus)
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        build_ingestor(cfg, embedder).sync(corpus)
+        again = time.perf_counter() - started
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return IngestBench(
+        chunks=report.chunks_embedded,
+        files=len(report.outcomes),
+        raw_encode_s=raw,
+        ingest_s=full,
+        reingest_s=again,
+        peak_rss_mb=_peak_rss_mb(),
+    )

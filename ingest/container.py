@@ -1,0 +1,23 @@
+"""Build an Ingestor from settings (the ingest side of the composition root)."""
+
+from __future__ import annotations
+
+from bot.adapters import build_embedder, build_store
+from bot.config import Settings
+from bot.ports import Embedder
+from ingest.manifest import Manifest
+from ingest.pipeline import Ingestor
+from ingest.split import Chunking
+
+
+def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
+    embedder = embedder or build_embedder(settings)
+    cfg = settings.ingest
+    return Ingestor(
+        embedder=embedder,
+        store=build_store(settings, embedder),
+        manifest=Manifest(cfg.manifest_path),
+        chunking=Chunking(chunk_chars=cfg.chunk_chars, overlap_chars=cfg.overlap_chars),
+        max_bytes=int(cfg.max_file_mb * 1024 * 1024),
+        batch_size=settings.embedding.batch_size,
+    )

@@ -1,0 +1,29 @@
+"""What a school admin reads when a file cannot be ingested: short Dutch, and what to do about it.
+
+The report prefixes each message with the file name, so no message repeats it.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_LIST = ".md, .txt, .pdf, .docx, .html"
+EMPTY = "het bestand is leeg"
+BINARY = "dit lijkt geen tekstbestand (binaire inhoud)"
+CORRUPT = "het bestand is beschadigd en kan niet worden gelezen"
+UNREADABLE = "het bestand kan niet worden geopend; controleer of het er nog is en of je het mag lezen"
+PDF_PASSWORD = "de PDF is beveiligd met een wachtwoord; sla hem op zonder wachtwoord"
+PDF_PROTECTED = "de PDF is beveiligd; sla hem op zonder beveiliging"
+PDF_NO_TEXT = "geen tekst gevonden; gescande PDF's worden nog niet ondersteund"
+
+
+def unsupported(suffix: str) -> str:
+    if not suffix:
+        return f"bestanden zonder extensie worden niet ondersteund (wel: {SUPPORTED_LIST})"
+    return f"bestandstype {suffix} wordt niet ondersteund (wel: {SUPPORTED_LIST})"
+
+
+def too_large(size: str, limit: str) -> str:
+    return f"het bestand is te groot ({size}; de grens is {limit})"
+
+
+def read_as(encoding: str) -> str:
+    return f"tekst gelezen als {encoding}"

@@ -1,0 +1,91 @@
+"""The ingest manifest (SQLite): which file, with which content hash, produced which chunks.
+
+One row per (school, origin, path). A row is written only after the file's chunks are in the store, in one
+SQLite transaction, so after a crash the manifest never claims more than the store holds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+FileStatus = Literal["ok", "failed"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    school TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    chunk_ids TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (school, origin, path)
+)
+"""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    school: str
+    origin: str
+    path: str
+    sha256: str
+    doc_id: str
+    chunk_ids: tuple[str, ...]
+    status: FileStatus
+    error: str = ""
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Shared by the API's worker threads; callers serialise writes (see ingest.library).
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        with self._conn:
+            self._conn.execute(_SCHEMA)
+
+    def records(self, *, school: str, origin: str) -> dict[str, FileRecord]:
+        rows = self._conn.execute(
+            "SELECT school, origin, path, sha256, doc_id, chunk_ids, status, error FROM files "
+            "WHERE school = ? AND origin = ?",
+            (school, origin),
+        ).fetchall()
+        return {
+            row[2]: FileRecord(
+                row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])), row[6], row[7]
+            )
+            for row in rows
+        }
+
+    def all_records(self, *, school: str) -> list[FileRecord]:
+        origins = [
+            r[0] for r in self._conn.execute("SELECT DISTINCT origin FROM files WHERE school = ?", (school,))
+        ]
+        return [rec for origin in origins for rec in self.records(school=school, origin=origin).values()]
+
+    def put(self, record: FileRecord) -> None:
+        with self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO files"
+                " (school, origin, path, sha256, doc_id, chunk_ids, status, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.school, record.origin, record.path, record.sha256, record.doc_id,
+                 json.dumps(list(record.chunk_ids)), record.status, record.error),
+            )  # fmt: skip
+
+    def remove(self, *, school: str, origin: str, path: str) -> None:
+        with self._conn:
+            self._conn.execute(
+                "DELETE FROM files WHERE school = ? AND origin = ? AND path = ?", (school, origin, path)
+            )
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,35 @@
+"""``koers bench ...``: speed and memory, with ratios against a baseline measured in the same run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from evals.bench import bench_ingest
+from koers.common import console, reports_errors, settings
+
+app = typer.Typer(help="Measure speed and memory against in-process baselines.", no_args_is_help=True)
+
+
+@app.command("ingest")
+@reports_errors
+def ingest(
+    corpus: Annotated[Path | None, typer.Argument(help="Folder (default: the corpus).")] = None,
+) -> None:
+    """Chunks/s of a full ingest vs a raw encode of the same chunks; peak RSS; unchanged re-ingest time."""
+    cfg = settings()
+    result = bench_ingest(cfg, corpus or cfg.corpus_dir)
+    table = Table(title=f"koers bench ingest: {result.files} files, {result.chunks} chunks")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row(
+        "raw encode (baseline)", f"{result.raw_encode_s:.2f} s = {result.raw_chunks_per_s:.1f} chunks/s"
+    )
+    table.add_row("full ingest", f"{result.ingest_s:.2f} s = {result.ingest_chunks_per_s:.1f} chunks/s")
+    table.add_row("ingest / raw throughput", f"{result.ratio:.2f}")
+    table.add_row("re-ingest, nothing changed", f"{result.reingest_s:.2f} s")
+    table.add_row("peak RSS", f"{result.peak_rss_mb:.0f} MB")
+    console.print(table)

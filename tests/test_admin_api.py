@@ -1,0 +1,103 @@
+"""The school admin endpoints over real stores: upload, list, delete, tenancy, keys hashed at rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.adapters import LazyEmbedder
+from bot.api import create_app
+from bot.api_keys import ApiKeys
+from bot.container import build_service
+from ingest.container import build_ingestor
+from ingest.library import UploadLibrary
+from tests.conftest import make_settings
+from tests.pdfs import make_pdf
+
+PAGES = [
+    "Welkom bij de open dag van het Technisch College. Je bent van harte welkom.",
+    "Op het Technisch College duurt de opleiding tot lasser twee jaar. "
+    "Je leert TIG-lassen in onze werkplaats.",
+]
+
+
+@pytest.fixture
+def admin(tmp_path: Path, embedder: LazyEmbedder) -> Iterator[tuple[TestClient, str, str, Path]]:
+    cfg = make_settings(tmp_path / "store")
+    keys = ApiKeys(tmp_path / "keys.sqlite")
+    key_a, key_b = keys.create("school-a"), keys.create("school-b")
+    ingestor = build_ingestor(cfg, embedder)
+    app = create_app(
+        build_service(cfg, embedder),
+        library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
+        api_keys=keys,
+        max_upload_bytes=200_000,
+    )
+    yield TestClient(app), key_a, key_b, tmp_path / "keys.sqlite"
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_upload_list_ask_with_page_and_delete(admin: tuple[TestClient, str, str, Path]) -> None:
+    client, key_a, key_b, _ = admin
+    pdf = make_pdf(PAGES, title="Open dag Technisch College")
+    created = client.post(
+        "/v1/admin/documents", headers=_auth(key_a), files={"file": ("open dag.pdf", pdf, "application/pdf")}
+    )
+    assert created.status_code == 201, created.text
+    doc = created.json()
+    assert doc["status"] == "added" and doc["chunks"] >= 2 and doc["doc_id"].startswith("school-")
+
+    listed = client.get("/v1/admin/documents", headers=_auth(key_a)).json()
+    assert [d["doc_id"] for d in listed] == [doc["doc_id"]]
+    assert client.get("/v1/admin/documents", headers=_auth(key_b)).json() == []
+
+    question = {
+        "message": "hoe lang duurt de opleiding tot lasser op het technisch college?",
+        "school": "school-a",
+    }
+    answer = client.post("/v1/chat", json=question).json()
+    cited = [c for c in answer["citations"] if c["doc_id"] == doc["doc_id"]]
+    assert cited and cited[0]["page"] == 2 and "twee jaar" in answer["text"]
+    other = client.post("/v1/chat", json={**question, "school": "school-b"})
+    assert all(c["doc_id"] != doc["doc_id"] for c in other.json().get("citations", []))
+
+    assert client.delete(f"/v1/admin/documents/{doc['doc_id']}", headers=_auth(key_a)).status_code == 204
+    assert client.get("/v1/admin/documents", headers=_auth(key_a)).json() == []
+    assert client.delete(f"/v1/admin/documents/{doc['doc_id']}", headers=_auth(key_a)).status_code == 404
+
+
+def test_bad_uploads_are_refused_and_nothing_is_stored(admin: tuple[TestClient, str, str, Path]) -> None:
+    client, key_a, _, _ = admin
+    broken = client.post(
+        "/v1/admin/documents",
+        headers=_auth(key_a),
+        files={"file": ("kapot.pdf", b"%PDF-1.7 kapot", "application/pdf")},
+    )
+    assert broken.status_code == 422
+    assert (
+        broken.json()["error"]["code"] == "document_unreadable"
+        and "kapot.pdf" in broken.json()["error"]["message"]
+    )
+    huge = client.post(
+        "/v1/admin/documents", headers=_auth(key_a), files={"file": ("groot.txt", b"a " * 150_000)}
+    )
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "file_too_large"
+    assert client.get("/v1/admin/documents", headers=_auth(key_a)).json() == []
+
+
+def test_keys_are_required_and_stored_only_as_hashes(admin: tuple[TestClient, str, str, Path]) -> None:
+    client, key_a, _, keys_file = admin
+    assert client.get("/v1/admin/documents").status_code == 401
+    wrong = client.get("/v1/admin/documents", headers=_auth(key_a[:-3] + "xyz"))
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "unauthorized"
+    stored = b"".join(p.read_bytes() for p in keys_file.parent.glob("keys.sqlite*"))
+    assert key_a.encode() not in stored and key_a.split("_")[2].encode() not in stored
+    key_id = key_a.split("_")[1]
+    assert ApiKeys(keys_file).revoke(key_id)
+    assert client.get("/v1/admin/documents", headers=_auth(key_a)).status_code == 401
