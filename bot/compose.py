@@ -46,8 +46,12 @@ def rank_routes(hits: Sequence[RetrievedChunk]) -> list[str]:
 def _candidates(query: str, hits: Sequence[RetrievedChunk]) -> list[_Candidate]:
     wanted = content_words(query)
     found: list[_Candidate] = []
+    seen: set[str] = set()  # overlapping passages repeat sentences; quote each sentence once
     for index, hit in enumerate(hits[:MAX_SOURCES]):
         for position, sentence in enumerate(sentences(hit.chunk.text)):
+            if sentence in seen:
+                continue
+            seen.add(sentence)
             # A question in a passage (often an example of what a student might ask) answers nothing.
             if len(sentence.split()) < 4 or sentence.rstrip().endswith("?"):
                 continue

@@ -52,9 +52,11 @@ class IngestSettings(BaseModel):
         default=Path(".koers/manifest.sqlite"),
         description="SQLite record of ingested files and their chunks.",
     )
-    chunk_chars: int = Field(default=1200, ge=200, le=8000, description="Longest passage, in characters.")
+    chunk_chars: int = Field(
+        default=600, ge=200, le=8000, description="Longest passage, in characters (chosen with koers eval)."
+    )
     overlap_chars: int = Field(
-        default=200, ge=0, le=2000, description="Text repeated from the previous passage of a long section."
+        default=100, ge=0, le=2000, description="Text repeated from the previous passage of a long section."
     )
     max_file_mb: float = Field(default=20.0, gt=0, description="Files above this size are refused.")
     uploads_dir: Path = Field(
@@ -69,6 +71,14 @@ class RetrievalSettings(BaseModel):
         ge=0.0,
         le=1.0,
         description="Cosine similarity below which a passage is not trusted as a source.",
+    )
+    kind_penalty: dict[str, float] = Field(
+        default_factory=lambda: {"les": 0.03},
+        description=(
+            "Subtracted from the ranking score of passages of these document kinds. Lesson plans are written "
+            "for mentors and quote typical student questions; a student's question should reach the "
+            "student-facing document first, while a mentor's question about a lesson still ranks them first."
+        ),
     )
 
 

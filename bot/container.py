@@ -18,5 +18,6 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         store=store,
         top_k=settings.retrieval.top_k,
         min_score=settings.retrieval.min_score,
+        kind_penalty=settings.retrieval.kind_penalty,
     )
     return ChatService(settings=settings, store=store, retriever=retriever)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.ports import Embedder, VectorStore
 from bot.schemas import Message, RetrievedChunk
@@ -26,9 +26,15 @@ class Retriever:
     store: VectorStore
     top_k: int
     min_score: float
+    kind_penalty: dict[str, float] = field(default_factory=dict)
 
     def retrieve(self, query: str, *, school: str | None = None) -> list[RetrievedChunk]:
-        """Passages for ``query``, best first, without those too far from it to be trusted."""
+        """Passages for ``query``, best first, without those too far from it to be trusted.
+
+        Ranking subtracts the kind penalty; the trust threshold applies to the true similarity.
+        """
         vector = self.embedder.embed([query], kind="query")[0]
-        hits = self.store.query(vector, top_k=self.top_k, school=school)
-        return [hit for hit in hits if hit.score >= self.min_score]
+        fetch = self.top_k * 2 if self.kind_penalty else self.top_k
+        hits = [h for h in self.store.query(vector, top_k=fetch, school=school) if h.score >= self.min_score]
+        hits.sort(key=lambda h: h.score - self.kind_penalty.get(h.chunk.kind, 0.0), reverse=True)
+        return hits[: self.top_k]

@@ -1,7 +1,8 @@
 """Incremental, crash-safe ingest of a folder: only new or changed files are read, only new text is embedded.
 
-Per file, in this order: load and split; embed and upsert the chunks the store lacks; delete the file's
-chunks that are no longer produced; then record the file in the manifest. A crash at any point leaves the
+Per file, in this order: load and split; embed and upsert the chunks the store lacks (several files are
+embedded together, for speed); delete the file's chunks that are no longer produced; then record the file
+in the manifest. A crash at any point leaves the
 store answering (old chunks are removed only after new ones are stored), and the next run converges to
 the state of a clean ingest: a file is reprocessed unless the manifest and the store both agree it is
 current, and chunks no manifest row accounts for are removed at the end.
@@ -28,6 +29,24 @@ Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
 IGNORED_NAMES = frozenset({"README.md", "routes.yaml"})
 
 
+# Chunks of several files are embedded together: large, length-sorted batches are what make encoding fast.
+FLUSH_CHUNKS = 256
+UPSERT_BATCH = 512
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file that is loaded and split, waiting for its missing chunks to be embedded and stored."""
+
+    source: str
+    sha: str
+    previous: FileRecord | None
+    doc_id: str
+    chunks: list[Chunk]
+    missing: list[Chunk]
+    warnings: str
+
+
 @dataclass(frozen=True)
 class IngestProgress:
     files_done: int
@@ -43,7 +62,7 @@ class FileOutcome:
     source: str
     status: Status
     chunks: int = 0
-    reason: str = ""
+    reason: str = ""  # why it failed, or a note on how it was read (e.g. the detected text encoding)
 
 
 @dataclass
@@ -147,6 +166,7 @@ class Ingestor:
 
         unchanged = {p: rec for p in files if (rec := current(p))}
         doc_ids = {rec.doc_id: rec.path for rec in unchanged.values() if rec.status == "ok"}
+        pending: list[_Pending] = []
         for done, path in enumerate(files, start=1):
             source = path.relative_to(root).as_posix()
             if path in unchanged:
@@ -154,10 +174,19 @@ class Ingestor:
                 status: Status = "unchanged" if rec.status == "ok" else "failed"
                 report.outcomes.append(FileOutcome(source, status, len(rec.chunk_ids), rec.error))
             else:
-                report.outcomes.append(self._ingest_file(path, root, school, origin, records.get(source),
-                                                         hashes.get(path, ""), doc_ids, report))  # fmt: skip
+                prepared = self._prepare(
+                    path, root, school, origin, records.get(source), hashes.get(path, ""), doc_ids
+                )
+                if isinstance(prepared, FileOutcome):
+                    report.outcomes.append(prepared)
+                else:
+                    pending.append(prepared)
+                    if sum(len(p.missing) for p in pending) >= FLUSH_CHUNKS:
+                        self._flush(pending, school, origin, report)
+                        pending = []
             if on_progress:
                 on_progress(IngestProgress(done, len(files), report.chunks_embedded))
+        self._flush(pending, school, origin, report)
 
         present = {p.relative_to(root).as_posix() for p in files}
         for source, rec in records.items():
@@ -172,7 +201,7 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_file(
+    def _prepare(
         self,
         path: Path,
         root: Path,
@@ -181,8 +210,8 @@ class Ingestor:
         previous: FileRecord | None,
         sha: str,
         doc_ids: dict[str, str],
-        report: IngestReport,
-    ) -> FileOutcome:
+    ) -> _Pending | FileOutcome:
+        """Load and split one file; a file that cannot be read becomes a 'failed' outcome at once."""
         source = path.relative_to(root).as_posix()
         try:
             loaded = load_file(path, root, school=school, max_bytes=self.max_bytes)
@@ -197,17 +226,28 @@ class Ingestor:
                                              kept, "failed", exc.message))  # fmt: skip
             return FileOutcome(source, "failed", len(kept), exc.message)
         doc_ids[loaded.meta.id] = source
-        ids = [c.id for c in chunks]
-        present = self.store.existing(ids)
+        present = self.store.existing([c.id for c in chunks])
         missing = [c for c in chunks if c.id not in present]
-        for start in range(0, len(missing), self.batch_size):
-            batch = missing[start : start + self.batch_size]
-            self.store.upsert(batch, self.embedder.embed([embedding_text(c) for c in batch], kind="passage"))
-            report.chunks_embedded += len(batch)
-        if previous:
-            self._delete(sorted(set(previous.chunk_ids) - set(ids)), report)
-        self.manifest.put(FileRecord(school, origin, source, sha, loaded.meta.id, tuple(ids), "ok"))
-        return FileOutcome(source, "updated" if previous else "added", len(ids))
+        return _Pending(source, sha, previous, loaded.meta.id, chunks, missing, "; ".join(loaded.warnings))
+
+    def _flush(self, pending: list[_Pending], school: str, origin: str, report: IngestReport) -> None:
+        """Embed the missing chunks of several files in one call, store them, then record each file."""
+        missing = [c for p in pending for c in p.missing]
+        if missing:
+            vectors = self.embedder.embed([embedding_text(c) for c in missing], kind="passage")
+            for start in range(0, len(missing), UPSERT_BATCH):
+                self.store.upsert(
+                    missing[start : start + UPSERT_BATCH], vectors[start : start + UPSERT_BATCH]
+                )
+            report.chunks_embedded += len(missing)
+        for p in pending:
+            ids = [c.id for c in p.chunks]
+            if p.previous:
+                self._delete(sorted(set(p.previous.chunk_ids) - set(ids)), report)
+            self.manifest.put(FileRecord(school, origin, p.source, p.sha, p.doc_id, tuple(ids), "ok"))
+            report.outcomes.append(
+                FileOutcome(p.source, "updated" if p.previous else "added", len(ids), p.warnings)
+            )
 
     def _delete(self, chunk_ids: Sequence[str], report: IngestReport) -> None:
         if chunk_ids:

@@ -21,8 +21,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 class Chunking:
     """Longest passage and how much of a long section's previous passage the next one repeats."""
 
-    chunk_chars: int = 1200
-    overlap_chars: int = 200
+    chunk_chars: int = 600
+    overlap_chars: int = 100
 
 
 def _units(text: str, limit: int) -> list[str]:

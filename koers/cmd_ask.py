@@ -22,8 +22,7 @@ def ask(
     if answer.routes:
         console.print("[bold]Routes:[/] " + ", ".join(answer.routes))
     for citation in answer.citations:
-        console.print(
-            f'[bold][{citation.number}][/] {citation.title} ({citation.doc_id}): "{citation.quote}"'
-        )
+        where = f"{citation.doc_id}, p. {citation.page}" if citation.page else citation.doc_id
+        console.print(f'[bold][{citation.number}][/] {citation.title} ({where}): "{citation.quote}"')
     for question_text in answer.follow_up_questions:
         console.print(f"  - {question_text}")

@@ -51,6 +51,14 @@ def print_report(report: IngestReport, folder: Path) -> None:
         str(report.chunks_deleted),
     )
     console.print(table)
+    notes = [(o.source, o.reason) for o in report.outcomes if o.reason and o.status in ("added", "updated")]
+    if notes:
+        noted = Table(title="Notes")
+        noted.add_column("file")
+        noted.add_column("note")
+        for source, note in notes:
+            noted.add_row(source, note)
+        console.print(noted)
     if report.failed:
         failures = Table(title="Not ingested", title_style="bold red")
         failures.add_column("file")

@@ -28,7 +28,8 @@ def show_answer(answer: dict[str, Any]) -> None:
     if citations:
         with st.expander(f"Bronnen ({len(citations)})"):
             for c in citations:
-                st.markdown(f"**[{c['number']}] {c['title']}**  \n> {c['quote']}")
+                page = f", p. {c['page']}" if c.get("page") else ""
+                st.markdown(f"**[{c['number']}] {c['title']}{page}**  \n> {c['quote']}")
 
 
 def main() -> None:
