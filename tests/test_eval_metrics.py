@@ -165,3 +165,21 @@ def test_datasets_are_validated_with_line_numbers(tmp_path: Path) -> None:
     cases = load_dataset(DATA / "mini_eval.jsonl")
     sample = stratified_sample(cases, 5)
     assert len(sample) == 5 and len({c.category for c in sample}) == 5
+
+
+def test_a_must_not_is_flagged_when_an_answer_sentence_says_it(embedder: LazyEmbedder) -> None:
+    case = EvalCase(
+        id="y",
+        question="wat verdien je als lasser?",
+        category="fact",
+        must_not=["Een lasser verdient heel veel geld"],
+    )
+    scorer = Scorer(judge=SimilarityJudge(embedder), fact_threshold=0.9, known_labels=set())
+
+    def violations(text: str) -> list[str]:
+        out = SystemOutput(text=text, citations=[], routes=[], retrieved=[], latency_ms=1.0)
+        return scorer.score(case, out).violations
+
+    flagged = violations("Een lasser verdient heel veel geld. Vraag naar de cao.")
+    assert len(flagged) == 1 and flagged[0].startswith("similar to 'Een lasser verdient heel veel geld'")
+    assert violations("Vraag bij het bedrijf naar de cao van de metaal.") == []
