@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class KoersError(Exception):
     """Base class for every error Koers reports to a person.
@@ -48,3 +50,8 @@ class DocumentError(KoersError):
 
     code = "document_error"
     http_status = 422
+
+
+def describe_validation_error(exc: ValidationError, limit: int = 10) -> str:
+    """'field.sub: message; ...' for the first ``limit`` problems, for one-line error messages."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:limit])

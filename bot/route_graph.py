@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.errors import DocumentError
+from bot.errors import DocumentError, describe_validation_error
 from bot.labels import TECHNICAL_PROFIELEN, label_problem
 
 NodeType = Literal["profiel", "module", "domein", "opleiding", "beroep"]
@@ -171,5 +171,5 @@ def load_route_graph(path: Path) -> RouteGraph:
     try:
         return RouteGraph.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+        problems = describe_validation_error(exc)
         raise DocumentError(f"{path}: the route graph is not valid ({problems})") from exc

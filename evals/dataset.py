@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.errors import KoersError
+from bot.errors import KoersError, describe_validation_error
 from bot.labels import NONE_LABEL, label_problem
 from bot.schemas import Message
 
@@ -60,7 +60,7 @@ def load_dataset(path: Path) -> list[EvalCase]:
         except json.JSONDecodeError as exc:
             problems.append(f"line {number}: not valid JSON ({exc.msg})")
         except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            detail = describe_validation_error(exc)
             problems.append(f"line {number}: {detail}")
     ids = [c.id for c in cases]
     problems += [f"id '{i}' occurs more than once" for i in sorted({i for i in ids if ids.count(i) > 1})]

@@ -10,7 +10,7 @@ import frontmatter
 import yaml
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
 
-from bot.errors import DocumentError
+from bot.errors import DocumentError, describe_validation_error
 from bot.labels import label_problem
 
 DocumentKind = Literal[
@@ -83,7 +83,7 @@ def load_markdown(path: Path, root: Path) -> Document:
     try:
         meta = DocumentMeta.model_validate(post.metadata)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = describe_validation_error(exc)
         raise DocumentError(f"{relative}: front matter is not valid ({problems})") from exc
     if not post.content.strip():
         raise DocumentError(f"{relative}: the document has no text after the front matter.")

@@ -10,7 +10,6 @@ current, and chunks no manifest row accounts for are removed at the end.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.errors import DocumentError
+from bot.hashing import sha256_file
 from bot.ports import Embedder, VectorStore
 from bot.schemas import Chunk
 from ingest.loaders import load_file
@@ -100,14 +100,6 @@ def list_files(root: Path) -> list[Path]:
     )
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def plan_chunks(
     root: Path, *, school: str = "", origin: str | None = None, chunking: Chunking | None = None
 ) -> tuple[list[Chunk], list[tuple[str, str]]]:
@@ -157,7 +149,7 @@ class Ingestor:
         records = self.manifest.records(school=school, origin=origin)
         stored = self.store.chunk_ids(school=school, origin=origin)
         files = list_files(root)
-        hashes = {p: file_sha256(p) for p in files if p.stat().st_size <= self.max_bytes}
+        hashes = {p: sha256_file(p) for p in files if p.stat().st_size <= self.max_bytes}
 
         def current(path: Path) -> FileRecord | None:
             record = records.get(path.relative_to(root).as_posix())

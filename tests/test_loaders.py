@@ -10,12 +10,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from fpdf import FPDF
 from pypdf import PdfWriter
 
 from bot.errors import DocumentError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file, markdown_sections
 from ingest.loaders.base import Section
+from tests.pdfs import make_pdf
 
 PAGES = ["Welkom bij het profiel PIE.", "De lasopleiding duurt twee jaar.", "Na de opleiding kun je werken."]
 CORRUPT = "het bestand is beschadigd en kan niet worden gelezen"
@@ -30,13 +30,7 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def _pdf_bytes(pages: list[str] = PAGES, title: str = "Brochure PIE 2026") -> bytes:
-    pdf = FPDF()
-    pdf.set_title(title)
-    pdf.set_font("Helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, text)
-    return bytes(pdf.output())
+    return make_pdf(pages, title=title)
 
 
 def _written(writer: PdfWriter) -> bytes:

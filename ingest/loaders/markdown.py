@@ -7,7 +7,7 @@ import re
 import frontmatter
 from pydantic import ValidationError
 
-from bot.errors import DocumentError
+from bot.errors import DocumentError, describe_validation_error
 from ingest.documents import DocumentMeta
 from ingest.loaders.base import LoadedFile, Section
 from ingest.loaders.headings import SectionBuilder
@@ -51,7 +51,7 @@ def _front_matter_meta(metadata: dict[str, object], info: FileInfo) -> DocumentM
     try:
         meta = DocumentMeta.model_validate(metadata)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = describe_validation_error(exc)
         raise DocumentError(f"front matter is not valid ({problems})") from exc
     if info.school and not meta.school:
         meta = meta.model_copy(update={"school": info.school})
