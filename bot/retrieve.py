@@ -28,6 +28,14 @@ class Retriever:
     min_score: float
     kind_penalty: dict[str, float] = field(default_factory=dict)
 
+    def help_passages(
+        self, query: str, *, school: str | None = None, top_k: int = 12
+    ) -> list[RetrievedChunk]:
+        """The help documents nearest to ``query``, whatever their score: a student in distress always gets
+        the help information, even when the message matches it poorly."""
+        vector = self.embedder.embed([query], kind="query")[0]
+        return self.store.query(vector, top_k=top_k, school=school, kinds=["hulp"])
+
     def retrieve(self, query: str, *, school: str | None = None) -> list[RetrievedChunk]:
         """Passages for ``query``, best first, without those too far from it to be trusted.
 

@@ -114,13 +114,18 @@ class ChromaStore:
             metadatas=[_to_metadata(c) for c in chunks],
         )
 
-    def query(self, vector: Vector, *, top_k: int, school: str | None = None) -> list[RetrievedChunk]:
+    def query(
+        self, vector: Vector, *, top_k: int, school: str | None = None, kinds: Sequence[str] | None = None
+    ) -> list[RetrievedChunk]:
         # The national corpus (school "") is visible to everyone; a school also sees its own documents.
         schools = [""] if not school else ["", school]
+        where: dict[str, Any] = {"school": {"$in": schools}}
+        if kinds:
+            where = {"$and": [where, {"kind": {"$in": list(kinds)}}]}
         result = self._collection.query(
             query_embeddings=[vector],  # type: ignore[arg-type]
             n_results=top_k,
-            where={"school": {"$in": schools}},  # type: ignore[dict-item]
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]

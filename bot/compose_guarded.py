@@ -1,0 +1,104 @@
+"""Answers for messages a guardrail caught: care with quoted help information, or a calm refusal.
+
+Care answers quote the help documents (so phone numbers and services come from a checked source) and give
+no route advice. Refusals state no facts, only what Koers will and will not do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.guard import Policy
+from bot.schemas import Answer, Citation, RetrievedChunk
+from bot.text import fold, plain, sentences
+
+CARE_LEADS = {
+    "self_harm": (
+        "Wat fijn dat je dit vertelt. Het klinkt alsof het nu heel zwaar is. "
+        "Je hoeft dit niet alleen te dragen. "
+        "Praat erover met een volwassene die je vertrouwt, zoals je mentor of een ouder."
+    ),
+    "abuse": (
+        "Wat erg dat dit gebeurt. Het is niet jouw schuld, en je verhaal telt. "
+        "Vertel het aan een volwassene die je vertrouwt, zoals je mentor of de vertrouwenspersoon op school."
+    ),
+    "bullying": (
+        "Wat naar dat je gepest wordt. Het ligt niet aan jou. "
+        "Vertel het aan je mentor of aan de vertrouwenspersoon op school. Zij kunnen iets doen."
+    ),
+}
+# The helpers each care answer names, in this order, each with a sentence quoted from the help documents.
+CARE_HELPERS = {
+    "self_harm": ("113 zelfmoordpreventie", "0800-0113", "kindertelefoon"),
+    "abuse": ("112", "kindertelefoon", "vertrouwenspersoon"),
+    "bullying": ("vertrouwenspersoon", "kindertelefoon"),
+}
+REFUSALS = {
+    "fraud": "Daar help ik niet mee. Examens, cijfers en briefjes moeten eerlijk zijn, voor iedereen. "
+    "Zit je ergens mee, of heb je iets gezien? Praat erover met je mentor.",
+    "danger": "Daar help ik niet mee, want het is gevaarlijk of het mag niet. "
+    "Ik help je graag met vragen over techniek-opleidingen en beroepen.",
+    "injection": "Dat doe ik niet. Ik houd me aan mijn eigen regels en ik deel geen instructies of gegevens. "
+    "Ik help je graag met vragen over het vmbo, het mbo en beroepen.",
+    "others_data": "Ik heb geen persoonlijke gegevens van mensen, zoals adressen of telefoonnummers. "
+    "Ik zoek ze ook niet op. Wil je iemand van school spreken? Vraag het op school of aan je mentor.",
+    "off_topic": "Daar kan ik je niet mee helpen. Ik help bij vragen over school, opleidingen en beroepen. "
+    "Wil je daar iets over weten?",
+    "insult": "Ik snap dat het soms frustrerend is. Ik help je graag verder. "
+    "Waar wil je meer over weten: een profiel, een opleiding of een beroep?",
+}
+PRIVACY_NOTE = (
+    "Let op: deel liever geen persoonlijke gegevens, zoals namen, adressen of telefoonnummers. "
+    "Ik heb ze niet gebruikt en niet bewaard."
+)
+CONTACT_NOTE = "Ik kan niet bellen en geen berichten sturen."
+FOLLOW_UPS = ["Welk profiel past bij wat ik leuk vind?", "Wat is het verschil tussen BOL en BBL?"]
+MAX_HELP_SENTENCES = 4
+
+
+def _quotable(text: str) -> list[str]:
+    """The sentences of ``text``, where a sentence that answers the question just before it ("Is er direct
+    gevaar? Bel dan 112.") keeps that question, so the quote makes sense on its own."""
+    quotes: list[str] = []
+    previous = ""
+    for sentence in sentences(text):
+        joined = f"{previous} {sentence}"
+        quotes.append(joined if previous.endswith("?") and joined in text else sentence)
+        previous = sentence
+    return quotes
+
+
+def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
+    chosen: list[tuple[int, str]] = []
+    for helper in CARE_HELPERS[policy.name]:
+        options = [
+            (i, s) for i, hit in enumerate(hits) for s in _quotable(hit.chunk.text) if helper in fold(s)
+        ]
+        # Prefer a sentence that also gives the phone number (0800-...) to call.
+        found = next((o for o in options if re.search(r"\d{4}", o[1])), options[0] if options else None)
+        if found and found not in chosen and len(chosen) < MAX_HELP_SENTENCES:
+            chosen.append(found)
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for index, sentence in chosen:
+        chunk = hits[index].chunk
+        if index not in numbers:
+            numbers[index] = len(numbers) + 1
+            citations.append(
+                Citation(number=numbers[index], chunk_id=chunk.id, doc_id=chunk.doc_id, title=chunk.title,
+                         quote=sentence, source=chunk.source, page=chunk.page)
+            )  # fmt: skip
+        parts.append(f"{plain(sentence)} [{numbers[index]}]")
+    text = "\n\n".join(p for p in (CARE_LEADS[policy.name], " ".join(parts)) if p)
+    return Answer(text=text, citations=citations, routes=[], follow_up_questions=[])
+
+
+def refusal_answer(policy: Policy) -> Answer:
+    return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS)
+
+
+def with_privacy_note(answer: Answer, *, contact_requested: bool) -> Answer:
+    note = f"{CONTACT_NOTE} {PRIVACY_NOTE}" if contact_requested else PRIVACY_NOTE
+    return answer.model_copy(update={"text": f"{note}\n\n{answer.text}"})

@@ -1,0 +1,205 @@
+"""Guardrails: declared policies that screen a message before Koers answers it.
+
+Each policy names what it catches, what Koers does instead of a normal answer, and whether it fails open
+(a miss means a normal, still grounded answer) or closed (when in doubt, the safe answer wins). Detection
+is by Dutch pattern lists over the accent-folded message; the patterns describe kinds of messages, not
+particular questions. Personal data is scrubbed from every message before anything else uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.text import fold
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    catches: str
+    response: str
+    fails: Literal["open", "closed"]
+    patterns: tuple[str, ...]
+
+    def matches(self, folded: str) -> bool:
+        return any(re.search(p, folded) for p in self.patterns)
+
+
+SELF_HARM = Policy(
+    "self_harm",
+    "thoughts of suicide or self-harm",
+    "caring words, then 113 Zelfmoordpreventie, de Kindertelefoon and a trusted adult, quoted from the help "
+    "documents; no route advice",
+    "closed",
+    (
+        r"niet meer (willen |wil |hoeven |hoef )?leven",
+        r"\b(wil|wilde|willen) (ik )?dood\b",
+        r"dood (wil|willen|gaan)",
+        r"zelfmoord",
+        r"zelfdoding",
+        r"suicid",
+        r"\b(snij|snijd|kras)\w* (ik |je )?(mezelf|mijzelf|me|mij)\b",
+        r"mezelf (pijn doen|iets aandoen|snijden|beschadigen)",
+        r"er niet meer (wil )?(zijn|wil zijn)",
+        r"niet meer (wil|willen) zijn",
+        r"alles is zinloos",
+        r"zie het niet meer zitten",
+        r"einde aan (mijn|m'n) leven",
+    ),
+)
+ABUSE = Policy(
+    "abuse",
+    "violence or abuse at home or elsewhere",
+    "taken seriously: tell a trusted adult, de Kindertelefoon, 112 in danger; quoted from the help documents",
+    "closed",
+    (
+        r"\b(slaat|schopt|mishandelt|bedreigt) (me|mij)\b",
+        r"\bmisbruik",
+        r"aangerand",
+        r"verkracht",
+        r"bang (om )?(naar )?huis",
+        r"thuis (is het )?niet veilig",
+        r"\bsla(an)? (me|mij)\b",
+    ),
+)
+BULLYING = Policy(
+    "bullying",
+    "being bullied, online or at school",
+    "not your fault: mentor, vertrouwenspersoon, de Kindertelefoon; quoted from the help documents",
+    "closed",
+    (r"\bgepest\b", r"pesten (me|mij)\b", r"\bpest(en)? me\b", r"uitgescholden", r"buitengesloten"),
+)
+FRAUD = Policy(
+    "fraud",
+    "exam fraud, forged notes, breaking into school systems",
+    "a refusal, and a pointer to the mentor",
+    "closed",
+    (
+        r"antwoorden (van|voor) (het |de |mijn )?(cspe|cse|ce|examen|toets|se|pta)",
+        r"(cspe|cse|examen|toets)\w*.{0,30}(stelen|bemachtig|uitgelekt|lekken|foto)",
+        r"foto'?s van (het |de )?(cspe|cse|examen|toets)",
+        r"\bspieken\b",
+        r"cijfers? (\w+ )?(aanpassen|veranderen)",
+        r"inlog\w* (met|op) (het |zijn |haar |andermans |het account)",
+        r"andermans account",
+        r"(nep|vals)\w* (dokters)?briefje",
+        r"(briefje|handtekening) vervals",
+    ),
+)
+DANGER = Policy(
+    "danger",
+    "dangerous or illegal instructions (weapons, tuning a scooter)",
+    "a refusal without any instruction",
+    "closed",
+    (
+        r"opvoeren",
+        r"\bvoer\w* .{0,30}(scooter|brommer|motor)\w* op\b",
+        r"sneller dan 45",
+        r"\b(bom|explosie\w*|wapen|vuurwerkbom)\b.{0,20}\bmaken\b",
+        r"maak ik een (bom|wapen)",
+    ),
+)
+INJECTION = Policy(
+    "injection",
+    "attempts to change Koers's rules or reveal its instructions or configuration",
+    "a short refusal; the instruction is never followed and nothing internal is shown",
+    "closed",
+    (
+        r"negeer (al |alle )?(je |jouw |de |mijn )?(vorige |eerdere )?(instructies|regels|opdracht)",
+        r"ignore (all |any |previous |prior |your )+(instructions|rules)",
+        r"systeem ?prompt",
+        r"system ?prompt",
+        r"\[(systeem|system|admin|beheerder)\]",
+        r"vanaf nu ben je",
+        r"je bent nu (een |de )?\w+ (zonder|die)",
+        r"geen regels",
+        r"jailbreak",
+        r"developer mode",
+        r"(laat|toon) (alle |de )?(opgeslagen )?gesprekken",
+    ),
+)
+OTHERS_DATA = Policy(
+    "others_data",
+    "requests for someone else's personal data",
+    "Koers has and seeks no personal data; contact goes through the school",
+    "closed",
+    (r"(adres|telefoonnummer|nummer|e-?mail\w*|mail) van (mijn|de|die|onze|m'n)", r"waar woont"),
+)
+OFF_TOPIC = Policy(
+    "off_topic",
+    "homework, politics, sport predictions and other questions outside school and career choice",
+    "a friendly redirect to what Koers helps with",
+    "open",
+    (
+        r"huiswerk",
+        r"\blos (deze |de |dit )?(som|vergelijking)?\s*op\b",
+        r"\d+\s*x\s*[+-]\s*\d+\s*=",
+        r"\b(pvv|vvd|d66|cda|groenlinks|pvda|bbb|politiek\w*|partij|verkiezing\w*)\b",
+        r"champions league|eredivisie|\bwk\b|\bwie wint\b",
+    ),
+)
+INSULT = Policy(
+    "insult",
+    "insults aimed at Koers",
+    "stay calm and offer help",
+    "open",
+    (
+        r"\b(dom|stom|achterlijk)e? (ding|bot|robot|programma)\b",
+        r"\bkut\w*",
+        r"\bkanker\w*",
+        r"\b(idioot|debiel|sukkel|loser)\b",
+        r"je bent (echt )?(dom|stom|nutteloos|waardeloos)",
+    ),
+)
+
+# First match wins: care before refusals, refusals before redirects.
+POLICIES = (SELF_HARM, ABUSE, BULLYING, FRAUD, DANGER, INJECTION, OTHERS_DATA, OFF_TOPIC, INSULT)
+CARE_POLICIES = frozenset({"self_harm", "abuse", "bullying"})
+
+_PERSONAL_DATA: tuple[tuple[str, str], ...] = (
+    ("e-mailadres", r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    ("telefoonnummer", r"(?<!\d)(?:\+31|0031|0)\s?(?:6|[1-9]\d{1,2})(?:[\s-]?\d){7,8}(?!\d)"),
+    ("adres", r"\b[A-Z][a-z]+(?:straat|laan|weg|plein|gracht|dijk|kade|singel|hof|pad)\s+\d+\w?"),
+    ("postcode", r"\b\d{4}\s?[A-Z]{2}\b"),
+    ("BSN", r"(?<!\d)\d{9}(?!\d)"),
+    ("naam", r"(?<=\bheet )[A-Z][a-z]+(?:\s(?:van|de|der|el|den)?\s?[A-Z][a-z]+)*"),
+)
+
+
+_CONTACT_REQUEST = (
+    r"\b(bel|app|sms|mail|stuur)\w*\s+(me|mij|haar|hem|hen|ze)\b"
+    r"|(bellen|appen|mailen|sturen|berichtje)\b.{0,20}\?"
+)
+
+
+def asks_for_contact(text: str) -> bool:
+    """Whether the student asks Koers to call, text or send something (it cannot)."""
+    return bool(re.search(_CONTACT_REQUEST, fold(text)))
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A message after screening: the policy it triggered (if any) and the text with personal data removed."""
+
+    policy: Policy | None
+    text: str
+    removed: tuple[str, ...] = field(default_factory=tuple)
+
+
+def scrub(text: str) -> tuple[str, tuple[str, ...]]:
+    """Replace personal data with a placeholder such as [telefoonnummer]; say which kinds were found."""
+    found: list[str] = []
+    for kind, pattern in _PERSONAL_DATA:
+        text, count = re.subn(pattern, f"[{kind}]", text)
+        if count:
+            found.append(kind)
+    return text, tuple(found)
+
+
+def screen(message: str) -> Screened:
+    text, removed = scrub(message)
+    folded = fold(text)
+    policy = next((p for p in POLICIES if p.matches(folded)), None)
+    return Screened(policy, text, removed)
