@@ -53,6 +53,7 @@ def _ui_command(cfg: Settings) -> list[str]:
         "--server.port", str(cfg.ui.port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",  # students see the chat, not Streamlit's deploy menu
     ]  # fmt: skip
 
 
