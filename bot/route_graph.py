@@ -19,7 +19,6 @@ from bot.labels import TECHNICAL_PROFIELEN, label_problem
 
 NodeType = Literal["profiel", "module", "domein", "opleiding", "beroep"]
 EdgeType = Literal["bevat", "doorstroom", "leidt-tot", "stapelen"]
-RIASEC = frozenset("RIASEC")
 
 _ID_PREFIX: dict[str, str] = {
     "profiel": "vmbo:",
@@ -67,14 +66,6 @@ class Node(BaseModel):
         if self.type != "opleiding" and (self.niveaus or self.code or self.dossier):
             raise ValueError("only opleidingen have niveaus, a dossier or a code")
         return self
-
-    @property
-    def riasec(self) -> set[str]:
-        return {tag for tag in self.interests if tag in RIASEC}
-
-    @property
-    def activities(self) -> set[str]:
-        return {tag for tag in self.interests if tag not in RIASEC}
 
 
 class Edge(BaseModel):

@@ -65,12 +65,6 @@ class Manifest:
             for row in rows
         }
 
-    def all_records(self, *, school: str) -> list[FileRecord]:
-        origins = [
-            r[0] for r in self._conn.execute("SELECT DISTINCT origin FROM files WHERE school = ?", (school,))
-        ]
-        return [rec for origin in origins for rec in self.records(school=school, origin=origin).values()]
-
     def put(self, record: FileRecord) -> None:
         with self._conn:
             self._conn.execute(

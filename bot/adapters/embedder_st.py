@@ -42,10 +42,6 @@ class SentenceTransformerEmbedder:
         """The vendor model itself, for benchmarks that compare against a raw ``encode``."""
         return self._model
 
-    @property
-    def dimension(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension() or 0)
-
     def embed(self, texts: Sequence[str], *, kind: str) -> list[Vector]:
         if not texts:
             return []
