@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.adapters import build_embedder, build_store
 from bot.config import Settings
+from bot.llm import build_rewriter
 from bot.ports import Embedder
 from bot.retrieve import Retriever
+from bot.route_graph import GRAPH_FILE, load_route_graph
 from bot.service import ChatService
 
 
@@ -20,4 +22,12 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         min_score=settings.retrieval.min_score,
         kind_penalty=settings.retrieval.kind_penalty,
     )
-    return ChatService(settings=settings, store=store, retriever=retriever)
+    graph_file = settings.corpus_dir / GRAPH_FILE
+    graph = load_route_graph(graph_file) if graph_file.exists() else None
+    return ChatService(
+        settings=settings,
+        store=store,
+        retriever=retriever,
+        graph=graph,
+        rewriter=build_rewriter(settings, embedder),
+    )

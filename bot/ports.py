@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.schemas import Chunk, DocumentStatus, RetrievedChunk
+from bot.schemas import Answer, Chunk, DocumentStatus, Message, RetrievedChunk
 
 Vector = list[float]
 
@@ -39,6 +39,14 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def labels(self) -> set[str]:
+        """Every route label any stored chunk carries."""
+        ...
+
+    def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
+        """The stored chunks of one document, in document order."""
+        ...
+
 
 class DocumentLibrary(Protocol):
     """A school's own documents: add, list and remove them (implemented by the ingest side)."""
@@ -48,3 +56,19 @@ class DocumentLibrary(Protocol):
     def list(self, school: str) -> list[DocumentStatus]: ...
 
     def remove(self, school: str, doc_id: str) -> bool: ...
+
+
+class AnswerRewriter(Protocol):
+    """Rewrites the offline answer in friendlier words (an LLM), or returns it unchanged.
+
+    It must never raise and never weaken grounding: on any error, timeout or ungrounded output it returns
+    ``draft`` as it is. Routes and follow-up questions of the draft are kept.
+    """
+
+    def rewrite(
+        self,
+        question: str,
+        history: Sequence[Message],
+        hits: Sequence[RetrievedChunk],
+        draft: Answer,
+    ) -> Answer: ...
