@@ -45,11 +45,15 @@ REFUSALS = {
     "Ik zoek ze ook niet op. Wil je iemand van school spreken? Vraag het op school of aan je mentor.",
     "off_topic": "Daar kan ik je niet mee helpen. Ik help bij vragen over school, opleidingen en beroepen. "
     "Wil je daar iets over weten?",
+    "shared_data": "Ik gebruik geen namen, adressen of telefoonnummers van leerlingen, "
+    "en ik geef geen advies per genoemde leerling. Haal die gegevens liever weg. "
+    "Ik help je graag met algemeen advies of een lesopzet over profielkeuze.",
     "insult": "Ik snap dat het soms frustrerend is. Ik help je graag verder. "
     "Waar wil je meer over weten: een profiel, een opleiding of een beroep?",
 }
 PRIVACY_NOTE = (
-    "Let op: deel liever geen persoonlijke gegevens, zoals namen, adressen of telefoonnummers. "
+    "Let op: deel liever geen persoonsgegevens van jezelf of van anderen, zoals namen, adressen of "
+    "telefoonnummers. "
     "Ik heb ze niet gebruikt en niet bewaard."
 )
 CONTACT_NOTE = "Ik kan niet bellen en geen berichten sturen."
@@ -92,13 +96,13 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
             )  # fmt: skip
         parts.append(f"{plain(sentence)} [{numbers[index]}]")
     text = "\n\n".join(p for p in (CARE_LEADS[policy.name], " ".join(parts)) if p)
-    return Answer(text=text, citations=citations, routes=[], follow_up_questions=[])
+    return Answer(text=text, citations=citations, routes=[], follow_up_questions=[], policy=policy.name)
 
 
 def refusal_answer(policy: Policy) -> Answer:
-    return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS)
+    return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS, policy=policy.name)
 
 
 def with_privacy_note(answer: Answer, *, contact_requested: bool) -> Answer:
     note = f"{CONTACT_NOTE} {PRIVACY_NOTE}" if contact_requested else PRIVACY_NOTE
-    return answer.model_copy(update={"text": f"{note}\n\n{answer.text}"})
+    return answer.model_copy(update={"text": f"{note}\n\n{answer.text}", "policy": "personal_data"})

@@ -154,8 +154,26 @@ INSULT = Policy(
     ),
 )
 
+SHARED_DATA = Policy(
+    "shared_data",
+    "a message carrying several people's personal data (a class list with names, addresses, numbers)",
+    "Koers uses none of it, gives no advice per named person, and offers general advice instead",
+    "closed",
+    (),  # decided on the number of scrubbed items, see screen()
+)
+PERSONAL_DATA = Policy(
+    "personal_data",
+    "names, phone numbers, e-mail and home addresses, postcodes or a BSN in a message",
+    "scrubbed before anything uses, logs or shows the message; the student is gently told not to share it",
+    "open",
+    (),  # decided by scrub(); the answer itself goes on
+)
+SHARED_DATA_ITEMS = 3  # one phone number is a student sharing their own; three items is someone's list
+
 # First match wins: care before refusals, refusals before redirects.
 POLICIES = (SELF_HARM, ABUSE, BULLYING, FRAUD, DANGER, INJECTION, OTHERS_DATA, OFF_TOPIC, INSULT)
+# Every guardrail, including those decided by scrubbing rather than by a pattern (documented and tested).
+DECLARED_POLICIES = (*POLICIES, SHARED_DATA, PERSONAL_DATA)
 CARE_POLICIES = frozenset({"self_harm", "abuse", "bullying"})
 
 _PERSONAL_DATA: tuple[tuple[str, str], ...] = (
@@ -171,6 +189,7 @@ _PERSONAL_DATA: tuple[tuple[str, str], ...] = (
 _CONTACT_REQUEST = (
     r"\b(bel|app|sms|mail|stuur)\w*\s+(me|mij|haar|hem|hen|ze)\b"
     r"|(bellen|appen|mailen|sturen|berichtje)\b.{0,20}\?"
+    r"|\b(kun|kan|wil|zou) je\b.{0,40}\b(bellen|appen|mailen|sturen|sms\w*)\b"
 )
 
 
@@ -188,6 +207,14 @@ class Screened:
     removed: tuple[str, ...] = field(default_factory=tuple)
 
 
+_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(kind for kind, _ in _PERSONAL_DATA) + r")\]")
+
+
+def looks_like_instruction(text: str) -> bool:
+    """Whether a passage sentence tries to instruct the assistant (prompt injection inside a document)."""
+    return INJECTION.matches(fold(text))
+
+
 def scrub(text: str) -> tuple[str, tuple[str, ...]]:
     """Replace personal data with a placeholder such as [telefoonnummer]; say which kinds were found."""
     found: list[str] = []
@@ -202,4 +229,6 @@ def screen(message: str) -> Screened:
     text, removed = scrub(message)
     folded = fold(text)
     policy = next((p for p in POLICIES if p.matches(folded)), None)
+    if policy is None and len(_PLACEHOLDER.findall(text)) >= SHARED_DATA_ITEMS:
+        policy = SHARED_DATA
     return Screened(policy, text, removed)

@@ -6,18 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.ports import Embedder, VectorStore
+from bot.profile import LEERWEG_NAMES, leerweg_in
 from bot.schemas import Message, RetrievedChunk
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
 
 
-def search_query(message: str, history: Sequence[Message]) -> str:
-    """The text to embed: the message, plus the previous user turn when the message is a short follow-up."""
+def search_query(message: str, history: Sequence[Message], leerweg: str | None = None) -> str:
+    """The text to embed: the message, plus the previous user turn when the message is a short follow-up,
+    plus the student's leerweg when an earlier turn gave it (a niveau answer depends on it)."""
     earlier = [m.content for m in history if m.role == "user"]
+    query = message
     if earlier and len(message.split()) <= FOLLOW_UP_MAX_WORDS:
-        return f"{earlier[-1]} {message}"
-    return message
+        query = f"{earlier[-1]} {message}"
+    if leerweg and leerweg_in(message) is None:
+        query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
+    return query
 
 
 @dataclass

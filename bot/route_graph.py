@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.errors import DocumentError, describe_validation_error
 from bot.labels import TECHNICAL_PROFIELEN, label_problem
 
+GRAPH_FILE = "routes.yaml"  # in the corpus folder
 NodeType = Literal["profiel", "module", "domein", "opleiding", "beroep"]
 EdgeType = Literal["bevat", "doorstroom", "leidt-tot", "stapelen"]
 

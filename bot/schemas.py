@@ -27,6 +27,9 @@ class Chunk(BaseModel):
 class RetrievedChunk(BaseModel):
     chunk: Chunk
     score: float = Field(description="Cosine similarity between question and passage (1 = identical).")
+    via: Literal["search", "graph"] = Field(
+        default="search", description="'graph': looked up from the route graph to back a reason; score is 0."
+    )
 
 
 class Citation(BaseModel):
@@ -51,6 +54,14 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     routes: list[str] = Field(default_factory=list, description="Canonical route labels, best first.")
     follow_up_questions: list[str] = Field(default_factory=list)
+    clarifying_question: str = Field(
+        default="", description="A question back to the student when the answer depends on something unknown."
+    )
+    choices: list[str] = Field(default_factory=list, description="Short answers to the clarifying question.")
+    policy: str = Field(
+        default="",
+        description="Guardrail that shaped this answer (e.g. 'fraud'); empty for a normal answer.",
+    )
 
 
 class DocumentStatus(BaseModel):

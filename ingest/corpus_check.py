@@ -9,14 +9,13 @@ from pathlib import Path
 from bot.claims import states_money_amount, unverified_codes
 from bot.errors import DocumentError
 from bot.labels import kind_of
-from bot.route_graph import RouteGraph, load_route_graph
+from bot.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
 from bot.text import readability, words
 from ingest.documents import Document, load_markdown
 from ingest.pipeline import list_files
 
 MIN_WORDS, MAX_WORDS = 150, 800
 MAX_AVG_SENTENCE_WORDS = 15.0  # our B1 measure, see corpus/README.md
-GRAPH_FILE = "routes.yaml"
 
 
 @dataclass

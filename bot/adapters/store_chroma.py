@@ -152,3 +152,19 @@ class ChromaStore:
 
     def count(self) -> int:
         return int(self._collection.count())
+
+    def labels(self) -> set[str]:
+        metas = self._collection.get(include=["metadatas"])["metadatas"] or []
+        return {label for m in metas for label in str(m.get("labels", "")).split(_LIST_SEP) if label}
+
+    def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
+        schools = [""] if not school else ["", school]
+        where = {"$and": [{"doc_id": doc_id}, {"school": {"$in": schools}}]}
+        result = self._collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        docs = result.get("documents") or []
+        metas = result.get("metadatas") or []
+        chunks = [
+            _from_record(i, d or "", dict(m or {}))
+            for i, d, m in zip(result["ids"], docs, metas, strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.id)

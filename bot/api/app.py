@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, Field
 
 from bot.api_keys import ApiKeys
 from bot.errors import KoersError
 from bot.ports import DocumentLibrary
 from bot.schemas import Answer, Message
-from bot.service import ChatService
+from bot.service import ChatService, StreamEvent
 
 
 class ChatRequest(BaseModel):
@@ -104,4 +107,24 @@ def create_app(
         """Answer one student message in plain Dutch, with numbered citations, route labels and follow-ups."""
         return svc.answer(request.message, request.history, school=request.school)
 
+    @app.post(
+        "/v1/chat/stream",
+        response_model=None,
+        responses={
+            200: {"content": {"text/event-stream": {}}, "description": "token, citations, routes, ..., done"},
+            422: {"model": ErrorResponse},
+            503: {"model": ErrorResponse},
+        },
+    )
+    def chat_stream(request: ChatRequest, svc: ServiceDep) -> EventSourceResponse:
+        """The answer of /v1/chat as server-sent events: ``token`` pieces of the text, then ``citations``,
+        ``routes``, ``follow_ups``, optionally ``clarify``, and ``done`` with the whole answer."""
+        events = svc.stream(request.message, request.history, school=request.school)  # errors raise here
+        return EventSourceResponse(_sse(events), headers={"Cache-Control": "no-cache"})
+
     return app
+
+
+def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:
+    for item in events:
+        yield format_sse_event(data_str=json.dumps(item.data, ensure_ascii=False), event=item.event)

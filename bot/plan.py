@@ -1,0 +1,85 @@
+"""What an answer needs besides the passages: a reason in the student's words, or a question back.
+
+* Reason: when a recommended profiel matches activities the student named, the answer says so in the
+  student's words and quotes the sentence of that profiel's document that mentions the activity.
+* Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
+  interests, gets one short question with choices (the answer still says what it can).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.compose import Clarification, Reason
+from bot.labels import display_name, kind_of, value_of
+from bot.ports import VectorStore
+from bot.profile import Profile, stem
+from bot.recommend import Recommendation
+from bot.route_graph import RouteGraph
+from bot.text import fold, sentences
+
+ASK_LEERWEG = Clarification(
+    "In welke leerweg zit je? Dan zeg ik welk mbo-niveau bij je past.",
+    ["basis", "kader", "gemengd", "theoretisch"],
+)
+ASK_INTERESTS = Clarification(
+    "Wat doe je graag? Dan zoek ik wat bij je past.",
+    ["sleutelen", "bouwen en timmeren", "computers en games", "tekenen en ontwerpen", "lassen en metaal"],
+)
+_NIVEAU = re.compile(r"\bniveau")  # which niveau fits depends on the leerweg
+_FIT_QUESTION = re.compile(
+    r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
+    r"|weet (echt |nog )*niet wat"
+)
+
+
+def clarification(message: str, profile: Profile, mentioned: set[str]) -> Clarification | None:
+    text = fold(message)
+    if (
+        _NIVEAU.search(text)
+        and profile.leerweg is None
+        and not any(kind_of(label) == "vmbo-leerweg" for label in mentioned)
+    ):
+        return ASK_LEERWEG
+    named_route = any(kind_of(label) in {"vmbo", "mbo", "mbo-domein"} for label in mentioned)
+    if _FIT_QUESTION.search(text) and not profile.knows_interests and not named_route:
+        return ASK_INTERESTS
+    return None
+
+
+def _said(words: Sequence[str], label: str) -> str:
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+    return f"Je zei dat je {listed} leuk vindt. Daarom noem ik het profiel {display_name(label)}."
+
+
+def reasons(
+    recommendation: Recommendation,
+    profile: Profile,
+    graph: RouteGraph,
+    store: VectorStore,
+    *,
+    school: str | None = None,
+) -> list[Reason]:
+    """One reason for the best-ranked profiel the student's interests point to, quoted from its document."""
+    index = {node.id: node for node in graph.nodes}
+    for label in recommendation.routes[:3]:
+        liked = recommendation.reasons.get(label, [])
+        node = index.get(label)
+        if not liked or node is None or node.type != "profiel":
+            continue
+        stems = [stem(word) for word in liked]
+        abbreviation = fold(value_of(label))
+        options = [
+            (chunk, sentence)
+            for chunk in store.document_chunks(node.doc, school=school)
+            for sentence in sentences(chunk.text)
+            if any(s in fold(sentence) for s in stems) and not sentence.rstrip().endswith("?")
+        ]
+        # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
+        options.sort(key=lambda option: abbreviation not in fold(option[1]))
+        if options:
+            typed = [profile.said.get(word, word) for word in liked]
+            chunk, sentence = options[0]
+            return [Reason(_said(typed, label), chunk, sentence)]
+    return []

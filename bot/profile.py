@@ -1,0 +1,143 @@
+"""The student profile: what Koers has learned from the conversation so far.
+
+Built fresh on every turn from the student's own messages (the API is stateless; the client sends the
+history), so nothing about a student is stored. The latest message wins when it contradicts an earlier one
+("ik doe kader" ... "nee, ik zit in de basis").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.route_graph import RouteGraph
+from bot.schemas import Message
+from bot.text import fold
+
+# Everyday words for the four vmbo leerwegen, as students type them.
+LEERWEG_WORDS: dict[str, tuple[str, ...]] = {
+    "BB": ("basis", "bb", "basisberoeps", "basisberoepsgerichte"),
+    "KB": ("kader", "kb", "kaderberoeps", "kaderberoepsgerichte"),
+    "GL": ("gl", "gemengd", "gemengde"),
+    "TL": ("tl", "theoretisch", "theoretische", "mavo"),
+}
+LEERWEG_NAMES = {"BB": "basis", "KB": "kader", "GL": "gemengde leerweg", "TL": "theoretische leerweg"}
+# RIASEC letters in the route graph, and the words a student uses for them.
+RIASEC_WORDS: dict[str, tuple[str, ...]] = {
+    "R": ("realistisch", "met je handen", "praktisch", "maken", "bouwen", "repareren"),
+    "I": (
+        "intellectueel",
+        "onderzoekend",
+        "uitzoeken",
+        "hoe dingen werken",
+        "onderzoeken",
+        "wiskunde",
+        "nask",
+    ),
+    "A": ("artistiek", "creatief", "tekenen", "ontwerpen", "knutselen", "muziek", "uitvinden"),
+    "S": ("sociaal", "mensen helpen", "zorgen voor"),
+    "E": ("ondernemend", "leiding geven", "verkopen", "eigen zaak", "ondernemen"),
+    "C": ("conventioneel", "organiseren", "plannen", "precies werken", "netjes"),
+}
+# "ik hou niet van X", "geen zin in X", "X vind ik saai": X is a dislike. A clause ends at punctuation or at
+# "maar"/"wel" ("niet van computers maar wel van koken" likes koken).
+_CLAUSE_BREAK = re.compile(r"[.,;!?]|\bmaar\b|\bwel\b")
+_NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nooit|hekel)\b")
+_NEGATION_AFTER = re.compile(r"^\s*(?:is|vind ik|lijkt me)?\s*(?:saai|stom|niks|niet leuk)\b")
+_KLAS = re.compile(r"\b(?:klas|leerjaar)\s*([1-4])\b|\b([1-4])(?:e|de)?\s+(?:klas|jaar)\b")
+_WORD_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _word(term: str) -> re.Pattern[str]:
+    """A folded term as a word prefix: 'sleutel' matches 'sleutelen' and 'sleutelt' (Dutch verb forms)."""
+    if term not in _WORD_CACHE:
+        _WORD_CACHE[term] = re.compile(rf"(?<![a-z0-9]){re.escape(fold(term))}[a-z']*")
+    return _WORD_CACHE[term]
+
+
+def stem(term: str) -> str:
+    """'sleutelen' -> 'sleutel', "auto's" -> 'auto': the part of an activity word every form contains."""
+    folded = fold(term)
+    for ending in ("'s", "en", "s"):
+        if " " not in folded and folded.endswith(ending) and len(folded) - len(ending) >= 3:
+            return folded[: -len(ending)]
+    return folded
+
+
+@dataclass(frozen=True)
+class Profile:
+    leerweg: str | None = None
+    klas: int | None = None
+    interests: tuple[str, ...] = ()  # the graph's activity words the student used, in the student's order
+    dislikes: tuple[str, ...] = ()
+    riasec: tuple[str, ...] = ()
+    school: str | None = None
+    turns: int = 0
+    said: dict[str, str] = field(default_factory=dict)  # activity word -> the word as the student typed it
+
+    @property
+    def knows_interests(self) -> bool:
+        return bool(self.interests or self.riasec)
+
+
+def activity_words(graph: RouteGraph) -> list[str]:
+    """Every everyday activity word the route graph knows (RIASEC letters excluded), longest first."""
+    found = {word for node in graph.nodes for word in node.interests if len(word) > 1}
+    return sorted(found, key=lambda w: (-len(w), w))
+
+
+def leerweg_in(message: str) -> str | None:
+    """The leerweg named in ``message`` (the last one, when a student corrects themselves)."""
+    text = fold(message)
+    best: tuple[int, str] | None = None
+    for leerweg, words in LEERWEG_WORDS.items():
+        for word in words:
+            for match in re.finditer(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text):
+                if best is None or match.start() > best[0]:
+                    best = (match.start(), leerweg)
+    return best[1] if best else None
+
+
+def build_profile(
+    message: str, history: Sequence[Message], graph: RouteGraph, *, school: str | None = None
+) -> Profile:
+    """Read leerweg, klas, interests, dislikes and RIASEC types from the student's messages, oldest first."""
+    texts = [fold(m.content) for m in history if m.role == "user"] + [fold(message)]
+    leerweg: str | None = None
+    klas: int | None = None
+    interests: dict[str, None] = {}
+    dislikes: dict[str, None] = {}
+    said: dict[str, str] = {}
+    riasec: dict[str, None] = {}
+    words = activity_words(graph)
+    for text in texts:
+        leerweg = leerweg_in(text) or leerweg
+        if match := _KLAS.search(text):
+            klas = int(match.group(1) or match.group(2))
+        taken: list[tuple[int, int]] = []
+        for word in words:
+            for match in _word(stem(word)).finditer(text):
+                if any(a <= match.start() < b for a, b in taken):
+                    continue  # 'met je handen' already covers 'handen'
+                taken.append((match.start(), match.end()))
+                before = _CLAUSE_BREAK.split(text[: match.start()])[-1]
+                if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(text[match.end() :]):
+                    dislikes[word] = None
+                    interests.pop(word, None)
+                else:
+                    interests[word] = None
+                    said.setdefault(word, match.group(0))
+        for letter, cues in RIASEC_WORDS.items():
+            if any(_word(cue).search(text) for cue in cues):
+                riasec[letter] = None
+    return Profile(
+        leerweg=leerweg,
+        klas=klas,
+        interests=tuple(interests),
+        dislikes=tuple(dislikes),
+        riasec=tuple(riasec),
+        school=school,
+        turns=len(texts),
+        said=said,
+    )

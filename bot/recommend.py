@@ -1,0 +1,230 @@
+"""Route recommendation: combine what the passages say, what the student named and likes, and the route graph.
+
+Each canonical label gets a score from four signals, all on a 0..1 scale before weighting:
+
+* evidence: the retrieved passages that carry the label (better-ranked passages count more);
+* mention: the student named it ("kader", "niveau 4", "timmerman", "BBL") in this message or earlier;
+* interest: the student's activity words that the route graph lists for the node ("lassen" -> PIE);
+* graph: a recommended opleiding or beroep lends part of its score to the profiel and domein it belongs to,
+  so a recommendation is a whole route (vmbo profiel -> mbo domein/opleiding), not a loose list.
+
+Leerweg rules come from the graph's admission table: with a basis diploma an opleiding that only exists at
+niveau 3 or 4 is pushed down and stapelen comes up; a question about niveaus gets the admitted niveaus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
+from bot.profile import LEERWEG_WORDS, Profile
+from bot.route_graph import RouteGraph
+from bot.schemas import RetrievedChunk
+from bot.text import fold
+
+MAX_ROUTES = 5
+# Weights of the signals, chosen by a grid search of route recall on the dev set (issue-5 note). A per-kind
+# diversity penalty was tried and did not help: questions about one kind (leerwegen) want that kind only.
+W_EVIDENCE = 1.0
+W_MENTION_NOW = 1.2
+W_MENTION_EARLIER = 0.6
+W_MENTION_LEERWEG = 0.3  # "ik doe kader" is context for the advice more often than its topic
+W_INTEREST = 0.4
+W_GRAPH = 0.2
+W_ATTRIBUTE = 0.3  # an opleiding lends this share to its own niveaus and mbo-leerwegen
+W_DISLIKE = 0.5  # a node matching something the student dislikes keeps this share of its score
+NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
+
+# Everyday words for labels whose value a student rarely types as such.
+EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
+    "mbo-leerweg:BBL": ("bbl", "werken en leren", "leren en werken", "werkend leren"),
+    "mbo-leerweg:BOL": ("bol",),
+    "mbo-niveau:1": ("entree", "niveau 1"),
+    "route:havo": ("havo",),
+    "route:stapelen": ("stapelen", "doorstromen naar een hoger niveau"),
+    "vmbo:TL-techniek": ("tl-techniek", "sector techniek"),
+    "vmbo:PGP": ("pgp", "praktijkgericht programma"),
+}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    routes: list[str]
+    reasons: dict[str, list[str]]  # label -> the student's interest words that led to it
+
+
+def _aliases(graph: RouteGraph, labels: Iterable[str]) -> dict[str, list[str]]:
+    """Folded phrases that name each label in a message."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for label in labels:
+        kind, value = kind_of(label), value_of(label)
+        if kind in {"vmbo", "mbo-domein", "mbo", "route", "lob"}:
+            found[label].add(fold(value))
+        if kind == "vmbo" and value in PROFIELEN:
+            found[label].add(fold(PROFIELEN[value]))
+        if kind == "vmbo-leerweg":
+            found[label].update(LEERWEG_WORDS[value])
+        if kind == "mbo-niveau":
+            found[label].add(f"niveau {value}")
+        found[label].update(EXTRA_ALIASES.get(label, ()))
+    for node in graph.nodes:
+        if node.type == "beroep":
+            # A beroep named by the student points at the opleidingen that lead to it.
+            for edge in graph.edges:
+                if edge.target == node.id and edge.type == "leidt-tot":
+                    found[edge.source].add(fold(node.name))
+    return {label: sorted(names) for label, names in found.items()}
+
+
+class Recommender:
+    def __init__(self, graph: RouteGraph | None, known_labels: Iterable[str]) -> None:
+        self.graph = graph
+        labels = {label for label in known_labels if is_canonical(label)}
+        for kind, values in CLOSED_VALUES.items():
+            labels.update(f"{kind}:{v}" for v in values)
+        if graph is not None:
+            labels.update(n.id for n in graph.nodes if n.type in {"profiel", "domein", "opleiding"})
+        self._patterns = {
+            label: re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" for a in names))
+            for label, names in _aliases(
+                graph or RouteGraph(nodes=[], edges=[], admission=[]), labels
+            ).items()
+            if names
+        }
+        self._parents = self._parent_map()
+        self._attributes = self._attribute_map()
+
+    def _parent_map(self) -> dict[str, set[str]]:
+        """For each opleiding/beroep/domein: the profielen and domeinen a route to it passes through."""
+        parents: dict[str, set[str]] = defaultdict(set)
+        if self.graph is None:
+            return parents
+        for edge in self.graph.edges:
+            if edge.type in {"doorstroom", "bevat"} and not edge.source.startswith("module:"):
+                parents[edge.target].add(edge.source)
+            if edge.type == "leidt-tot":
+                parents[edge.target].add(edge.source)
+        return parents
+
+    def _attribute_map(self) -> dict[str, set[str]]:
+        """An opleiding's sourced niveaus and mbo-leerwegen: "Technicus engineering" -> mbo-niveau:4."""
+        attributes: dict[str, set[str]] = defaultdict(set)
+        for node in self.graph.nodes if self.graph else []:
+            attributes[node.id].update(f"mbo-niveau:{n}" for n in node.niveaus)
+            attributes[node.id].update(f"mbo-leerweg:{w}" for w in node.mbo_leerwegen)
+        return attributes
+
+    def mentioned(self, text: str) -> set[str]:
+        """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
+        also the domein Engineering."""
+        folded = fold(text)
+        spans = {
+            label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
+        }
+        found: set[str] = set()
+        for label, own in spans.items():
+            for start, end in own:
+                inside_longer = any(
+                    (s <= start and end <= e) and (e - s) > (end - start)
+                    for other, theirs in spans.items()
+                    if other != label
+                    for s, e in theirs
+                )
+                if not inside_longer:
+                    found.add(label)
+        return found
+
+    def _evidence(self, hits: Sequence[RetrievedChunk]) -> dict[str, float]:
+        scores: dict[str, float] = defaultdict(float)
+        for rank, hit in enumerate(hits):
+            for position, label in enumerate(hit.chunk.labels):
+                if is_canonical(label):
+                    scores[label] += hit.score / (rank + 1) * (2.0 if position == 0 else 1.0)
+        top = max(scores.values(), default=0.0)
+        return {label: value / top for label, value in scores.items()} if top else {}
+
+    def _interest(self, profile: Profile) -> tuple[dict[str, float], dict[str, list[str]], set[str]]:
+        scores: dict[str, float] = {}
+        reasons: dict[str, list[str]] = {}
+        disliked: set[str] = set()
+        if self.graph is None:
+            return scores, reasons, disliked
+        likes = set(profile.interests)
+        for node in self.graph.nodes:
+            shared = [w for w in profile.interests if w in node.interests]
+            letters = [r for r in profile.riasec if r in node.interests]
+            if shared or letters:
+                scores[node.id] = min(1.0, (len(shared) + 0.25 * len(letters)) / max(1, len(likes) or 1))
+                reasons[node.id] = shared
+            if any(w in node.interests for w in profile.dislikes):
+                disliked.add(node.id)
+        return scores, reasons, disliked
+
+    def recommend(
+        self, message: str, history_texts: Sequence[str], profile: Profile, hits: Sequence[RetrievedChunk]
+    ) -> Recommendation:
+        scores: dict[str, float] = defaultdict(float)
+        for label, value in self._evidence(hits).items():
+            scores[label] += W_EVIDENCE * value
+        now = self.mentioned(message)
+        for label in now:
+            scores[label] += W_MENTION_LEERWEG if kind_of(label) == "vmbo-leerweg" else W_MENTION_NOW
+        for text in history_texts:
+            for label in self.mentioned(text) - now:
+                scores[label] += W_MENTION_EARLIER
+        interest, reasons, disliked = self._interest(profile)
+        for label, value in interest.items():
+            scores[label] += W_INTEREST * value
+        self._apply_graph(scores)
+        self._apply_leerweg(scores, message, profile)
+        for label in disliked:
+            if label in scores:
+                scores[label] *= W_DISLIKE
+        ranked = sorted(
+            (
+                label
+                for label, value in scores.items()
+                if value > 0 and not label.startswith(("beroep:", "module:"))
+            ),
+            key=lambda label: (-scores[label], label),
+        )
+        return Recommendation(routes=ranked[:MAX_ROUTES], reasons=reasons)
+
+    def _apply_graph(self, scores: dict[str, float]) -> None:
+        lent: dict[str, float] = defaultdict(float)
+        for label, value in list(scores.items()):
+            for parent in self._parents.get(label, ()):
+                lent[parent] = max(lent[parent], W_GRAPH * value)
+            for attribute in self._attributes.get(label, ()):
+                lent[attribute] = max(lent[attribute], W_ATTRIBUTE * value)
+        for label, value in lent.items():
+            scores[label] += value
+
+    def _apply_leerweg(self, scores: dict[str, float], message: str, profile: Profile) -> None:
+        if self.graph is None or profile.leerweg is None:
+            return
+        admitted = self.graph.niveaus_for(profile.leerweg)
+        if NIVEAU_QUESTION.search(fold(message)):
+            top = max(scores.values(), default=1.0)
+            # The highest niveaus this diploma opens are the news; niveau 2 is open to every leerweg.
+            # (Adding them when the question is not about niveaus lowered route recall on the dev set.)
+            for rank, niveau in enumerate(sorted(admitted, reverse=True)[:2]):
+                scores[f"mbo-niveau:{niveau}"] += top * (1.0 - 0.1 * rank)
+        index = {n.id: n for n in self.graph.nodes}
+        for label in list(scores):
+            node = index.get(label)
+            if node and node.niveaus and not set(node.niveaus) & set(admitted):
+                # Not open to this diploma straight away: stapelen is the way there, as important as the goal.
+                scores["route:stapelen"] = max(scores["route:stapelen"], scores[label])
+                scores[label] *= 0.5
+            if kind_of(label) == "mbo-niveau" and int(value_of(label)) not in admitted:
+                scores[label] *= 0.3  # a niveau this diploma does not lead to is not advice for this student
+
+
+def rank_routes(hits: Sequence[RetrievedChunk]) -> list[str]:
+    """Routes from the passages alone (a school corpus without a route graph)."""
+    evidence = Recommender(None, ())._evidence(hits)
+    return sorted(evidence, key=lambda label: (-evidence[label], label))[:MAX_ROUTES]

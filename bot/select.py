@@ -1,0 +1,54 @@
+"""Pick the sentences of the retrieved passages that answer the question best, without repeating each other.
+
+Sentences are compared with the question by embedding similarity (the same model as retrieval, with the
+question prompt on both sides, as two statements are compared). Vectors are cached per sentence: the corpus
+repeats, so after a few questions most sentences are embedded already.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.ports import Embedder
+
+CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensional model
+MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)
+# Sentences this far below the best one are off the question's topic, however novel they are.
+RELEVANCE_MARGIN = 0.12  # 0.05: fact coverage 0.375, 0.08: 0.439, 0.12 and off: 0.458
+
+
+class SentenceSelector:
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self._embedder.embed(missing, kind="query"), strict=True):
+                self._cache[text] = np.asarray(vector, dtype=np.float32)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        for text in texts:
+            self._cache.move_to_end(text)
+        return np.stack([self._cache[t] for t in texts])
+
+    def select(self, query: str, candidates: Sequence[str], prior: Sequence[float], count: int) -> list[int]:
+        """Indexes of up to ``count`` candidates: relevant to ``query`` (plus ``prior``), not redundant."""
+        if not candidates or count <= 0:
+            return []
+        vectors = self.vectors([query, *candidates])
+        relevance = vectors[1:] @ vectors[0] + np.asarray(prior, dtype=np.float32)
+        similarity = vectors[1:] @ vectors[1:].T
+        eligible = relevance >= relevance.max() - RELEVANCE_MARGIN
+        chosen: list[int] = []
+        while len(chosen) < min(count, int(eligible.sum())):
+            novelty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(candidates))
+            mmr = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * novelty
+            mmr[chosen] = -np.inf
+            mmr[~eligible] = -np.inf
+            chosen.append(int(np.argmax(mmr)))
+        return chosen
