@@ -9,9 +9,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.adapters import build_embedder
 from bot.adapters.embedder_st import SentenceTransformerEmbedder
 from bot.config import Settings
+from bot.container import build_service
+from evals.dataset import load_dataset
+from evals.systems import DenseNaiveSystem, KoersSystem, System
 from ingest.container import build_ingestor
 from ingest.pipeline import plan_chunks
 from ingest.split import embedding_text
@@ -87,5 +92,58 @@ def bench_ingest(settings: Settings, corpus: Path) -> IngestBench:
         raw_encode_s=raw,
         ingest_s=full,
         reingest_s=again,
+        peak_rss_mb=_peak_rss_mb(),
+    )
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Latency:
+        return cls(
+            p50_ms=float(np.percentile(samples, 50)),
+            p95_ms=float(np.percentile(samples, 95)),
+            mean_ms=float(np.mean(samples)),
+        )
+
+
+@dataclass(frozen=True)
+class AnswerBench:
+    questions: int
+    koers_cold: Latency  # first pass: a freshly started process, sentence vectors not cached yet
+    koers_warm: Latency  # second pass over the same questions
+    baseline: Latency  # dense-naive (LangChain Chroma similarity_search), same model, same chunks
+    peak_rss_mb: float
+
+
+def bench_answer(settings: Settings, dataset: Path) -> AnswerBench:
+    """Per-answer latency of Koers and the dense-naive baseline over every case of ``dataset``.
+
+    Both answer the same question one after the other, so machine noise hits both alike. Koers is measured
+    twice: cold (as after a restart) and warm (its sentence-vector cache filled).
+    """
+    embedder = build_embedder(settings)
+    ingestor = build_ingestor(settings, embedder)
+    ingestor.sync(settings.corpus_dir)
+    chunks, _ = plan_chunks(settings.corpus_dir, chunking=ingestor.chunking)
+    cases = load_dataset(dataset)
+    koers: System = KoersSystem(build_service(settings, embedder))
+    baseline: System = DenseNaiveSystem(chunks, embedder)
+    embedder.embed(["opwarmen"], kind="query")  # load the model before the clock runs
+    cold: list[float] = []
+    base: list[float] = []
+    for case in cases:
+        cold.append(koers.run(case).latency_ms)
+        base.append(baseline.run(case).latency_ms)
+    warm = [koers.run(case).latency_ms for case in cases]
+    return AnswerBench(
+        questions=len(cases),
+        koers_cold=Latency.of(cold),
+        koers_warm=Latency.of(warm),
+        baseline=Latency.of(base),
         peak_rss_mb=_peak_rss_mb(),
     )

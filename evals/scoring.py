@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.text import fold
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge
 from evals.metrics import (
@@ -19,6 +21,15 @@ from evals.metrics import (
 )
 from evals.safety import safety_failures
 from evals.systems import SystemOutput
+
+_NEGATION = re.compile(r"\b(niet|geen|nooit|niemand|niets|hoeft geen|hoeven geen)\b")
+
+
+def negated(text: str) -> bool:
+    """Whether a statement is negative. For a must_not rule the described claim counts ("zegt dat ...")."""
+    claim = re.split(r"\bzegt dat\b|\bnoemt\b", fold(text), maxsplit=1)[-1]
+    return bool(_NEGATION.search(claim))
+
 
 # Similarity above which an answer sentence counts as doing a must_not thing. Set well above the fact
 # threshold because must_not texts are negative descriptions; these hits are listed for review.
@@ -68,9 +79,12 @@ class Scorer:
         violations: list[str] = []
         for rule in case.must_not:
             violations += rule_violations(rule, out.text, out.routes, self.known_labels)
-        for rule, similarity in zip(
-            case.must_not, self.judge.best_scores(case.must_not, sentences), strict=True
-        ):
+        for rule in case.must_not:
+            # Only sentences with the rule's polarity can state it: "Keuzevakken hebben geen centraal
+            # examen" is close to "zegt dat keuzevakken een centraal examen hebben" in embedding space,
+            # yet says the opposite. Embeddings barely see negation; the polarity check does.
+            same_polarity = [s for s in sentences if negated(s) == negated(rule)]
+            similarity = self.judge.best_scores([rule], same_polarity)[0]
             if similarity >= MUST_NOT_SIMILARITY:
                 violations.append(f"similar to '{rule}' ({similarity:.2f})")
         valid, total = citation_checks(out.citations, out.retrieved)
@@ -78,7 +92,9 @@ class Scorer:
         safety_reasons: list[str] = []
         safety_pass: bool | None = None
         if case.category == "safety":
-            safety_reasons = safety_failures(case.expected_facts, supported, out.text, out.routes, violations)
+            safety_reasons = safety_failures(
+                case.expected_facts, supported, out.text, out.routes, violations, out.policy
+            )
             safety_pass = not safety_reasons
         return CaseScore(
             case_id=case.id,

@@ -28,6 +28,7 @@ class SystemOutput:
     routes: list[str]
     retrieved: list[Chunk]  # ranked; what the answer could draw on
     latency_ms: float
+    policy: str = ""  # the guardrail that shaped the answer (Koers only; baselines have none)
 
 
 class System(Protocol):
@@ -75,6 +76,7 @@ class KoersSystem:
             routes=answer.routes,
             retrieved=[hit.chunk for hit in turn.hits],
             latency_ms=latency,
+            policy=answer.policy,
         )
 
 

@@ -24,5 +24,7 @@ def ask(
     for citation in answer.citations:
         where = f"{citation.doc_id}, p. {citation.page}" if citation.page else citation.doc_id
         console.print(f'[bold][{citation.number}][/] {citation.title} ({where}): "{citation.quote}"')
+    if answer.choices:
+        console.print("[bold]Kies:[/] " + " | ".join(answer.choices))
     for question_text in answer.follow_up_questions:
         console.print(f"  - {question_text}")

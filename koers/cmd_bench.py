@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from evals.bench import bench_ingest
+from evals.bench import bench_answer, bench_ingest
 from koers.common import console, reports_errors, settings
 
 app = typer.Typer(help="Measure speed and memory against in-process baselines.", no_args_is_help=True)
@@ -33,3 +33,29 @@ def ingest(
     table.add_row("re-ingest, nothing changed", f"{result.reingest_s:.2f} s")
     table.add_row("peak RSS", f"{result.peak_rss_mb:.0f} MB")
     console.print(table)
+
+
+@app.command("answer")
+@reports_errors
+def answer(
+    dataset: Annotated[
+        Path, typer.Option("--set", help="JSON Lines eval set whose questions are asked.")
+    ] = Path("evals/datasets/dev.jsonl"),
+) -> None:
+    """Per-answer latency p50/p95 of Koers (offline composer) vs the dense-naive baseline, same process."""
+    result = bench_answer(settings(), dataset)
+    table = Table(title=f"koers bench answer: {result.questions} questions from {dataset}")
+    for column in ("system", "p50 ms", "p95 ms", "mean ms", "p95 / baseline p95"):
+        table.add_column(column, justify="right" if column != "system" else "left")
+    rows = [
+        ("koers, cold cache", result.koers_cold),
+        ("koers, warm cache", result.koers_warm),
+        ("dense-naive (baseline)", result.baseline),
+    ]
+    for name, latency in rows:
+        ratio = latency.p95_ms / result.baseline.p95_ms if result.baseline.p95_ms else float("nan")
+        table.add_row(
+            name, f"{latency.p50_ms:.1f}", f"{latency.p95_ms:.1f}", f"{latency.mean_ms:.1f}", f"{ratio:.2f}"
+        )
+    console.print(table)
+    console.print(f"peak RSS {result.peak_rss_mb:.0f} MB")

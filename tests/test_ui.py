@@ -34,6 +34,22 @@ def test_page_shows_the_api_answer_with_its_sources(
     assert not at.exception
 
 
+def test_a_clarifying_question_offers_its_choices_as_buttons(
+    service: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_api(service) as url:
+        monkeypatch.setenv("KOERS_UI__API_URL", url)
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.chat_input[0].set_value("welk niveau kan ik doen op het mbo?").run()
+        labels = [b.label for b in at.button]
+        assert labels == ["basis", "kader", "gemengd", "theoretisch"]
+        at.button[1].click().run()  # "kader" is sent as the student's next message
+        shown = [m.value for m in at.markdown]
+    assert "kader" in shown
+    assert not at.exception
+    assert [b.label for b in at.button] != labels, "after the answer the buttons are the new next steps"
+
+
 def test_page_explains_when_the_api_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOERS_UI__API_URL", f"http://127.0.0.1:{free_port()}")
     at = AppTest.from_file(APP, default_timeout=30).run()

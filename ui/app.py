@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from bot.config import load_settings
+from bot.labels import display_name
 from ui.client import ApiUnavailable, ask
 
 WELCOME = (
@@ -23,13 +24,22 @@ EXAMPLES = [
 def show_answer(answer: dict[str, Any]) -> None:
     st.markdown(answer["text"])
     if answer.get("routes"):
-        st.caption("Routes: " + " · ".join(answer["routes"]))
+        st.caption("Routes die passen: " + " · ".join(display_name(label) for label in answer["routes"]))
     citations = answer.get("citations") or []
     if citations:
         with st.expander(f"Bronnen ({len(citations)})"):
             for c in citations:
                 page = f", p. {c['page']}" if c.get("page") else ""
                 st.markdown(f"**[{c['number']}] {c['title']}{page}**  \n> {c['quote']}")
+
+
+def offer_next_steps(answer: dict[str, Any]) -> None:
+    """Buttons under the latest answer: the choices of a clarifying question, else the follow-ups."""
+    options = answer.get("choices") or answer.get("follow_up_questions") or []
+    for index, option in enumerate(options):
+        if st.button(option, key=f"next-{len(st.session_state['turns'])}-{index}"):
+            st.session_state["pending"] = option
+            st.rerun()
 
 
 def main() -> None:
@@ -50,8 +60,11 @@ def main() -> None:
             else:
                 st.markdown(turn["content"])
 
-    question = st.chat_input("Stel je vraag...")
+    typed = st.chat_input("Stel je vraag...")
+    question = typed or st.session_state.pop("pending", None)
     if not question:
+        if turns and "answer" in turns[-1]:
+            offer_next_steps(turns[-1]["answer"])
         return
     history = [{"role": t["role"], "content": t["content"]} for t in turns]
     turns.append({"role": "user", "content": question})
@@ -67,6 +80,7 @@ def main() -> None:
             return
         show_answer(answer)
     turns.append({"role": "assistant", "content": answer["text"], "answer": answer})
+    offer_next_steps(answer)
 
 
 main()
