@@ -104,17 +104,7 @@ class _Citations:
     def cite(self, chunk: Chunk, quote: str) -> int:
         if chunk.id not in self.numbers:
             self.numbers[chunk.id] = len(self.numbers) + 1
-            self.items.append(
-                Citation(
-                    number=self.numbers[chunk.id],
-                    chunk_id=chunk.id,
-                    doc_id=chunk.doc_id,
-                    title=chunk.title,
-                    quote=quote,
-                    source=chunk.source,
-                    page=chunk.page,
-                )
-            )
+            self.items.append(Citation.of(self.numbers[chunk.id], chunk, quote))
         return self.numbers[chunk.id]
 
 

@@ -90,10 +90,7 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
         chunk = hits[index].chunk
         if index not in numbers:
             numbers[index] = len(numbers) + 1
-            citations.append(
-                Citation(number=numbers[index], chunk_id=chunk.id, doc_id=chunk.doc_id, title=chunk.title,
-                         quote=sentence, source=chunk.source, page=chunk.page)
-            )  # fmt: skip
+            citations.append(Citation.of(numbers[index], chunk, sentence))
         parts.append(f"{plain(sentence)} [{numbers[index]}]")
     text = "\n\n".join(p for p in (CARE_LEADS[policy.name], " ".join(parts)) if p)
     return Answer(text=text, citations=citations, routes=[], follow_up_questions=[], policy=policy.name)

@@ -171,7 +171,7 @@ def check_grounding(
     reasons += _uncited_problems([c for c in claims if not c.numbers], vocabulary)
     if reasons:
         return GroundingResult(False, reasons)
-    citations = [_citation(order[n], passages[n - 1], quotes[n]) for n in order]
+    citations = [Citation.of(order[n], passages[n - 1].chunk, quotes[n]) for n in order]
     return GroundingResult(True, [], citations, renumber(text, order))
 
 
@@ -361,19 +361,6 @@ def _uncited_problems(claims: Sequence[_Claim], vocabulary: _Vocabulary) -> list
         elif len(source_only := words - asked - CONVERSATIONAL) > MAX_UNCITED_SOURCE_WORDS:
             problems.append(f"'{claim.text}' repeats the passages ({', '.join(sorted(source_only))}) uncited")
     return problems
-
-
-def _citation(number: int, hit: RetrievedChunk, quote: str) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        number=number,
-        chunk_id=chunk.id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        quote=quote,
-        source=chunk.source,
-        page=chunk.page,
-    )
 
 
 def _containment(words: set[str], text: str) -> float:

@@ -54,6 +54,7 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
 class Recommendation:
     routes: list[str]
     reasons: dict[str, list[str]]  # label -> the student's interest words that led to it
+    mentioned: set[str]  # labels the student named in this message
 
 
 def _aliases(graph: RouteGraph, labels: Iterable[str]) -> dict[str, list[str]]:
@@ -137,15 +138,6 @@ class Recommender:
                     found.add(label)
         return found
 
-    def _evidence(self, hits: Sequence[RetrievedChunk]) -> dict[str, float]:
-        scores: dict[str, float] = defaultdict(float)
-        for rank, hit in enumerate(hits):
-            for position, label in enumerate(hit.chunk.labels):
-                if is_canonical(label):
-                    scores[label] += hit.score / (rank + 1) * (2.0 if position == 0 else 1.0)
-        top = max(scores.values(), default=0.0)
-        return {label: value / top for label, value in scores.items()} if top else {}
-
     def _interest(self, profile: Profile) -> tuple[dict[str, float], dict[str, list[str]], set[str]]:
         scores: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
@@ -167,7 +159,7 @@ class Recommender:
         self, message: str, history_texts: Sequence[str], profile: Profile, hits: Sequence[RetrievedChunk]
     ) -> Recommendation:
         scores: dict[str, float] = defaultdict(float)
-        for label, value in self._evidence(hits).items():
+        for label, value in evidence(hits).items():
             scores[label] += W_EVIDENCE * value
         now = self.mentioned(message)
         for label in now:
@@ -191,7 +183,7 @@ class Recommender:
             ),
             key=lambda label: (-scores[label], label),
         )
-        return Recommendation(routes=ranked[:MAX_ROUTES], reasons=reasons)
+        return Recommendation(routes=ranked[:MAX_ROUTES], reasons=reasons, mentioned=now)
 
     def _apply_graph(self, scores: dict[str, float]) -> None:
         lent: dict[str, float] = defaultdict(float)
@@ -224,7 +216,19 @@ class Recommender:
                 scores[label] *= 0.3  # a niveau this diploma does not lead to is not advice for this student
 
 
+def evidence(hits: Sequence[RetrievedChunk]) -> dict[str, float]:
+    """Each label's support in the passages, 0..1: better-ranked passages and a document's first label count
+    more."""
+    scores: dict[str, float] = defaultdict(float)
+    for rank, hit in enumerate(hits):
+        for position, label in enumerate(hit.chunk.labels):
+            if is_canonical(label):
+                scores[label] += hit.score / (rank + 1) * (2.0 if position == 0 else 1.0)
+    top = max(scores.values(), default=0.0)
+    return {label: value / top for label, value in scores.items()} if top else {}
+
+
 def rank_routes(hits: Sequence[RetrievedChunk]) -> list[str]:
     """Routes from the passages alone (a school corpus without a route graph)."""
-    evidence = Recommender(None, ())._evidence(hits)
-    return sorted(evidence, key=lambda label: (-evidence[label], label))[:MAX_ROUTES]
+    support = evidence(hits)
+    return sorted(support, key=lambda label: (-support[label], label))[:MAX_ROUTES]

@@ -43,6 +43,19 @@ class Citation(BaseModel):
     source: str = ""
     page: int | None = Field(default=None, description="Page of the source file, for PDFs.")
 
+    @classmethod
+    def of(cls, number: int, chunk: Chunk, quote: str) -> Citation:
+        """Citation ``number`` quoting ``quote`` (verbatim text of ``chunk``)."""
+        return cls(
+            number=number,
+            chunk_id=chunk.id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            quote=quote,
+            source=chunk.source,
+            page=chunk.page,
+        )
+
 
 class Message(BaseModel):
     role: Literal["user", "assistant"]

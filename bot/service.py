@@ -121,7 +121,7 @@ class ChatService:
             max_sentences=max_sentences,
             routes=recommendation.routes,
             reasons=found,
-            clarification=clarification(message, profile, self.recommender.mentioned(message)),
+            clarification=clarification(message, profile, recommendation.mentioned),
         )
         looked_up = [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
         known = {h.chunk.id for h in hits}
