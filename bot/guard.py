@@ -81,7 +81,7 @@ FRAUD = Policy(
         r"(cspe|cse|examen|toets)\w*.{0,30}(stelen|bemachtig|uitgelekt|lekken|foto)",
         r"foto'?s van (het |de )?(cspe|cse|examen|toets)",
         r"\bspieken\b",
-        r"cijfers? (\w+ )?(aanpassen|veranderen)",
+        r"cijfers? (\w+ ){0,3}(aanpassen|veranderen)",
         r"inlog\w* (met|op) (het |zijn |haar |andermans |het account)",
         r"andermans account",
         r"(nep|vals)\w* (dokters)?briefje",
