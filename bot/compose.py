@@ -1,12 +1,13 @@
 """The offline composer: a short Dutch answer made of sentences quoted from retrieved passages.
 
 It never writes a fact of its own. Every factual sentence is copied from a retrieved chunk and carries a
-numbered citation. The only own words are a lead-in, what the student said ("Je zei dat je lassen leuk
-vindt."), a clarifying question, a closing pointer to mentor/decaan and follow-up questions.
+numbered citation. The only own words are what the student said ("Je zei dat je lassen leuk vindt."), a
+clarifying question, a closing pointer to mentor/decaan and follow-up questions.
 
-Plan of an answer: lead-in -> reasons (route advice: the student's words and a quoted sentence from the
-recommended profiel's document) -> the best sentences of the passages -> a clarifying question or the
-closing line.
+Plan of an answer: reasons (route advice: the student's words and a quoted sentence from the recommended
+profiel's document) -> for each aspect (what a recommended route is, which niveaus the leerweg opens) its
+document's best sentence, and the passages' best sentences for the question, in reading order -> a
+clarifying question or the closing line.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from bot.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.select import SentenceSelector
 from bot.text import plain, sentences
 
-LEAD_IN = "Dit past het best bij je vraag: {title} [1]."
-LEAD_IN_PLAIN = "Dit heb ik voor je gevonden:"
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
 NOT_FOUND = (
     "Daar weet ik nog niet genoeg over. Ik wil je niets verkeerds vertellen. "
@@ -47,6 +46,14 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Aspect:
+    """Something a route answer covers besides the question: a document and a question to ask of it."""
+
+    doc: str
+    question: str
+
+
+@dataclass(frozen=True)
 class Clarification:
     question: str
     choices: list[str]
@@ -65,15 +72,15 @@ def _quotable(sentence: str) -> bool:
     # instruction inside a document is text, never something Koers repeats or follows.
     return (
         len(sentence.split()) >= MIN_WORDS
-        and not sentence.rstrip().endswith("?")
+        and not sentence.rstrip().endswith(("?", ":"))  # a list's lead-in says nothing without the list
         and not (looks_like_instruction(sentence))
     )
 
 
-def _pool(hits: Sequence[RetrievedChunk]) -> list[_Quote]:
+def _pool(hits: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk]) -> list[_Quote]:
     seen: set[str] = set()  # overlapping passages repeat sentences; quote each sentence once
     pool: list[_Quote] = []
-    for rank, hit in enumerate(hits[:MAX_SOURCES]):
+    for rank, hit in enumerate([*hits[:MAX_SOURCES], *extra]):
         for position, sentence in enumerate(sentences(hit.chunk.text)):
             if sentence not in seen and _quotable(sentence):
                 seen.add(sentence)
@@ -117,8 +124,13 @@ def compose(
     routes: Sequence[str] = (),
     reasons: Sequence[Reason] = (),
     clarification: Clarification | None = None,
+    aspects: Sequence[tuple[Aspect, Sequence[RetrievedChunk]]] = (),
 ) -> Answer:
-    """Write the answer from the passages' best sentences, in reading order, with numbered citations."""
+    """Write the answer from the passages' best sentences, in reading order, with numbered citations.
+
+    Each aspect's passages give the sentence that answers the aspect's question best; the rest of the
+    sentences are the ones that answer the student's question best.
+    """
     if not hits:
         text = NOT_FOUND if clarification is None else f"{NOT_FOUND}\n\n{clarification.question}"
         return Answer(
@@ -129,13 +141,8 @@ def compose(
         )
     citations = _Citations()
     parts: list[str] = []
-    top = hits[0].chunk
-    lead = LEAD_IN_PLAIN
-    pool = _pool(hits)
+    pool = _pool(hits, [hit for _, found in aspects for hit in found])
     first = next((q for q in pool if q.rank == 0), None)
-    if first is not None:
-        citations.cite(top, first.text)
-        lead = LEAD_IN.format(title=top.title)
     reason_lines: list[str] = []
     quoted: set[str] = set()
     for reason in reasons:
@@ -149,14 +156,21 @@ def compose(
         for q in pool
     ]
     budget = max(1, max_sentences - len(reasons))
-    chosen = [pool[i] for i in selector.select(query, [q.text for q in pool], prior, budget)]
+    texts = [q.text for q in pool]
+    reserved: list[int] = []
+    for aspect, found in aspects:
+        ids = {hit.chunk.id for hit in found}
+        own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
+        best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
+        reserved += [own[i] for i in best]
+    chosen = [pool[i] for i in selector.select(query, texts, prior, budget, reserved[: budget - 1])]
     if first is not None and all(q.rank != 0 for q in chosen):
-        chosen[-1] = first  # the best passage always speaks, so the lead-in can cite it as [1]
+        chosen[-1] = first  # the passage that matched the whole question best always speaks
     chosen.sort(key=lambda q: (q.rank, q.position))
     for quote in chosen:
         parts.append(f"{plain(quote.text)} [{citations.cite(quote.chunk, quote.text)}]")
     ending = clarification.question if clarification else CLOSING
-    text = "\n\n".join(p for p in [lead, " ".join(reason_lines), " ".join(parts), ending] if p)
+    text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), ending] if p)
     return Answer(
         text=text,
         citations=citations.items,

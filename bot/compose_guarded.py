@@ -1,7 +1,8 @@
 """Answers for messages a guardrail caught: care with quoted help information, or a calm refusal.
 
 Care answers quote the help documents (so phone numbers and services come from a checked source) and give
-no route advice. Refusals state no facts, only what Koers will and will not do.
+no route advice. Refusals say what Koers will and will not do; where the corpus explains why (exam papers
+are secret until the exam period is over), one quoted, cited sentence says so.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.guard import Policy
-from bot.schemas import Answer, Citation, RetrievedChunk
+from bot.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.text import fold, plain, sentences
 
 CARE_LEADS = {
@@ -51,6 +52,8 @@ REFUSALS = {
     "insult": "Ik snap dat het soms frustrerend is. Ik help je graag verder. "
     "Waar wil je meer over weten: een profiel, een opleiding of een beroep?",
 }
+# A refusal that can be explained from the corpus: the question whose answer is the reason.
+REFUSAL_REASONS = {"fraud": "Waarom zijn examenopgaven en antwoorden geheim?"}
 PRIVACY_NOTE = (
     "Let op: deel liever geen persoonsgegevens van jezelf of van anderen, zoals namen, adressen of "
     "telefoonnummers. "
@@ -96,8 +99,17 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
     return Answer(text=text, citations=citations, routes=[], follow_up_questions=[], policy=policy.name)
 
 
-def refusal_answer(policy: Policy) -> Answer:
-    return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS, policy=policy.name)
+def refusal_answer(policy: Policy, reason: tuple[Chunk, str] | None = None) -> Answer:
+    """The refusal for ``policy``, followed by the reason (a chunk and its sentence), when there is one."""
+    if reason is None:
+        return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS, policy=policy.name)
+    chunk, sentence = reason
+    return Answer(
+        text=f"{REFUSALS[policy.name]}\n\n{plain(sentence)} [1]",
+        citations=[Citation.of(1, chunk, sentence)],
+        follow_up_questions=FOLLOW_UPS,
+        policy=policy.name,
+    )
 
 
 def with_privacy_note(answer: Answer, *, contact_requested: bool) -> Answer:

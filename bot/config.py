@@ -148,10 +148,10 @@ class ComposerSettings(BaseModel):
         ),
     )
     max_sentences: int = Field(
-        default=7,
+        default=8,
         ge=1,
         le=10,
-        description="Quoted sentences in an offline answer (7 keeps it near 100 words).",
+        description="Quoted sentences in an offline answer (8 keeps it near 100 words).",
     )
 
     @model_validator(mode="after")

@@ -1,7 +1,11 @@
-"""What an answer needs besides the passages: a reason in the student's words, or a question back.
+"""What an answer needs besides the passages: a reason in the student's words, the aspects a route answer
+covers, or a question back.
 
 * Reason: when a recommended profiel matches activities the student named, the answer says so in the
   student's words and quotes the sentence of that profiel's document that mentions the activity.
+* Aspects: a route answer also says what each recommended route is (an opleiding's niveau and length, what a
+  profiel or domein is about) and, once the leerweg is known, which mbo-niveaus it opens. Each aspect is a
+  document from the route graph and a question of its own; the answer quotes that document's best sentence.
 * Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
   interests, gets one short question with choices (the answer still says what it can).
 """
@@ -11,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.compose import Clarification, Reason
+from bot.compose import Aspect, Clarification, Reason
 from bot.labels import display_name, kind_of, value_of
 from bot.ports import VectorStore
-from bot.profile import Profile, stem
+from bot.profile import LEERWEG_NAMES, Profile, stem
 from bot.recommend import Recommendation
 from bot.route_graph import RouteGraph
 from bot.text import fold, sentences
@@ -83,3 +87,32 @@ def reasons(
             chunk, sentence = options[0]
             return [Reason(_said(typed, label), chunk, sentence)]
     return []
+
+
+ASPECT_ROUTES = 4  # the best recommended routes that get a sentence about what they are
+_ASPECT_QUESTION = {
+    "opleiding": "Op welk niveau is de mbo-opleiding {name} en hoe lang duurt die?",
+    "domein": "Wat doe je in {name} in het mbo?",
+    "profiel": "Waar gaat het vmbo-profiel {name} over?",
+}
+_ADMISSION_QUESTION = "Met een {leerweg}-diploma ({name}) naar welk mbo-niveau?"
+
+
+def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph) -> list[Aspect]:
+    """What a route answer covers besides the question itself, each with the document that says it.
+
+    A profiel with a reason still gets its aspect: the reason quotes the student's activity, the aspect
+    what the profiel is about (measured: dropping it lowered fact coverage)."""
+    found: list[Aspect] = []
+    for label in recommendation.routes[:ASPECT_ROUTES]:
+        node = graph.find(label)
+        if node is not None and node.type in _ASPECT_QUESTION:
+            found.append(Aspect(node.doc, _ASPECT_QUESTION[node.type].format(name=node.name)))
+    if profile.leerweg is not None:
+        name = LEERWEG_NAMES[profile.leerweg]
+        found += [
+            Aspect(rule.doc, _ADMISSION_QUESTION.format(leerweg=profile.leerweg, name=name))
+            for rule in graph.admission
+            if rule.leerweg == profile.leerweg
+        ]
+    return found

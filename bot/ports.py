@@ -22,9 +22,16 @@ class VectorStore(Protocol):
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Vector]) -> None: ...
 
     def query(
-        self, vector: Vector, *, top_k: int, school: str | None = None, kinds: Sequence[str] | None = None
+        self,
+        vector: Vector,
+        *,
+        top_k: int,
+        school: str | None = None,
+        kinds: Sequence[str] | None = None,
+        docs: Sequence[str] | None = None,
     ) -> list[RetrievedChunk]:
-        """Nearest chunks of the national corpus and ``school``'s own, optionally only of these kinds."""
+        """Nearest chunks of the national corpus and ``school``'s own, optionally only of these kinds or
+        documents (ids)."""
         ...
 
     def delete(self, chunk_ids: Sequence[str]) -> None: ...

@@ -3,7 +3,8 @@
 Each canonical label gets a score from four signals, all on a 0..1 scale before weighting:
 
 * evidence: the retrieved passages that carry the label (better-ranked passages count more);
-* mention: the student named it ("kader", "niveau 4", "timmerman", "BBL") in this message or earlier;
+* mention: the student named it ("kader", "niveau 4", "timmerman", "BBL") in this message or earlier, or
+  Koers named it in its last answer (a follow-up such as "hoe lang duurt dat?" is about those routes);
 * interest: the student's activity words that the route graph lists for the node ("lassen" -> PIE);
 * graph: a recommended opleiding or beroep lends part of its score to the profiel and domein it belongs to,
   so a recommendation is a whole route (vmbo profiel -> mbo domein/opleiding), not a loose list.
@@ -31,6 +32,7 @@ MAX_ROUTES = 5
 W_EVIDENCE = 1.0
 W_MENTION_NOW = 1.2
 W_MENTION_EARLIER = 0.6
+W_MENTION_KOERS = 0.6  # routes Koers named in its last answer: "hoe lang duurt dat?" is about them
 W_MENTION_LEERWEG = 0.3  # "ik doe kader" is context for the advice more often than its topic
 W_INTEREST = 0.4
 W_GRAPH = 0.2
@@ -156,7 +158,12 @@ class Recommender:
         return scores, reasons, disliked
 
     def recommend(
-        self, message: str, history_texts: Sequence[str], profile: Profile, hits: Sequence[RetrievedChunk]
+        self,
+        message: str,
+        history_texts: Sequence[str],
+        profile: Profile,
+        hits: Sequence[RetrievedChunk],
+        koers_said: str = "",
     ) -> Recommendation:
         scores: dict[str, float] = defaultdict(float)
         for label, value in evidence(hits).items():
@@ -167,6 +174,9 @@ class Recommender:
         for text in history_texts:
             for label in self.mentioned(text) - now:
                 scores[label] += W_MENTION_EARLIER
+        named_by_koers = self.mentioned(koers_said) - now
+        for label in named_by_koers:  # an answer that names many routes is about none in particular
+            scores[label] += W_MENTION_KOERS / len(named_by_koers)
         interest, reasons, disliked = self._interest(profile)
         for label, value in interest.items():
             scores[label] += W_INTEREST * value

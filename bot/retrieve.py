@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.ports import Embedder, VectorStore
+from bot.ports import Embedder, Vector, VectorStore
 from bot.profile import LEERWEG_NAMES, leerweg_in
 from bot.schemas import Message, RetrievedChunk
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
+QUERY_CACHE_SIZE = 64
 
 
-def search_query(message: str, history: Sequence[Message], leerweg: str | None = None) -> str:
-    """The text to embed: the message, plus the previous user turn when the message is a short follow-up,
-    plus the student's leerweg when an earlier turn gave it (a niveau answer depends on it)."""
+def search_query(
+    message: str, history: Sequence[Message], leerweg: str | None = None, topic: Sequence[str] = ()
+) -> str:
+    """The text to embed: the message, plus the previous user turn and the ``topic`` (names of the routes
+    Koers named in its last answer) when the message is a short follow-up, plus the student's leerweg when
+    an earlier turn gave it (a niveau answer depends on it)."""
     earlier = [m.content for m in history if m.role == "user"]
     query = message
     if earlier and len(message.split()) <= FOLLOW_UP_MAX_WORDS:
-        query = f"{earlier[-1]} {message}"
+        query = " ".join([earlier[-1], *topic, message])
     if leerweg and leerweg_in(message) is None:
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
     return query
@@ -32,22 +37,39 @@ class Retriever:
     top_k: int
     min_score: float
     kind_penalty: dict[str, float] = field(default_factory=dict)
+    _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
+
+    def _vector(self, query: str) -> Vector:
+        # One question is searched more than once (passages, then the recommended routes' documents).
+        if query not in self._vectors:
+            self._vectors[query] = self.embedder.embed([query], kind="query")[0]
+            if len(self._vectors) > QUERY_CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        return self._vectors[query]
 
     def help_passages(
         self, query: str, *, school: str | None = None, top_k: int = 12
     ) -> list[RetrievedChunk]:
         """The help documents nearest to ``query``, whatever their score: a student in distress always gets
         the help information, even when the message matches it poorly."""
-        vector = self.embedder.embed([query], kind="query")[0]
-        return self.store.query(vector, top_k=top_k, school=school, kinds=["hulp"])
+        return self.store.query(self._vector(query), top_k=top_k, school=school, kinds=["hulp"])
 
     def retrieve(self, query: str, *, school: str | None = None) -> list[RetrievedChunk]:
         """Passages for ``query``, best first, without those too far from it to be trusted.
 
         Ranking subtracts the kind penalty; the trust threshold applies to the true similarity.
         """
-        vector = self.embedder.embed([query], kind="query")[0]
+        vector = self._vector(query)
         fetch = self.top_k * 2 if self.kind_penalty else self.top_k
         hits = [h for h in self.store.query(vector, top_k=fetch, school=school) if h.score >= self.min_score]
         hits.sort(key=lambda h: h.score - self.kind_penalty.get(h.chunk.kind, 0.0), reverse=True)
         return hits[: self.top_k]
+
+    def from_documents(
+        self, query: str, docs: Sequence[str], *, school: str | None = None, top_k: int = 2
+    ) -> list[RetrievedChunk]:
+        """The passages of these documents nearest to ``query``, whatever their score: the documents were
+        chosen by the route graph, not by the question's wording."""
+        if not docs:
+            return []
+        return self.store.query(self._vector(query), top_k=top_k, school=school, docs=docs)

@@ -96,6 +96,9 @@ class RouteGraph(BaseModel):
     def node(self, node_id: str) -> Node:
         return self._index[node_id]
 
+    def find(self, node_id: str) -> Node | None:
+        return self._index.get(node_id)
+
     @property
     def _index(self) -> dict[str, Node]:
         return {n.id: n for n in self.nodes}

@@ -36,15 +36,26 @@ class SentenceSelector:
             self._cache.move_to_end(text)
         return np.stack([self._cache[t] for t in texts])
 
-    def select(self, query: str, candidates: Sequence[str], prior: Sequence[float], count: int) -> list[int]:
-        """Indexes of up to ``count`` candidates: relevant to ``query`` (plus ``prior``), not redundant."""
+    def select(
+        self,
+        query: str,
+        candidates: Sequence[str],
+        prior: Sequence[float],
+        count: int,
+        chosen: Sequence[int] = (),
+    ) -> list[int]:
+        """Indexes of up to ``count`` candidates: relevant to ``query`` (plus ``prior``), not redundant.
+
+        ``chosen`` are already in the answer: they count towards ``count`` and against redundancy.
+        """
         if not candidates or count <= 0:
-            return []
+            return list(chosen)
         vectors = self.vectors([query, *candidates])
         relevance = vectors[1:] @ vectors[0] + np.asarray(prior, dtype=np.float32)
         similarity = vectors[1:] @ vectors[1:].T
         eligible = relevance >= relevance.max() - RELEVANCE_MARGIN
-        chosen: list[int] = []
+        eligible[list(chosen)] = True
+        chosen = list(chosen)
         while len(chosen) < min(count, int(eligible.sum())):
             novelty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(candidates))
             mmr = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * novelty

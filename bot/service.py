@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.compose import compose
-from bot.compose_guarded import care_answer, refusal_answer, with_privacy_note
+from bot.compose_guarded import REFUSAL_REASONS, care_answer, refusal_answer, with_privacy_note
 from bot.config import Settings
 from bot.errors import EmptyIndexError
-from bot.guard import CARE_POLICIES, asks_for_contact, screen, scrub
-from bot.plan import clarification, reasons
+from bot.guard import CARE_POLICIES, Policy, asks_for_contact, screen, scrub
+from bot.labels import display_name
+from bot.plan import aspects, clarification, reasons
 from bot.ports import AnswerRewriter, VectorStore
 from bot.profile import Profile, build_profile
 from bot.recommend import Recommender, rank_routes
@@ -20,6 +21,7 @@ from bot.retrieve import Retriever, search_query
 from bot.route_graph import RouteGraph
 from bot.schemas import Answer, Message, RetrievedChunk
 from bot.select import SentenceSelector
+from bot.text import sentences
 
 
 @dataclass(frozen=True)
@@ -75,27 +77,54 @@ class ChatService:
             hits = self.retriever.help_passages(screened.text, school=school)
             return Turn(care_answer(screened.policy, hits), hits)
         if screened.policy is not None:
-            return Turn(refusal_answer(screened.policy), [])
+            return self._refusal(screened.policy, screened.text, school)
         if screened.removed and asks_for_contact(screened.text):
             answer = Answer(
                 text="Waar kan ik je mee helpen? Vraag me iets over school, opleidingen of beroepen."
             )
             return Turn(with_privacy_note(answer, contact_requested=True), [])
         profile = build_profile(screened.text, history, self.graph, school=school) if self.graph else None
-        query = search_query(screened.text, history, profile.leerweg if profile else None)
+        koers_said, topic = self._topic(history)
+        query = search_query(screened.text, history, profile.leerweg if profile else None, topic)
         hits = self.retriever.retrieve(query, school=school)
-        answer, hits = self._compose(screened.text, query, history, hits, profile)
+        answer, hits = self._compose(screened.text, query, history, koers_said, hits, profile)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(screened.text, history, hits, answer)
         if screened.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         return Turn(answer, hits)
 
+    def _topic(self, history: Sequence[Message]) -> tuple[str, list[str]]:
+        """Koers's last answer, and the names of the routes it named when the student's last message named
+        none: "hoe lang duurt dat?" after "ik help iedereen met hun laptop" is about the route Koers gave."""
+        koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+        student_said = next((m.content for m in reversed(history) if m.role == "user"), "")
+        if not koers_said or self.graph is None or self.recommender.mentioned(student_said):
+            return koers_said, []
+        return koers_said, [display_name(label) for label in sorted(self.recommender.mentioned(koers_said))]
+
+    def _refusal(self, policy: Policy, message: str, school: str | None) -> Turn:
+        """A refusal, with the corpus sentence that explains it when the policy has a reason to look up.
+
+        The quote is searched with the policy's own question, never with the student's message: the message
+        asked for something Koers will not give. The message only decides whether the reason is about it
+        (a forged doctor's note is fraud too, but exam secrecy does not explain that refusal)."""
+        question = REFUSAL_REASONS.get(policy.name)
+        hits = self.retriever.retrieve(question, school=school)[:1] if question else []
+        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if hits else set()
+        if not hits or hits[0].chunk.doc_id not in about:
+            return Turn(refusal_answer(policy), [])
+        options = [s for s in sentences(hits[0].chunk.text) if not s.rstrip().endswith("?")]
+        best = self.selector.select(question or "", options, [0.0] * len(options), 1)
+        reason = (hits[0].chunk, options[best[0]]) if best else None
+        return Turn(refusal_answer(policy, reason), hits if reason else [])
+
     def _compose(
         self,
         message: str,
         query: str,
         history: Sequence[Message],
+        koers_said: str,
         hits: list[RetrievedChunk],
         profile: Profile | None,
     ) -> tuple[Answer, list[RetrievedChunk]]:
@@ -110,9 +139,17 @@ class ChatService:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
         earlier = [m.content for m in history if m.role == "user"]
-        recommendation = self.recommender.recommend(message, earlier, profile, hits)
+        recommendation = self.recommender.recommend(message, earlier, profile, hits, koers_said)
         found = (
             reasons(recommendation, profile, self.graph, self.store, school=profile.school) if hits else []
+        )
+        covered = (
+            [
+                (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=profile.school))
+                for aspect in aspects(recommendation, profile, self.graph)
+            ]
+            if hits
+            else []
         )
         answer = compose(
             query,
@@ -122,10 +159,14 @@ class ChatService:
             routes=recommendation.routes,
             reasons=found,
             clarification=clarification(message, profile, recommendation.mentioned),
+            aspects=covered,
         )
-        looked_up = [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
+        looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]
+        looked_up += [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
+        cited = {c.chunk_id for c in answer.citations}
         known = {h.chunk.id for h in hits}
-        return answer, hits + [h for h in looked_up if h.chunk.id not in known]
+        extra = {h.chunk.id: h for h in looked_up if h.chunk.id not in known and h.chunk.id in cited}
+        return answer, hits + list(extra.values())
 
     def stream(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None

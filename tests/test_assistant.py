@@ -89,6 +89,29 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
         assert citation.quote in texts[citation.chunk_id]
 
 
+def test_a_route_answer_says_what_the_route_is_and_what_the_leerweg_opens(service: ChatService) -> None:
+    turn = service.respond("ik doe kader en ik wil graag lassen, wat kan ik kiezen?")
+    admission = next(rule.doc for rule in GRAPH.admission if rule.leerweg == "KB")
+    route_docs = {node.doc for node in GRAPH.nodes if node.id in turn.answer.routes[:4]}
+    cited_docs = {c.doc_id for c in turn.answer.citations}
+    assert admission in cited_docs, "the niveaus a kader diploma opens come from the admission document"
+    assert route_docs & cited_docs, "a recommended route is described from its own document"
+    looked_up = {h.chunk.id: h for h in turn.hits if h.via == "graph"}
+    assert looked_up and all(c.chunk_id in {h.chunk.id for h in turn.hits} for c in turn.answer.citations)
+    assert len(turn.answer.text.split()) < 140
+
+
+def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="ik weet nog niet wat ik wil"),
+        Message(role="assistant", content="Kijk dan eens naar de mbo-opleiding Medewerker ICT support."),
+    ]
+    without = service.answer("hoe lang duurt dat?", history[:1])
+    answer = service.answer("hoe lang duurt dat?", history)
+    assert "mbo:Medewerker ICT support" not in without.routes[:3]
+    assert "mbo:Medewerker ICT support" in answer.routes[:3]
+
+
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:
     answer = service.answer("ik zit in de basis en wil technicus engineering doen, kan dat?")
     assert "route:stapelen" in answer.routes

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.compose_guarded import REFUSAL_REASONS, REFUSALS
 from bot.guard import DECLARED_POLICIES, screen, scrub
 from bot.service import ChatService
 
@@ -52,15 +53,27 @@ def test_distress_gets_care_and_help_quoted_from_the_help_documents(
         ("je bent een stom ding", "insult"),
     ],
 )
-def test_refusals_state_no_facts_recommend_no_routes_and_leak_nothing(
+def test_refusals_recommend_no_routes_leak_nothing_and_quote_only_their_reason(
     service: ChatService, message: str, policy: str
 ) -> None:
     assert screen(message).policy is not None and screen(message).policy.name == policy  # type: ignore[union-attr]
-    answer = service.answer(message)
-    assert answer.routes == [] and answer.citations == []
+    turn = service.respond(message)
+    answer = turn.answer
+    assert answer.routes == []
+    assert answer.text.startswith(REFUSALS[policy])
+    if policy not in REFUSAL_REASONS:
+        assert answer.citations == [] and answer.text == REFUSALS[policy]
+    retrieved = {h.chunk.id: h.chunk.text for h in turn.hits}
+    assert all(c.quote in retrieved[c.chunk_id] for c in answer.citations)
     assert answer.policy == policy, "the answer reports which guardrail acted"
     assert "KOERS_" not in answer.text and "min_score" not in answer.text
     assert answer.text and "mop" not in answer.text
+
+
+def test_an_exam_fraud_refusal_says_why_with_a_cited_sentence(service: ChatService) -> None:
+    answer = service.answer("hoe kom ik aan de antwoorden van het cspe?")
+    assert answer.policy == "fraud" and len(answer.citations) == 1
+    assert "geheim" in answer.citations[0].quote and answer.text.endswith(f"{answer.citations[0].quote} [1]")
 
 
 def test_personal_data_is_scrubbed_and_the_student_is_told(service: ChatService) -> None:

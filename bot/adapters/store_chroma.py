@@ -115,13 +115,22 @@ class ChromaStore:
         )
 
     def query(
-        self, vector: Vector, *, top_k: int, school: str | None = None, kinds: Sequence[str] | None = None
+        self,
+        vector: Vector,
+        *,
+        top_k: int,
+        school: str | None = None,
+        kinds: Sequence[str] | None = None,
+        docs: Sequence[str] | None = None,
     ) -> list[RetrievedChunk]:
         # The national corpus (school "") is visible to everyone; a school also sees its own documents.
         schools = [""] if not school else ["", school]
-        where: dict[str, Any] = {"school": {"$in": schools}}
+        filters: list[dict[str, Any]] = [{"school": {"$in": schools}}]
         if kinds:
-            where = {"$and": [where, {"kind": {"$in": list(kinds)}}]}
+            filters.append({"kind": {"$in": list(kinds)}})
+        if docs:
+            filters.append({"doc_id": {"$in": list(docs)}})
+        where: dict[str, Any] = filters[0] if len(filters) == 1 else {"$and": filters}
         result = self._collection.query(
             query_embeddings=[vector],  # type: ignore[arg-type]
             n_results=top_k,
