@@ -157,6 +157,7 @@ def compose(
     ]
     budget = max(1, max_sentences - len(reasons))
     texts = [q.text for q in pool]
+    selector.vectors([query, *texts, *(aspect.question for aspect, _ in aspects)])  # one batch, then cached
     reserved: list[int] = []
     for aspect, found in aspects:
         ids = {hit.chunk.id for hit in found}

@@ -39,12 +39,18 @@ class Retriever:
     kind_penalty: dict[str, float] = field(default_factory=dict)
     _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
 
+    def prepare(self, queries: Sequence[str]) -> None:
+        """Embed these queries in one batch (one model call is much cheaper than several)."""
+        missing = [q for q in dict.fromkeys(queries) if q not in self._vectors]
+        if missing:
+            for query, vector in zip(missing, self.embedder.embed(missing, kind="query"), strict=True):
+                self._vectors[query] = vector
+            while len(self._vectors) > QUERY_CACHE_SIZE:
+                self._vectors.popitem(last=False)
+
     def _vector(self, query: str) -> Vector:
         # One question is searched more than once (passages, then the recommended routes' documents).
-        if query not in self._vectors:
-            self._vectors[query] = self.embedder.embed([query], kind="query")[0]
-            if len(self._vectors) > QUERY_CACHE_SIZE:
-                self._vectors.popitem(last=False)
+        self.prepare([query])
         return self._vectors[query]
 
     def help_passages(

@@ -143,14 +143,12 @@ class ChatService:
         found = (
             reasons(recommendation, profile, self.graph, self.store, school=profile.school) if hits else []
         )
-        covered = (
-            [
-                (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=profile.school))
-                for aspect in aspects(recommendation, profile, self.graph)
-            ]
-            if hits
-            else []
-        )
+        planned = aspects(recommendation, profile, self.graph) if hits else []
+        self.retriever.prepare([aspect.question for aspect in planned])
+        covered = [
+            (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=profile.school))
+            for aspect in planned
+        ]
         answer = compose(
             query,
             hits,
