@@ -9,8 +9,10 @@ import os
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError, describe_validation_error
 
 BUNDLED_MODEL = "bundled:multilingual-e5-small"
 HUB_FALLBACK_MODEL = "intfloat/multilingual-e5-small"
@@ -233,7 +235,14 @@ def enforce_offline(settings: Settings) -> None:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read and validate settings, then make the process offline-safe before any model library loads."""
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    """Read and validate settings, then make the process offline-safe before any model library loads.
+
+    Invalid settings raise :class:`ConfigError` with one line per problem, naming the setting."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(
+            f"Invalid settings (environment variables KOERS_...): {describe_validation_error(exc)}"
+        ) from exc
     enforce_offline(settings)
     return settings

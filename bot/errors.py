@@ -54,4 +54,7 @@ class DocumentError(KoersError):
 
 def describe_validation_error(exc: ValidationError, limit: int = 10) -> str:
     """'field.sub: message; ...' for the first ``limit`` problems, for one-line error messages."""
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:limit])
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()[:limit]
+    )
