@@ -51,15 +51,20 @@ class ChatService:
     graph: RouteGraph | None = None  # corpus/routes.yaml; without it routes come from the passages alone
     rewriter: AnswerRewriter | None = None  # an LLM a school configured; None = offline composer only
     _recommender: Recommender | None = field(default=None, init=False, repr=False)
+    _recommender_built_at: int = field(default=-1, init=False, repr=False)  # store size it was built for
 
     def __post_init__(self) -> None:
         self.selector = SentenceSelector(self.retriever.embedder)
 
     @property
     def recommender(self) -> Recommender:
-        # Built on first use: the labels it knows come from the store, which an ingest may have just filled.
-        if self._recommender is None:
+        # The labels it knows come from the store: rebuilt when the store's size changed (an ingest or a
+        # school's upload), so a new document's routes count without a restart. (A re-upload with exactly
+        # as many passages and new labels is only seen after a restart.)
+        count = self.store.count()
+        if self._recommender is None or count != self._recommender_built_at:
             self._recommender = Recommender(self.graph, self.store.labels())
+            self._recommender_built_at = count
         return self._recommender
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
@@ -99,9 +104,12 @@ class ChatService:
         none: "hoe lang duurt dat?" after "ik help iedereen met hun laptop" is about the route Koers gave."""
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         student_said = next((m.content for m in reversed(history) if m.role == "user"), "")
-        if not koers_said or self.graph is None or self.recommender.mentioned(student_said):
+        if not koers_said or self.graph is None:
             return koers_said, []
-        return koers_said, [display_name(label) for label in sorted(self.recommender.mentioned(koers_said))]
+        recommender = self.recommender
+        if recommender.mentioned(student_said):
+            return koers_said, []
+        return koers_said, [display_name(label) for label in sorted(recommender.mentioned(koers_said))]
 
     def _refusal(self, policy: Policy, message: str, school: str | None) -> Turn:
         """A refusal, with the corpus sentence that explains it when the policy has a reason to look up.

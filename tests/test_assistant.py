@@ -13,7 +13,7 @@ from bot.container import build_service
 from bot.labels import kind_of
 from bot.profile import build_profile
 from bot.route_graph import load_route_graph
-from bot.schemas import Answer, Message
+from bot.schemas import Answer, Chunk, Message
 from bot.service import ChatService
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, make_settings
@@ -110,6 +110,24 @@ def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) 
     answer = service.answer("hoe lang duurt dat?", history)
     assert "mbo:Medewerker ICT support" not in without.routes[:3]
     assert "mbo:Medewerker ICT support" in answer.routes[:3]
+
+
+def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
+    tmp_path: Path, embedder: LazyEmbedder
+) -> None:
+    cfg = make_settings(tmp_path / "store")
+    small = tmp_path / "corpus"
+    shutil.copytree(CORPUS, small, ignore=shutil.ignore_patterns("lessen", "arbeidsmarkt", "metaal"))
+    build_ingestor(cfg, embedder).sync(small)
+    service = build_service(cfg, embedder)
+    question = "is dakdekker een opleiding op het mbo?"
+    assert "mbo:Dakdekker" not in service.recommender.mentioned(question)
+    text = "Dakdekker is een mbo-opleiding in de bouw. Je werkt op daken van huizen en gebouwen."
+    chunk = Chunk(id="school-x-dak-1", doc_id="school-x-dak", title="Dakdekker", text=text,
+                  labels=["mbo:Dakdekker"], kind="opleiding", school="school-x")  # fmt: skip
+    service.store.upsert([chunk], embedder.embed([text], kind="passage"))
+    assert "mbo:Dakdekker" in service.recommender.mentioned(question), "named routes include new labels"
+    assert "mbo:Dakdekker" in service.answer(question, school="school-x").routes
 
 
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:
