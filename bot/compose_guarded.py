@@ -2,7 +2,7 @@
 
 Care answers quote the help documents (so phone numbers and services come from a checked source) and give
 no route advice. Refusals say what Koers will and will not do; where the corpus explains why (exam papers
-are secret until the exam period is over), one quoted, cited sentence says so.
+are secret until the exam period is over; tuning a scooter is forbidden), one quoted, cited sentence says so.
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ REFUSALS = {
     "Waar wil je meer over weten: een profiel, een opleiding of een beroep?",
 }
 # A refusal that can be explained from the corpus: the question whose answer is the reason.
-REFUSAL_REASONS = {"fraud": "Waarom zijn examenopgaven en antwoorden geheim?"}
+REFUSAL_REASONS = {
+    "fraud": "Waarom zijn examenopgaven en antwoorden geheim?",
+    "danger": "Waarom is het verboden en gevaarlijk om een scooter op te voeren?",
+}
 PRIVACY_NOTE = (
     "Let op: deel liever geen persoonsgegevens van jezelf of van anderen, zoals namen, adressen of "
     "telefoonnummers. "
