@@ -4,8 +4,7 @@ covers, or a question back.
 * Reason: when a recommended profiel matches activities the student named, the answer says so in the
   student's words and quotes the sentence of that profiel's document that mentions the activity.
 * Aspects: a route answer also says what each recommended route is (an opleiding's niveau and length, what a
-  profiel or domein is about), which profielmodule fits what the student likes, and, once the leerweg is
-  known, which mbo-niveaus it opens. Each aspect is a
+  profiel or domein is about) and, once the leerweg is known, which mbo-niveaus it opens. Each aspect is a
   document from the route graph and a question of its own; the answer quotes that document's best sentence.
 * Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
   interests, gets one short question with choices (the answer still says what it can).
@@ -53,13 +52,9 @@ def clarification(message: str, profile: Profile, mentioned: set[str]) -> Clarif
     return None
 
 
-def _listed(words: Sequence[str]) -> str:
-    """'lassen', 'lassen en solderen', 'lassen, solderen en boren'."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
-
-
 def _said(words: Sequence[str], label: str) -> str:
-    return f"Je zei dat je {_listed(words)} leuk vindt. Daarom noem ik het profiel {display_name(label)}."
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+    return f"Je zei dat je {listed} leuk vindt. Daarom noem ik het profiel {display_name(label)}."
 
 
 def reasons(
@@ -113,7 +108,6 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
         node = graph.find(label)
         if node is not None and node.type in _ASPECT_QUESTION:
             found.append(Aspect(node.doc, _ASPECT_QUESTION[node.type].format(name=node.name)))
-    found += _module_aspects(recommendation, graph)
     if profile.leerweg is not None:
         name = LEERWEG_NAMES[profile.leerweg]
         found += [
@@ -122,21 +116,3 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
             if rule.leerweg == profile.leerweg
         ]
     return found
-
-
-_MODULE_QUESTION = "Welke module of welk keuzevak van {profiel} past bij {liked}?"
-
-
-def _module_aspects(recommendation: Recommendation, graph: RouteGraph) -> list[Aspect]:
-    """For the best recommended profiel: the profielmodule that matches most of what the student likes."""
-    for label in recommendation.routes[:ASPECT_ROUTES]:
-        node = graph.find(label)
-        if node is None or node.type != "profiel":
-            continue
-        modules = [graph.node(m) for m in graph.successors(label, "bevat")]
-        best = max(modules, key=lambda m: len(recommendation.reasons.get(m.id, [])), default=None)
-        words = recommendation.reasons.get(best.id, []) if best else []
-        if best is None or not words:
-            return []
-        return [Aspect(best.doc, _MODULE_QUESTION.format(profiel=node.name, liked=_listed(words)))]
-    return []
