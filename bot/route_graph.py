@@ -8,6 +8,7 @@ Loaded from ``corpus/routes.yaml``. Node ids of profielen, domeinen and opleidin
 from __future__ import annotations
 
 from collections import deque
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -99,8 +100,9 @@ class RouteGraph(BaseModel):
     def find(self, node_id: str) -> Node | None:
         return self._index.get(node_id)
 
-    @property
+    @cached_property
     def _index(self) -> dict[str, Node]:
+        # Built once: a loaded graph is not changed, and recommendations look nodes up on every answer.
         return {n.id: n for n in self.nodes}
 
     def successors(self, node_id: str, *types: EdgeType) -> list[str]:

@@ -89,25 +89,24 @@ class ChatService:
             )
             return Turn(with_privacy_note(answer, contact_requested=True), [])
         profile = build_profile(screened.text, history, self.graph, school=school) if self.graph else None
-        koers_said, topic = self._topic(history)
+        recommender = self.recommender if self.graph else None  # once per answer: it checks the store
+        koers_said, topic = self._topic(history, recommender)
         query = search_query(screened.text, history, profile.leerweg if profile else None, topic)
         hits = self.retriever.retrieve(query, school=school)
-        answer, hits = self._compose(screened.text, query, history, koers_said, hits, profile)
+        answer, hits = self._compose(screened.text, query, history, koers_said, hits, profile, recommender)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(screened.text, history, hits, answer)
         if screened.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         return Turn(answer, hits)
 
-    def _topic(self, history: Sequence[Message]) -> tuple[str, list[str]]:
+    @staticmethod
+    def _topic(history: Sequence[Message], recommender: Recommender | None) -> tuple[str, list[str]]:
         """Koers's last answer, and the names of the routes it named when the student's last message named
         none: "hoe lang duurt dat?" after "ik help iedereen met hun laptop" is about the route Koers gave."""
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         student_said = next((m.content for m in reversed(history) if m.role == "user"), "")
-        if not koers_said or self.graph is None:
-            return koers_said, []
-        recommender = self.recommender
-        if recommender.mentioned(student_said):
+        if not koers_said or recommender is None or recommender.mentioned(student_said):
             return koers_said, []
         return koers_said, [display_name(label) for label in sorted(recommender.mentioned(koers_said))]
 
@@ -120,10 +119,10 @@ class ChatService:
         question = REFUSAL_REASONS.get(policy.name)
         hits = self.retriever.retrieve(question, school=school)[:1] if question else []
         about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if hits else set()
-        if not hits or hits[0].chunk.doc_id not in about:
+        if question is None or not hits or hits[0].chunk.doc_id not in about:
             return Turn(refusal_answer(policy), [])
         options = [s for s in sentences(hits[0].chunk.text) if not s.rstrip().endswith("?")]
-        best = self.selector.select(question or "", options, [0.0] * len(options), 1)
+        best = self.selector.select(question, options, [0.0] * len(options), 1)
         reason = (hits[0].chunk, options[best[0]]) if best else None
         return Turn(refusal_answer(policy, reason), hits if reason else [])
 
@@ -135,6 +134,7 @@ class ChatService:
         koers_said: str,
         hits: list[RetrievedChunk],
         profile: Profile | None,
+        recommender: Recommender | None,
     ) -> tuple[Answer, list[RetrievedChunk]]:
         """The offline answer: routes from the recommender, a reason and a clarifying question where needed.
 
@@ -143,11 +143,11 @@ class ChatService:
         max_sentences = self.settings.composer.max_sentences
         if hits and hits[0].chunk.kind == "hulp":  # a question about help is not a route question
             return compose(query, hits, self.selector, max_sentences=max_sentences), hits
-        if self.graph is None or profile is None:
+        if self.graph is None or recommender is None or profile is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
         earlier = [m.content for m in history if m.role == "user"]
-        recommendation = self.recommender.recommend(message, earlier, profile, hits, koers_said)
+        recommendation = recommender.recommend(message, earlier, profile, hits, koers_said)
         found = (
             reasons(recommendation, profile, self.graph, self.store, school=profile.school) if hits else []
         )

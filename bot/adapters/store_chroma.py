@@ -68,6 +68,11 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
     return meta
 
 
+def _visible_to(school: str | None) -> dict[str, Any]:
+    """The national corpus (school "") is visible to everyone; a school also sees its own documents."""
+    return {"school": {"$in": [""] if not school else ["", school]}}
+
+
 def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     labels = str(meta.get("labels", ""))
     return Chunk(
@@ -123,9 +128,7 @@ class ChromaStore:
         kinds: Sequence[str] | None = None,
         docs: Sequence[str] | None = None,
     ) -> list[RetrievedChunk]:
-        # The national corpus (school "") is visible to everyone; a school also sees its own documents.
-        schools = [""] if not school else ["", school]
-        filters: list[dict[str, Any]] = [{"school": {"$in": schools}}]
+        filters: list[dict[str, Any]] = [_visible_to(school)]
         if kinds:
             filters.append({"kind": {"$in": list(kinds)}})
         if docs:
@@ -167,8 +170,7 @@ class ChromaStore:
         return {label for m in metas for label in str(m.get("labels", "")).split(_LIST_SEP) if label}
 
     def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
-        schools = [""] if not school else ["", school]
-        where = {"$and": [{"doc_id": doc_id}, {"school": {"$in": schools}}]}
+        where = {"$and": [{"doc_id": doc_id}, _visible_to(school)]}
         result = self._collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
         docs = result.get("documents") or []
         metas = result.get("metadatas") or []
