@@ -178,6 +178,27 @@ class ApiSettings(BaseModel):
     )
 
 
+class SessionSettings(BaseModel):
+    """Server-side conversations (``POST /v1/sessions``) for clients that cannot keep the history.
+
+    Off by default: the API is stateless and stores no messages. When on, messages are scrubbed of personal
+    data before they are written and deleted ``ttl_minutes`` after the last one (see ``bot.sessions``)."""
+
+    enabled: bool = Field(default=False, description="Keep conversations on the server (a school's choice).")
+    path: Path = Field(
+        default=Path(".koers/sessions.sqlite"), description="SQLite file of the conversations."
+    )
+    ttl_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=24 * 60,
+        description="A conversation is deleted this long after its last message.",
+    )
+    max_messages: int = Field(
+        default=20, ge=2, le=50, description="Newest messages kept per conversation (older ones are deleted)."
+    )
+
+
 class UiSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the Streamlit UI binds to.")
     port: int = Field(default=8501, ge=1, le=65535, description="Port of the Streamlit UI.")
@@ -205,6 +226,7 @@ class Settings(BaseSettings):
     composer: ComposerSettings = Field(default_factory=ComposerSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    sessions: SessionSettings = Field(default_factory=SessionSettings)
     allow_hub_download: bool = Field(
         default=False,
         description=(

@@ -182,7 +182,12 @@ _PERSONAL_DATA: tuple[tuple[str, str], ...] = (
     ("adres", r"\b[A-Z][a-z]+(?:straat|laan|weg|plein|gracht|dijk|kade|singel|hof|pad)\s+\d+\w?"),
     ("postcode", r"\b\d{4}\s?[A-Z]{2}\b"),
     ("BSN", r"(?<!\d)\d{9}(?!\d)"),
-    ("naam", r"(?<=\bheet )[A-Z][a-z]+(?:\s(?:van|de|der|el|den)?\s?[A-Z][a-z]+)*"),
+    # "ik heet Sam", "mijn naam is Sam", "ik ben Sam": a capitalised word after these is a first name.
+    (
+        "naam",
+        r"(?:(?<=\bheet )|(?<=\bnaam is )|(?<=\b[Ii]k ben ))"
+        r"[A-Z][a-z]+(?:\s(?:van|de|der|el|den)?\s?[A-Z][a-z]+)*",
+    ),
 )
 
 

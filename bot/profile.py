@@ -1,8 +1,8 @@
 """The student profile: what Koers has learned from the conversation so far.
 
-Built fresh on every turn from the student's own messages (the API is stateless; the client sends the
-history), so nothing about a student is stored. The latest message wins when it contradicts an earlier one
-("ik doe kader" ... "nee, ik zit in de basis").
+Built fresh on every turn from the student's own messages (the client sends the history, or a school turned
+on server sessions: bot.sessions), so no profile is ever stored. The latest message wins when it
+contradicts an earlier one ("ik doe kader" ... "nee, ik zit in de basis").
 """
 
 from __future__ import annotations

@@ -183,11 +183,11 @@ class ChatService:
         The answer is composed, and an LLM rewrite grounding-checked, before the first token: a student
         never reads a sentence that is withdrawn afterwards. Errors (an empty store) raise before any event.
         """
-        answer = self.answer(message, history, school=school)
-        return self._events(answer)
+        return self.events(self.answer(message, history, school=school))
 
     @staticmethod
-    def _events(answer: Answer) -> Iterator[StreamEvent]:
+    def events(answer: Answer) -> Iterator[StreamEvent]:
+        """A composed answer as stream events (see :meth:`stream`)."""
         for piece in _TOKEN.findall(answer.text):
             yield StreamEvent("token", piece)
         yield StreamEvent("citations", [c.model_dump() for c in answer.citations])

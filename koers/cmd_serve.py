@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -28,6 +29,7 @@ def serve() -> None:
     from bot.api import create_app
     from bot.api_keys import ApiKeys
     from bot.container import build_service
+    from bot.sessions import SessionStore
     from ingest.container import build_ingestor
     from ingest.library import UploadLibrary
 
@@ -40,6 +42,13 @@ def serve() -> None:
         library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
         api_keys=ApiKeys(cfg.api.keys_path),
         max_upload_bytes=ingestor.max_bytes,
+        sessions=SessionStore(
+            cfg.sessions.path,
+            ttl=timedelta(minutes=cfg.sessions.ttl_minutes),
+            max_messages=cfg.sessions.max_messages,
+        )
+        if cfg.sessions.enabled
+        else None,
     )
     service.warm_up()
     uvicorn.run(app, host=cfg.api.host, port=cfg.api.port, log_level="warning")

@@ -17,6 +17,7 @@ from bot.errors import KoersError
 from bot.ports import DocumentLibrary
 from bot.schemas import Answer, Message
 from bot.service import ChatService, StreamEvent
+from bot.sessions import SessionNotFound, SessionStore
 
 
 class ChatRequest(BaseModel):
@@ -30,6 +31,36 @@ class ChatRequest(BaseModel):
         pattern=r"^[a-z0-9][a-z0-9-]*$",
         description="School id: its own documents are searched too, next to the national corpus.",
     )
+    session_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description=(
+            "A conversation kept by the server (POST /v1/sessions), instead of 'history'. Only when the "
+            "server has sessions turned on."
+        ),
+    )
+
+
+class ChatResponse(Answer):
+    session_id: str | None = Field(default=None, description="The conversation this turn was added to.")
+
+
+class SessionStarted(BaseModel):
+    session_id: str = Field(description="Send it with every message of this conversation; shown once.")
+    expires_after_minutes: int = Field(
+        description="The conversation is deleted this long after its last turn."
+    )
+
+
+class SessionsOff(KoersError):
+    code = "sessions_disabled"
+    http_status = 400
+
+
+class HistoryTwice(KoersError):
+    code = "invalid_request"
+    http_status = 422
 
 
 class Health(BaseModel):
@@ -60,8 +91,10 @@ def create_app(
     library: DocumentLibrary | None = None,
     api_keys: ApiKeys | None = None,
     max_upload_bytes: int = 20 * 1024 * 1024,
+    sessions: SessionStore | None = None,
 ) -> FastAPI:
-    """The API; with a document library and API keys it also serves the school admin endpoints."""
+    """The API; with a document library and API keys it also serves the school admin endpoints, and with a
+    session store it keeps conversations for clients that send a ``session_id`` instead of the history."""
     app = FastAPI(
         title="Koers API",
         version="0.1.0",
@@ -98,14 +131,41 @@ def create_app(
         """Liveness and readiness: how many passages Koers can answer from."""
         return Health(status="ok", chunks=svc.chunk_count())
 
+    def history(request: ChatRequest) -> list[Message]:
+        if request.session_id is None:
+            return request.history
+        if sessions is None:
+            raise SessionsOff(
+                "Deze server bewaart geen gesprekken. Stuur de eerdere berichten mee in 'history'. "
+                "(Admin: sessions are off; turn them on with KOERS_SESSIONS__ENABLED=true.)"
+            )
+        if request.history:
+            raise HistoryTwice("Stuur 'session_id' of 'history', niet allebei.")
+        return sessions.history(request.session_id)
+
+    def remember(request: ChatRequest, answer: Answer) -> None:
+        if sessions is not None and request.session_id is not None:
+            turn = [
+                Message(role="user", content=request.message),
+                Message(role="assistant", content=answer.text),
+            ]
+            sessions.append(request.session_id, turn)
+
     @app.post(
         "/v1/chat",
-        response_model=Answer,
-        responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+        response_model=ChatResponse,
+        responses={
+            400: {"model": ErrorResponse},
+            404: {"model": ErrorResponse},
+            422: {"model": ErrorResponse},
+            503: {"model": ErrorResponse},
+        },
     )
-    def chat(request: ChatRequest, svc: ServiceDep) -> Answer:
+    def chat(request: ChatRequest, svc: ServiceDep) -> ChatResponse:
         """Answer one student message in plain Dutch, with numbered citations, route labels and follow-ups."""
-        return svc.answer(request.message, request.history, school=request.school)
+        answer = svc.answer(request.message, history(request), school=request.school)
+        remember(request, answer)
+        return ChatResponse(**answer.model_dump(), session_id=request.session_id)
 
     @app.post(
         "/v1/chat/stream",
@@ -119,8 +179,30 @@ def create_app(
     def chat_stream(request: ChatRequest, svc: ServiceDep) -> EventSourceResponse:
         """The answer of /v1/chat as server-sent events: ``token`` pieces of the text, then ``citations``,
         ``routes``, ``follow_ups``, optionally ``clarify``, and ``done`` with the whole answer."""
-        events = svc.stream(request.message, request.history, school=request.school)  # errors raise here
-        return EventSourceResponse(_sse(events), headers={"Cache-Control": "no-cache"})
+        answer = svc.answer(request.message, history(request), school=request.school)  # errors raise here
+        remember(request, answer)
+        return EventSourceResponse(_sse(svc.events(answer)), headers={"Cache-Control": "no-cache"})
+
+    @app.post(
+        "/v1/sessions",
+        response_model=SessionStarted,
+        status_code=201,
+        responses={400: {"model": ErrorResponse}},
+    )
+    def start_session() -> SessionStarted:
+        """Start a conversation the server keeps (scrubbed of personal data, deleted after a while)."""
+        if sessions is None:
+            raise SessionsOff(
+                "This server keeps no conversations: send the earlier turns in 'history'. "
+                "(Admin: turn sessions on with KOERS_SESSIONS__ENABLED=true.)"
+            )
+        return SessionStarted(session_id=sessions.start(), expires_after_minutes=sessions.ttl_minutes)
+
+    @app.delete("/v1/sessions/{session_id}", status_code=204, responses={404: {"model": ErrorResponse}})
+    def end_session(session_id: str) -> None:
+        """Delete a conversation now (a student's "wis gesprek")."""
+        if sessions is None or not sessions.end(session_id):
+            raise SessionNotFound("Dit gesprek bestaat niet (meer); er is niets bewaard.")
 
     return app
 
