@@ -125,11 +125,13 @@ def compose(
     reasons: Sequence[Reason] = (),
     clarification: Clarification | None = None,
     aspects: Sequence[tuple[Aspect, Sequence[RetrievedChunk]]] = (),
+    notes: Sequence[str] = (),
 ) -> Answer:
     """Write the answer from the passages' best sentences, in reading order, with numbered citations.
 
     Each aspect's passages give the sentence that answers the aspect's question best; the rest of the
-    sentences are the ones that answer the student's question best.
+    sentences are the ones that answer the student's question best. ``notes`` are facts from the school's
+    own settings (not from a passage), shown before the closing line.
     """
     if not hits:
         text = NOT_FOUND if clarification is None else f"{NOT_FOUND}\n\n{clarification.question}"
@@ -171,7 +173,7 @@ def compose(
     for quote in chosen:
         parts.append(f"{plain(quote.text)} [{citations.cite(quote.chunk, quote.text)}]")
     ending = clarification.question if clarification else CLOSING
-    text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), ending] if p)
+    text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), *notes, ending] if p)
     return Answer(
         text=text,
         citations=citations.items,

@@ -47,6 +47,10 @@ class EmbeddingSettings(BaseModel):
 class StoreSettings(BaseModel):
     path: Path = Field(default=Path(".koers/chroma"), description="Chroma PersistentClient folder.")
     collection: str = Field(default="koers", description="Chroma collection name.")
+    schools_path: Path = Field(
+        default=Path(".koers/schools.sqlite"),
+        description="SQLite file of the vmbo profielen each school offers (made when a school sets them).",
+    )
 
 
 class IngestSettings(BaseModel):

@@ -8,6 +8,7 @@ from bot.llm import build_rewriter
 from bot.ports import Embedder
 from bot.retrieve import Retriever
 from bot.route_graph import GRAPH_FILE, load_route_graph
+from bot.schools import SchoolProfielen
 from bot.service import ChatService
 
 
@@ -30,4 +31,5 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         retriever=retriever,
         graph=graph,
         rewriter=build_rewriter(settings, embedder),
+        schools=SchoolProfielen(settings.store.schools_path),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
 from bot.profile import LEERWEG_WORDS, Profile
@@ -57,6 +57,9 @@ class Recommendation:
     routes: list[str]
     reasons: dict[str, list[str]]  # label -> the student's interest words that led to it
     mentioned: set[str]  # labels the student named in this message
+    not_offered: list[str] = field(
+        default_factory=list
+    )  # named profielen the student's school does not offer
 
 
 def _aliases(graph: RouteGraph, labels: Iterable[str]) -> dict[str, list[str]]:
@@ -164,7 +167,10 @@ class Recommender:
         profile: Profile,
         hits: Sequence[RetrievedChunk],
         koers_said: str = "",
+        offered: frozenset[str] | None = None,
     ) -> Recommendation:
+        """Ranked routes. ``offered``: the vmbo profielen the student's school offers (None = all); another
+        profiel is advised only when the student named it, and is then reported in ``not_offered``."""
         scores: dict[str, float] = defaultdict(float)
         for label, value in evidence(hits).items():
             scores[label] += W_EVIDENCE * value
@@ -185,15 +191,27 @@ class Recommender:
         for label in disliked:
             if label in scores:
                 scores[label] *= W_DISLIKE
+        named = now | {label for text in history_texts for label in self.mentioned(text)}
+        unavailable = {
+            label
+            for label in scores
+            if offered is not None
+            and kind_of(label) == "vmbo"
+            and value_of(label) in PROFIELEN
+            and label not in offered
+        }
         ranked = sorted(
             (
                 label
                 for label, value in scores.items()
-                if value > 0 and not label.startswith(("beroep:", "module:"))
+                if value > 0
+                and not label.startswith(("beroep:", "module:"))
+                and (label not in unavailable or label in named)
             ),
             key=lambda label: (-scores[label], label),
-        )
-        return Recommendation(routes=ranked[:MAX_ROUTES], reasons=reasons, mentioned=now)
+        )[:MAX_ROUTES]
+        not_offered = [label for label in ranked if label in unavailable]
+        return Recommendation(routes=ranked, reasons=reasons, mentioned=now, not_offered=not_offered)
 
     def _apply_graph(self, scores: dict[str, float]) -> None:
         lent: dict[str, float] = defaultdict(float)

@@ -20,6 +20,7 @@ from bot.recommend import Recommender, rank_routes
 from bot.retrieve import Retriever, search_query
 from bot.route_graph import RouteGraph
 from bot.schemas import Answer, Message, RetrievedChunk
+from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
 from bot.text import sentences
 
@@ -50,6 +51,7 @@ class ChatService:
     retriever: Retriever
     graph: RouteGraph | None = None  # corpus/routes.yaml; without it routes come from the passages alone
     rewriter: AnswerRewriter | None = None  # an LLM a school configured; None = offline composer only
+    schools: SchoolProfielen | None = None  # the profielen each school offers; None = every school offers all
     _recommender: Recommender | None = field(default=None, init=False, repr=False)
     _recommender_built_at: int = field(default=-1, init=False, repr=False)  # store size it was built for
 
@@ -147,7 +149,8 @@ class ChatService:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
         earlier = [m.content for m in history if m.role == "user"]
-        recommendation = recommender.recommend(message, earlier, profile, hits, koers_said)
+        offered = self.schools.offered(profile.school) if self.schools is not None else None
+        recommendation = recommender.recommend(message, earlier, profile, hits, koers_said, offered)
         found = (
             reasons(recommendation, profile, self.graph, self.store, school=profile.school) if hits else []
         )
@@ -166,6 +169,7 @@ class ChatService:
             reasons=found,
             clarification=clarification(message, profile, recommendation.mentioned),
             aspects=covered,
+            notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
         )
         looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]
         looked_up += [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]

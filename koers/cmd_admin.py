@@ -9,18 +9,24 @@ import typer
 from rich.table import Table
 
 from bot.api_keys import ApiKeys
+from bot.labels import display_name
+from bot.schools import SchoolProfielen
 from koers.common import console, err_console, reports_errors, settings
 
-app = typer.Typer(help="Manage school admin API keys.", no_args_is_help=True)
+app = typer.Typer(help="Manage school admin API keys and school settings.", no_args_is_help=True)
+
+
+def _check_school(school: str) -> None:
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", school):
+        err_console.print("[red]Error:[/] --school takes lowercase letters, digits and hyphens.")
+        raise typer.Exit(code=2)
 
 
 @app.command("create-key")
 @reports_errors
 def create_key(school: Annotated[str, typer.Option(help="School id, e.g. 'de-wissel'.")]) -> None:
     """Create an API key for one school and print it once."""
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", school):
-        err_console.print("[red]Error:[/] --school takes lowercase letters, digits and hyphens.")
-        raise typer.Exit(code=2)
+    _check_school(school)
     key = ApiKeys(settings().api.keys_path).create(school)
     console.print(f"API key for {school} (store it now; Koers keeps only a hash):\n{key}")
 
@@ -45,3 +51,21 @@ def revoke_key(
         err_console.print(f"[red]Error:[/] no key with id {key_id}.")
         raise typer.Exit(code=1)
     console.print(f"Key {key_id} revoked.")
+
+
+@app.command("set-profielen")
+@reports_errors
+def set_profielen(
+    school: Annotated[str, typer.Option(help="School id, e.g. 'de-wissel'.")],
+    profielen: Annotated[
+        list[str] | None,
+        typer.Argument(help="Codes of the vmbo profielen the school offers, e.g. BWI PIE M&T. None = all."),
+    ] = None,
+) -> None:
+    """Set which vmbo profielen a school offers; Koers then advises only those to its students."""
+    _check_school(school)
+    stored = SchoolProfielen(settings().store.schools_path).set(school, profielen or [])
+    if stored:
+        console.print(f"{school} offers: {', '.join(display_name(label) for label in stored)}.")
+    else:
+        console.print(f"{school}: every profiel may be advised (no list set).")

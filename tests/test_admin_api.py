@@ -102,3 +102,17 @@ def test_keys_are_required_and_stored_only_as_hashes(admin: tuple[TestClient, st
     key_id = key_a.split("_")[1]
     assert ApiKeys(keys_file).revoke(key_id)
     assert client.get("/v1/admin/documents", headers=_auth(key_a)).status_code == 401
+
+
+def test_a_school_sets_its_profielen_through_the_api(admin: tuple[TestClient, str, str, Path]) -> None:
+    client, key_a, key_b, _ = admin
+    assert client.put("/v1/admin/profielen", json={"profielen": ["BWI"]}).status_code == 401
+    wrong = client.put("/v1/admin/profielen", headers=_auth(key_a), json={"profielen": ["BWI", "lassen"]})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["code"] == "unknown_profiel" and "PIE" in wrong.json()["error"]["message"]
+    done = client.put("/v1/admin/profielen", headers=_auth(key_a), json={"profielen": ["pie", "vmbo:BWI"]})
+    assert done.status_code == 200 and done.json() == {"profielen": ["vmbo:BWI", "vmbo:PIE"]}
+    assert client.get("/v1/admin/profielen", headers=_auth(key_a)).json() == {
+        "profielen": ["vmbo:BWI", "vmbo:PIE"]
+    }
+    assert client.get("/v1/admin/profielen", headers=_auth(key_b)).json() == {"profielen": []}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, UploadFile, status
+from pydantic import BaseModel, Field
 
 from bot.api_keys import ApiKeys
 from bot.errors import KoersError
 from bot.ports import DocumentLibrary
 from bot.schemas import DocumentStatus
+from bot.schools import SchoolProfielen
 
 
 class Unauthorized(KoersError):
@@ -77,3 +79,36 @@ def delete_document(doc_id: str, school: School, library: Library) -> None:
     """Remove a document: Koers stops using it at once."""
     if not library.remove(school, doc_id):
         raise NotFound(f"Your school has no document '{doc_id}'. GET /v1/admin/documents lists them.")
+
+
+class Profielen(BaseModel):
+    profielen: list[str] = Field(
+        description=(
+            "The vmbo profielen your school offers, as codes ('BWI', 'PIE', 'M&T', ...). An empty list means "
+            "'every profiel' (the default)."
+        ),
+        max_length=20,
+    )
+
+
+def _profielen_store(request: Request) -> SchoolProfielen:
+    schools: SchoolProfielen | None = request.app.state.service.schools
+    if schools is None:
+        raise NotFound("This server has no school settings store.")
+    return schools
+
+
+ProfielenStore = Annotated[SchoolProfielen, Depends(_profielen_store)]
+
+
+@router.get("/profielen", response_model=Profielen)
+def get_profielen(school: School, store: ProfielenStore) -> Profielen:
+    """The vmbo profielen Koers may advise to your students; empty = every profiel."""
+    return Profielen(profielen=sorted(store.offered(school) or ()))
+
+
+@router.put("/profielen", response_model=Profielen)
+def set_profielen(body: Profielen, school: School, store: ProfielenStore) -> Profielen:
+    """Set the vmbo profielen your school offers. Koers then advises only these, and tells a student who asks
+    about another one to ask the decaan where it is offered."""
+    return Profielen(profielen=store.set(school, body.profielen))

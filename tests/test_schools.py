@@ -1,0 +1,63 @@
+"""A school's offered vmbo profielen: set through the admin API or CLI, respected by the recommendation."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.schools import SchoolProfielen, UnknownProfiel
+from bot.service import ChatService
+from tests.conftest import env_for, make_settings
+
+SCOOTER = "ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"
+
+
+def test_a_profiel_the_school_does_not_offer_is_not_advised(service: ChatService, tmp_path: Path) -> None:
+    schools = SchoolProfielen(tmp_path / "schools.sqlite")
+    assert schools.offered("de-es") is None and not (tmp_path / "schools.sqlite").exists(), "no list, no file"
+    schools.set("de-es", ["BWI", "pie"])
+    local = dataclasses.replace(service, schools=schools)
+    assert "vmbo:M&T" in local.answer(SCOOTER, school="andere-school").routes, "another school offers all"
+    answer = local.answer(SCOOTER, school="de-es")
+    assert answer.routes and "vmbo:M&T" not in answer.routes
+    assert "Let op" not in answer.text, "a profiel the student did not name needs no note"
+
+
+def test_a_named_profiel_the_school_lacks_is_answered_with_a_note(
+    service: ChatService, tmp_path: Path
+) -> None:
+    schools = SchoolProfielen(tmp_path / "schools.sqlite")
+    schools.set("de-es", ["BWI", "PIE"])
+    answer = dataclasses.replace(service, schools=schools).answer(
+        "wat leer je bij mobiliteit en transport?", school="de-es"
+    )
+    assert "vmbo:M&T" in answer.routes
+    assert "jouw school heeft het profiel Mobiliteit en transport (M&T) niet" in answer.text
+    assert "decaan" in answer.text
+
+
+def test_an_unknown_profiel_changes_nothing_and_lists_the_codes(tmp_path: Path) -> None:
+    schools = SchoolProfielen(tmp_path / "schools.sqlite")
+    schools.set("de-es", ["BWI"])
+    with pytest.raises(UnknownProfiel, match="M&T"):
+        schools.set("de-es", ["PIE", "lassen"])
+    assert schools.offered("de-es") == {"vmbo:BWI"}, "a refused list must not replace the stored one"
+    schools.set("de-es", [])
+    assert schools.offered("de-es") is None, "an empty list means every profiel again"
+
+
+def test_the_cli_sets_a_schools_profielen(tmp_path: Path) -> None:
+    cfg = make_settings(tmp_path)
+    koers = [sys.executable, "-m", "koers", "admin", "set-profielen", "--school", "de-es"]
+    done = subprocess.run(
+        [*koers, "BWI", "M&T"], env=env_for(cfg), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Mobiliteit en transport (M&T)" in done.stdout
+    assert SchoolProfielen(cfg.store.schools_path).offered("de-es") == {"vmbo:BWI", "vmbo:M&T"}
+    wrong = subprocess.run([*koers, "metaal"], env=env_for(cfg), capture_output=True, text=True, check=False)
+    assert wrong.returncode != 0 and "not a vmbo profiel" in wrong.stdout + wrong.stderr
