@@ -22,6 +22,9 @@ class Chunk(BaseModel):
     origin: str = Field(default="", description="Name of the ingested folder the file came from.")
     page: int | None = Field(default=None, description="1-based page number, for PDFs.")
     schooljaar: str = Field(default="", description="School year the document is about, if given.")
+    leerwegen: list[str] = Field(
+        default_factory=list, description="vmbo leerwegen the document applies to; empty = all of them."
+    )
 
 
 class RetrievedChunk(BaseModel):

@@ -35,7 +35,7 @@ class FileRecord:
     school: str
     origin: str
     path: str
-    sha256: str
+    sha256: str  # the file's content hash plus how it was split (Ingestor._file_key)
     doc_id: str
     chunk_ids: tuple[str, ...]
     status: FileStatus

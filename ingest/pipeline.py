@@ -34,6 +34,10 @@ FLUSH_CHUNKS = 256
 UPSERT_BATCH = 512
 
 
+# Bump when the way a file becomes chunks changes (say, a new chunk field): every file is split again once.
+SPLIT_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A file that is loaded and split, waiting for its missing chunks to be embedded and stored."""
@@ -132,6 +136,10 @@ class Ingestor:
     max_bytes: int = 20 * 1024 * 1024
     batch_size: int = 32
 
+    def _file_key(self, path: Path) -> str:
+        """What must be unchanged for a file's chunks to be reused: its content and how it is split."""
+        return f"{sha256_file(path)}:{SPLIT_FORMAT}:{self.chunking.chunk_chars}:{self.chunking.overlap_chars}"
+
     def sync(
         self,
         root: Path,
@@ -149,7 +157,7 @@ class Ingestor:
         records = self.manifest.records(school=school, origin=origin)
         stored = self.store.chunk_ids(school=school, origin=origin)
         files = list_files(root)
-        hashes = {p: sha256_file(p) for p in files if p.stat().st_size <= self.max_bytes}
+        hashes = {p: self._file_key(p) for p in files if p.stat().st_size <= self.max_bytes}
 
         def current(path: Path) -> FileRecord | None:
             record = records.get(path.relative_to(root).as_posix())

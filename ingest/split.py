@@ -78,7 +78,7 @@ def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | Non
     school = meta.school
     fingerprint = json.dumps(
         {"title": meta.title, "labels": meta.labels, "kind": meta.kind, "school": school, "origin": origin,
-         "schooljaar": meta.schooljaar or "", "source": loaded.source},
+         "schooljaar": meta.schooljaar or "", "source": loaded.source, "leerwegen": meta.leerwegen},
         sort_keys=True,
     )  # fmt: skip
     prefix = f"{school}/" if school else ""
@@ -96,6 +96,7 @@ def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | Non
                     heading=section.heading,
                     text=text,
                     labels=meta.labels,
+                    leerwegen=list(meta.leerwegen),
                     kind=meta.kind,
                     source=loaded.source,
                     school=school,

@@ -85,6 +85,26 @@ def test_a_lost_store_is_rebuilt_although_the_manifest_says_unchanged(
     assert (report.count("updated"), report.chunks_embedded) == (1, 1)
 
 
+def test_unchanged_files_are_split_again_when_the_chunk_size_changes(
+    tmp_path: Path, embedder: LazyEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write(
+        corpus,
+        "a.md",
+        "doc-a",
+        "\n\n".join(f"Zin {n} gaat over een lasser die metaal verbindt." for n in range(12)),
+    )
+    store = tmp_path / "store"
+    default = build_ingestor(make_settings(store), embedder)
+    assert default.sync(corpus).count("added") == 1
+    before = default.store.count()
+    smaller = build_ingestor(make_settings(store, ingest={"chunk_chars": 200, "overlap_chars": 0}), embedder)
+    assert smaller.sync(corpus).count("updated") == 1, "a file split with other settings is not 'unchanged'"
+    assert smaller.store.count() == len(smaller.store.chunk_ids(school="", origin="corpus")) > before
+    assert smaller.sync(corpus).count("unchanged") == 1
+
+
 def test_national_and_school_documents_are_kept_apart(tmp_path: Path, embedder: LazyEmbedder) -> None:
     ingestor = _ingestor(tmp_path, embedder)
     _write(tmp_path / "national", "n.md", "national-doc", "Het profiel PIE gaat over metaal en elektro.")

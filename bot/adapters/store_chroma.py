@@ -62,6 +62,7 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
         "school": chunk.school,
         "origin": chunk.origin,
         "schooljaar": chunk.schooljaar,
+        "leerwegen": _LIST_SEP.join(chunk.leerwegen),
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
@@ -88,6 +89,7 @@ def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         origin=str(meta.get("origin", "")),
         page=int(meta["page"]) if "page" in meta else None,
         schooljaar=str(meta.get("schooljaar", "")),
+        leerwegen=[lw for lw in str(meta.get("leerwegen", "")).split(_LIST_SEP) if lw],
     )
 
 
