@@ -87,16 +87,20 @@ def activity_words(graph: RouteGraph) -> list[str]:
     return sorted(found, key=lambda w: (-len(w), w))
 
 
-def leerweg_in(message: str) -> str | None:
-    """The leerweg named in ``message`` (the last one, when a student corrects themselves)."""
+def leerwegen_in(message: str) -> list[str]:
+    """The leerwegen named in ``message``, in the order they are named."""
     text = fold(message)
-    best: tuple[int, str] | None = None
+    found: list[tuple[int, str]] = []
     for leerweg, words in LEERWEG_WORDS.items():
         for word in words:
-            for match in re.finditer(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text):
-                if best is None or match.start() > best[0]:
-                    best = (match.start(), leerweg)
-    return best[1] if best else None
+            found += [(m.start(), leerweg) for m in re.finditer(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text)]
+    return [leerweg for _, leerweg in sorted(found)]
+
+
+def leerweg_in(message: str) -> str | None:
+    """The leerweg named in ``message`` (the last one, when a student corrects themselves)."""
+    named = leerwegen_in(message)
+    return named[-1] if named else None
 
 
 def build_profile(

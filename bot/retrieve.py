@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from bot.ports import Embedder, Vector, VectorStore
 from bot.profile import LEERWEG_NAMES, leerweg_in
-from bot.schemas import Message, RetrievedChunk
+from bot.schemas import Chunk, Message, RetrievedChunk
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
@@ -28,6 +28,12 @@ def search_query(
     if leerweg and leerweg_in(message) is None:
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
     return query
+
+
+def _for_leerweg(chunk: Chunk, leerweg: str | None, asked_about: Set[str]) -> bool:
+    if not leerweg or not chunk.leerwegen or leerweg in chunk.leerwegen:
+        return True
+    return bool(asked_about & set(chunk.labels))
 
 
 @dataclass
@@ -60,14 +66,29 @@ class Retriever:
         the help information, even when the message matches it poorly."""
         return self.store.query(self._vector(query), top_k=top_k, school=school, kinds=["hulp"])
 
-    def retrieve(self, query: str, *, school: str | None = None) -> list[RetrievedChunk]:
+    def retrieve(
+        self,
+        query: str,
+        *,
+        school: str | None = None,
+        leerweg: str | None = None,
+        asked_about: Set[str] = frozenset(),
+    ) -> list[RetrievedChunk]:
         """Passages for ``query``, best first, without those too far from it to be trusted.
 
-        Ranking subtracts the kind penalty; the trust threshold applies to the true similarity.
+        Ranking subtracts the kind penalty; the trust threshold applies to the true similarity. With a
+        ``leerweg``, passages of documents written only for other leerwegen are left out (the technologieroute
+        is no advice for a basis student), unless the document carries a label in ``asked_about`` (the routes
+        the student named: "wat is de technologieroute?" gets its answer). Documents that name no leerwegen
+        apply to all.
         """
         vector = self._vector(query)
-        fetch = self.top_k * 2 if self.kind_penalty else self.top_k
-        hits = [h for h in self.store.query(vector, top_k=fetch, school=school) if h.score >= self.min_score]
+        fetch = self.top_k * 2 if self.kind_penalty or leerweg else self.top_k
+        hits = [
+            h
+            for h in self.store.query(vector, top_k=fetch, school=school)
+            if h.score >= self.min_score and _for_leerweg(h.chunk, leerweg, asked_about)
+        ]
         hits.sort(key=lambda h: h.score - self.kind_penalty.get(h.chunk.kind, 0.0), reverse=True)
         return hits[: self.top_k]
 

@@ -15,7 +15,7 @@ from bot.guard import CARE_POLICIES, Policy, asks_for_contact, screen, scrub
 from bot.labels import display_name
 from bot.plan import aspects, clarification, reasons
 from bot.ports import AnswerRewriter, VectorStore
-from bot.profile import Profile, build_profile
+from bot.profile import Profile, build_profile, leerwegen_in
 from bot.recommend import Recommender, rank_routes
 from bot.retrieve import Retriever, search_query
 from bot.route_graph import RouteGraph
@@ -94,13 +94,25 @@ class ChatService:
         recommender = self.recommender if self.graph else None  # once per answer: it checks the store
         koers_said, topic = self._topic(history, recommender)
         query = search_query(screened.text, history, profile.leerweg if profile else None, topic)
-        hits = self.retriever.retrieve(query, school=school)
+        hits = self.retriever.retrieve(
+            query,
+            school=school,
+            leerweg=self._leerweg_filter(screened.text, profile),
+            asked_about=recommender.mentioned(screened.text) if recommender else set(),
+        )
         answer, hits = self._compose(screened.text, query, history, koers_said, hits, profile, recommender)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(screened.text, history, hits, answer)
         if screened.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         return Turn(answer, hits)
+
+    @staticmethod
+    def _leerweg_filter(message: str, profile: Profile | None) -> str | None:
+        """The student's leerweg, unless this message asks about another one ("wat doe je in de TL?")."""
+        if profile is None or profile.leerweg is None:
+            return None
+        return profile.leerweg if set(leerwegen_in(message)) <= {profile.leerweg} else None
 
     @staticmethod
     def _topic(history: Sequence[Message], recommender: Recommender | None) -> tuple[str, list[str]]:

@@ -198,3 +198,18 @@ def test_a_document_that_says_negeer_je_instructies_changes_nothing(
         assert leaked not in text
     assert all("negeer" not in c.quote.lower() for c in injected.citations)
     assert injected.policy == "", "a document is not the student: no refusal for the student's question"
+
+
+def test_passages_for_other_leerwegen_only_are_left_out_unless_asked_about(service: ChatService) -> None:
+    basis = [Message(role="user", content="ik zit in de basis")]
+    question = "welke doorlopende leerroutes zijn er naar het mbo?"
+
+    def searched(message: str, history: list[Message]) -> set[str]:
+        return {h.chunk.doc_id for h in service.respond(message, history).hits if h.via == "search"}
+
+    assert "route-beroepsroute" in searched(question, []), "the beroepsroute is for KB, GL and TL"
+    assert "route-beroepsroute" not in searched(question, basis), "not advice for a basis student"
+    named = "wat is de technologieroute?"  # a route for GL and TL
+    assert "route-technologieroute" in searched(named, basis), "asked about by name"
+    compare = "wat is het verschil tussen basis en gemengd?"
+    assert "vmbo-gemengde-leerweg" in searched(compare, basis), "a question about another leerweg"
