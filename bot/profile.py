@@ -40,6 +40,57 @@ RIASEC_WORDS: dict[str, tuple[str, ...]] = {
     "E": ("ondernemend", "leiding geven", "verkopen", "eigen zaak", "ondernemen"),
     "C": ("conventioneel", "organiseren", "plannen", "precies werken", "netjes"),
 }
+# Everyday words students type for the route graph's activity words ("mijn laptop fixen" -> computers,
+# repareren). Written from how students talk, not from evaluation questions; a word here counts exactly as the
+# activity word itself (the reason still quotes the student's own word). Words match as prefixes, so none may
+# start a common unrelated word ("verven" would match "vervelend", "varen" would match "variatie").
+EVERYDAY_WORDS: dict[str, tuple[str, ...]] = {
+    "3d-printen": ("3d-printer", "3d printer", "3d printen"),
+    "animatie": ("tekenfilm", "animaties maken"),
+    "apps maken": ("app bouwen", "apps bouwen"),
+    "auto's": ("auto", "garage"),
+    "boren": ("boor", "boormachine"),
+    "bouwen": ("bouwplaats", "huizen bouwen", "klussen"),
+    "buiten werken": ("buitenlucht", "buiten bezig"),
+    "computers": ("computer", "laptop", "pc", "printer", "tablet", "hardware"),
+    "dieren": ("paarden", "honden", "boerderij"),
+    "elektriciteit": ("stroom", "elektra", "elektronica", "stopcontact", "bedrading", "schakeling"),
+    "energie": ("zonnepanelen", "windmolens", "duurzaam", "laadpalen"),
+    "fabrieken": ("fabriek", "productie", "lopende band"),
+    "filmen": ("video", "vlog", "youtube", "tiktok", "camera", "montage"),
+    "fotograferen": ("foto", "fotografie"),
+    "gamen": ("games", "gaming", "playstation", "xbox", "spelletjes"),
+    "geluid": ("audio", "muziek maken", "beats maken"),
+    "inrichten": ("interieur", "kamer inrichten"),
+    "installeren": ("aansluiten", "monteren", "installatie"),
+    "koken": ("eten maken", "keuken"),
+    "leidingen": ("loodgieter", "buizen", "riool"),
+    "logistiek": ("magazijn", "pakketjes", "vervoer"),
+    "machines": ("machine", "apparaten"),
+    "met je handen": ("handig", "handwerk", "praktisch bezig"),
+    "metaal": ("staal", "ijzer", "aluminium"),
+    "metselen": ("muren metselen", "bakstenen"),
+    "meubels maken": ("meubelmaker", "kasten maken"),
+    "motoren": ("motor", "brommer", "crossmotor"),
+    "netwerken": ("wifi", "router", "netwerk", "internet"),
+    "programmeren": ("coderen", "coden", "code schrijven", "websites maken", "website bouwen"),
+    "repareren": ("fixen", "herstellen", "kapot"),
+    "robots": ("robot", "drones", "automatiseren"),
+    "schepen": ("boot", "zeilen", "scheepvaart"),
+    "schilderen": ("verf", "kwast"),
+    "scooters": ("scooter", "brommer"),
+    "solderen": ("printplaat", "arduino"),
+    "sporten": ("sport", "voetbal", "fitness"),
+    "tegelzetten": ("tegels",),
+    "tekenen": ("schetsen", "tekeningen"),
+    "timmeren": ("hamer", "houtbewerking"),
+    "tuinieren": ("tuin", "bloemen"),
+    "uitzoeken": ("onderzoek", "experimenten", "proefjes"),
+    "verkopen": ("winkel", "handel"),
+    "verwarming": ("cv-ketel", "airco", "ketel"),
+    "vrachtwagens": ("vrachtwagen", "truck", "vrachtauto"),
+    "zagen": ("zaag",),
+}
 # "ik hou niet van X", "geen zin in X", "X vind ik saai": X is a dislike. A clause ends at punctuation or at
 # "maar"/"wel" ("niet van computers maar wel van koken" likes koken).
 _CLAUSE_BREAK = re.compile(r"[.,;!?]|\bmaar\b|\bwel\b")
@@ -87,6 +138,14 @@ def activity_words(graph: RouteGraph) -> list[str]:
     return sorted(found, key=lambda w: (-len(w), w))
 
 
+def interest_lexicon(graph: RouteGraph) -> list[tuple[str, str]]:
+    """(what a student types, the graph's activity word) for every activity word and its everyday words,
+    longest first, so 'met je handen' is matched before 'handen'."""
+    pairs = [(word, word) for word in activity_words(graph)]
+    pairs += [(typed, word) for word, _ in pairs for typed in EVERYDAY_WORDS.get(word, ())]
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
+
+
 def leerwegen_in(message: str) -> list[str]:
     """The leerwegen named in ``message``, in the order they are named."""
     text = fold(message)
@@ -114,14 +173,14 @@ def build_profile(
     dislikes: dict[str, None] = {}
     said: dict[str, str] = {}
     riasec: dict[str, None] = {}
-    words = activity_words(graph)
+    lexicon = interest_lexicon(graph)
     for text in texts:
         leerweg = leerweg_in(text) or leerweg
         if match := _KLAS.search(text):
             klas = int(match.group(1) or match.group(2))
         taken: list[tuple[int, int]] = []
-        for word in words:
-            for match in _word(stem(word)).finditer(text):
+        for typed, word in lexicon:
+            for match in _word(stem(typed)).finditer(text):
                 if any(a <= match.start() < b for a, b in taken):
                     continue  # 'met je handen' already covers 'handen'
                 taken.append((match.start(), match.end()))

@@ -35,6 +35,13 @@ def test_the_profile_reads_leerweg_klas_interests_and_dislikes() -> None:
     assert "computers" not in profile.interests
 
 
+def test_everyday_words_count_as_the_graphs_activity_words() -> None:
+    profile = build_profile("iedereen vraagt mij om hun laptop te fixen en ik vlog graag", [], GRAPH)
+    assert {"computers", "repareren", "filmen"} <= set(profile.interests)
+    assert profile.said["computers"] == "laptop", "the reason quotes the student's own word"
+    assert build_profile("ik vind school vervelend", [], GRAPH).interests == ()
+
+
 def test_the_latest_leerweg_wins_and_earlier_interests_are_kept() -> None:
     history = _user("ik vind sleutelen aan auto's echt vet", "ik doe kader")
     profile = build_profile("sorry, ik zit eigenlijk in de basis", history, GRAPH)
