@@ -78,6 +78,15 @@ class RetrievalSettings(BaseModel):
         le=1.0,
         description="Cosine similarity below which a passage is not trusted as a source.",
     )
+    bm25_weight: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Share of BM25 (exact words, Dutch stemming) in the ranking of the 30 nearest passages; "
+            "0 = dense only. Chosen with koers eval on the dev set (evals/README.md)."
+        ),
+    )
     kind_penalty: dict[str, float] = Field(
         default_factory=lambda: {"les": 0.03},
         description=(

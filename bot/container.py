@@ -22,6 +22,7 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         top_k=settings.retrieval.top_k,
         min_score=settings.retrieval.min_score,
         kind_penalty=settings.retrieval.kind_penalty,
+        bm25_weight=settings.retrieval.bm25_weight,
     )
     graph_file = settings.corpus_dir / GRAPH_FILE
     graph = load_route_graph(graph_file) if graph_file.exists() else None

@@ -54,6 +54,10 @@ class VectorStore(Protocol):
         """The stored chunks of one document, in document order."""
         ...
 
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk, of every tenant (for indexes built beside the store)."""
+        ...
+
 
 class DocumentLibrary(Protocol):
     """A school's own documents: add, list and remove them (implemented by the ingest side)."""

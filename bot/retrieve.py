@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
+from bot.lexical import LexicalIndex
 from bot.ports import Embedder, Vector, VectorStore
 from bot.profile import LEERWEG_NAMES, leerweg_in
 from bot.schemas import Chunk, Message, RetrievedChunk
@@ -13,6 +14,9 @@ from bot.schemas import Chunk, Message, RetrievedChunk
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
 QUERY_CACHE_SIZE = 64
+# With BM25 on, the dense search hands this many candidates to the mixed ranking: BM25 reorders passages that
+# are close in meaning; it does not bring in passages that are not (the trust threshold stays dense).
+LEXICAL_POOL = 30
 
 
 def search_query(
@@ -43,7 +47,18 @@ class Retriever:
     top_k: int
     min_score: float
     kind_penalty: dict[str, float] = field(default_factory=dict)
+    bm25_weight: float = 0.0  # share of BM25 in the ranking; 0 = dense only (see bot.lexical)
     _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
+    _lexical: LexicalIndex | None = field(default=None, init=False, repr=False)
+    _lexical_size: int = field(default=-1, init=False, repr=False)  # store size the index was built for
+
+    def _lexical_scores(self, query: str) -> dict[str, float]:
+        # Rebuilt when the store's size changed (an ingest or a school's upload), like the recommender.
+        count = self.store.count()
+        if self._lexical is None or count != self._lexical_size:
+            self._lexical = LexicalIndex(self.store.all_chunks())
+            self._lexical_size = count
+        return self._lexical.scores(query)
 
     def prepare(self, queries: Sequence[str]) -> None:
         """Embed these queries in one batch (one model call is much cheaper than several)."""
@@ -76,7 +91,8 @@ class Retriever:
     ) -> list[RetrievedChunk]:
         """Passages for ``query``, best first, without those too far from it to be trusted.
 
-        Ranking subtracts the kind penalty; the trust threshold applies to the true similarity. With a
+        Ranking subtracts the kind penalty and adds the BM25 share; the trust threshold applies to the true
+        similarity. With a
         ``leerweg``, passages of documents written only for other leerwegen are left out (the technologieroute
         is no advice for a basis student), unless the document carries a label in ``asked_about`` (the routes
         the student named: "wat is de technologieroute?" gets its answer). Documents that name no leerwegen
@@ -84,12 +100,22 @@ class Retriever:
         """
         vector = self._vector(query)
         fetch = self.top_k * 2 if self.kind_penalty or leerweg else self.top_k
+        if self.bm25_weight:
+            fetch = max(fetch, LEXICAL_POOL)
         hits = [
             h
             for h in self.store.query(vector, top_k=fetch, school=school)
             if h.score >= self.min_score and _for_leerweg(h.chunk, leerweg, asked_about)
         ]
-        hits.sort(key=lambda h: h.score - self.kind_penalty.get(h.chunk.kind, 0.0), reverse=True)
+        lexical = self._lexical_scores(query) if self.bm25_weight else {}
+        hits.sort(
+            key=lambda h: (
+                h.score
+                - self.kind_penalty.get(h.chunk.kind, 0.0)
+                + self.bm25_weight * lexical.get(h.chunk.id, 0.0)
+            ),
+            reverse=True,
+        )
         return hits[: self.top_k]
 
     def from_documents(

@@ -173,7 +173,13 @@ class ChromaStore:
 
     def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
         where = {"$and": [{"doc_id": doc_id}, _visible_to(school)]}
-        result = self._collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        return self._chunks(where)
+
+    def all_chunks(self) -> list[Chunk]:
+        return self._chunks(None)
+
+    def _chunks(self, where: dict[str, Any] | None) -> list[Chunk]:
+        result = self._collection.get(where=where, include=["documents", "metadatas"])
         docs = result.get("documents") or []
         metas = result.get("metadatas") or []
         chunks = [
