@@ -1,0 +1,32 @@
+"""Retrieval options over the real store and model: BM25 mixing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.lexical import LexicalIndex
+from bot.schemas import Chunk
+from bot.service import ChatService
+
+
+def _chunk(chunk_id: str, text: str) -> Chunk:
+    return Chunk(id=chunk_id, doc_id=chunk_id, title="", text=text)
+
+
+def test_bm25_scores_the_students_exact_words_with_dutch_stemming() -> None:
+    index = LexicalIndex([_chunk("a", "Je leert bouwrijp en woonrijp maken."), _chunk("b", "Je leert lassen.")])
+    assert index.scores("wat is woonrijp maken?") == {"a": 1.0}
+    assert index.scores("ik wil graag lassen")["b"] == 1.0, "'lassen' and 'lassen' share the stem"
+    assert index.scores("de het een") == {}, "stopwords alone match nothing"
+    assert LexicalIndex([]).scores("lassen") == {}
+
+
+def test_bm25_mixing_ranks_passages_with_the_rare_word_first(service: ChatService) -> None:
+    question = "wat is woonrijp maken"
+
+    def with_word(weight: float) -> list[bool]:
+        retriever = replace(service.retriever, bm25_weight=weight)
+        return ["woonrijp" in h.chunk.text.lower() for h in retriever.retrieve(question)][:3]
+
+    assert with_word(0.5)[0], "the passage that names the word leads once BM25 counts"
+    assert sum(with_word(0.5)) > sum(with_word(0.0))
