@@ -14,7 +14,10 @@ def _chunk(chunk_id: str, text: str) -> Chunk:
 
 
 def test_bm25_scores_the_students_exact_words_with_dutch_stemming() -> None:
-    chunks = [_chunk("a", "Je leert bouwrijp en woonrijp maken."), _chunk("b", "Je leert de techniek van het lassen.")]
+    chunks = [
+        _chunk("a", "Je leert bouwrijp en woonrijp maken."),
+        _chunk("b", "Je leert de techniek van het lassen."),
+    ]
     index = LexicalIndex(chunks)
     assert index.scores("wat is woonrijp maken?") == {"a": 1.0}
     assert index.scores("welke technieken zijn er")["b"] == 1.0, "inflected forms share a stem"
