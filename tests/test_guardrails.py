@@ -141,3 +141,16 @@ def test_a_personal_detail_in_a_real_question_is_scrubbed_and_the_question_still
     assert not re.search(r"\bSam\b|de Boer", turn.answer.text)
     assert "persoonsgegevens" in turn.answer.text
     assert "vmbo:PIE" in turn.answer.routes[:3], "scrubbing a name must not cost the student the answer"
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("ik heet Sam de Boer", "ik heet [naam]"),
+        ("Ik ben Sanne en ik wil lassen", "Ik ben [naam] en ik wil lassen"),
+        ("mijn naam is Ali, ik doe kader", "mijn naam is [naam], ik doe kader"),
+        ("ik ben 14 en ik ben benieuwd naar BWI", "ik ben 14 en ik ben benieuwd naar BWI"),
+    ],
+)
+def test_a_first_name_is_scrubbed_in_the_ways_students_give_it(message: str, kept: str) -> None:
+    assert scrub(message)[0] == kept
