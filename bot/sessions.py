@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS messages (
 """
 
 
+GONE = "Dit gesprek is verlopen of bestaat niet meer. Begin een nieuw gesprek."
+
+
 class SessionNotFound(KoersError):
     code = "session_not_found"
     http_status = 404
@@ -88,10 +91,7 @@ class SessionStore:
         with self._connect() as conn:
             row = conn.execute("SELECT expires_at FROM sessions WHERE sha256 = ?", (key,)).fetchone()
             if row is None or row[0] <= datetime.now(UTC).isoformat():
-                raise SessionNotFound(
-                    "Dit gesprek is verlopen of bestaat niet meer. Begin een nieuw gesprek. "
-                    "(Client: POST /v1/sessions for a new session_id.)"
-                )
+                raise SessionNotFound(f"{GONE} (Client: POST /v1/sessions for a new session_id.)")
             rows = conn.execute(
                 "SELECT role, content FROM messages WHERE sha256 = ? ORDER BY position", (key,)
             ).fetchall()
@@ -104,15 +104,11 @@ class SessionStore:
         key = _hash(session_id)
         with self._connect() as conn:
             self._purge(conn)
-            if (
-                conn.execute(
-                    "UPDATE sessions SET expires_at = ? WHERE sha256 = ?", (self._expiry(), key)
-                ).rowcount
-                == 0
-            ):
-                raise SessionNotFound(
-                    "Dit gesprek is verlopen of bestaat niet meer. Begin een nieuw gesprek."
-                )
+            extended = conn.execute(
+                "UPDATE sessions SET expires_at = ? WHERE sha256 = ?", (self._expiry(), key)
+            ).rowcount
+            if not extended:
+                raise SessionNotFound(GONE)
             (last,) = conn.execute(
                 "SELECT COALESCE(MAX(position), -1) FROM messages WHERE sha256 = ?", (key,)
             ).fetchone()
