@@ -7,6 +7,7 @@ repeats, so after a few questions most sentences are embedded already.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -18,6 +19,11 @@ CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensiona
 MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)
 # Sentences this far below the best one are off the question's topic, however novel they are.
 RELEVANCE_MARGIN = 0.12  # 0.05: fact coverage 0.375, 0.08: 0.439, 0.12 and off: 0.458
+# Two sentences this similar, with the same numbers, say the same thing ("Met KB, GL of TL kun je naar niveau
+# 3 of 4." five times over in one answer); only the first is quoted. 0.95 and 0.965 both leave fact coverage
+# at 0.553 on the dev set and remove the repeats; different numbers always count as different facts.
+DUPLICATE = 0.95
+_NUMBER = re.compile(r"\d+")
 
 
 class SentenceSelector:
@@ -56,10 +62,18 @@ class SentenceSelector:
         eligible = relevance >= relevance.max() - RELEVANCE_MARGIN
         eligible[list(chosen)] = True
         chosen = list(chosen)
-        while len(chosen) < min(count, int(eligible.sum())):
+        numbers = [frozenset(_NUMBER.findall(c)) for c in candidates]
+        while True:
+            for picked in chosen:  # a sentence that says what one in the answer says adds nothing
+                same = (similarity[:, picked] >= DUPLICATE) & np.array(
+                    [n == numbers[picked] for n in numbers]
+                )
+                eligible[same] = False
+            eligible[chosen] = True
+            if len(chosen) >= min(count, int(eligible.sum())):
+                return chosen
             novelty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(candidates))
             mmr = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * novelty
             mmr[chosen] = -np.inf
             mmr[~eligible] = -np.inf
             chosen.append(int(np.argmax(mmr)))
-        return chosen

@@ -1,4 +1,4 @@
-"""Retrieval options over the real store and model: BM25 mixing."""
+"""Retrieval and sentence selection over the real store and model: BM25 mixing, near-duplicates."""
 
 from __future__ import annotations
 
@@ -34,3 +34,19 @@ def test_bm25_mixing_ranks_passages_with_the_rare_word_first(service: ChatServic
 
     assert with_word(0.5)[0], "the passage that names the word leads once BM25 counts"
     assert sum(with_word(0.5)) > sum(with_word(0.0))
+
+
+def test_the_selector_quotes_one_of_two_sentences_that_say_the_same(service: ChatService) -> None:
+    same = [
+        "Met een GL- of TL-diploma kun je naar mbo niveau 3 of 4.",
+        "Met een KB-, GL- of TL-diploma mag je naar mbo niveau 3 of 4.",
+        "TL heeft vier sectoren, waaronder Techniek.",
+    ]
+    chosen = service.selector.select("Naar welk mbo-niveau kan ik met TL?", same, [0.0] * 3, 3)
+    assert len(chosen) == 2 and 2 in chosen, "the second way of saying it adds nothing"
+    # Similar wording (cosine 0.975), different numbers: two facts.
+    steps = [
+        "Met een diploma op niveau 2 mag je naar niveau 3.",
+        "Met een diploma op niveau 3 mag je naar niveau 4.",
+    ]
+    assert len(service.selector.select("Hoe kan ik hoger komen?", steps, [0.0] * 2, 2)) == 2
