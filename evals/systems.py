@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.lexical import LexicalIndex
 from bot.ports import Embedder
 from bot.schemas import Chunk, Citation
 from bot.service import ChatService
 from evals.dataset import EvalCase
-from ingest.split import embedding_text
 
 
 @dataclass
@@ -86,24 +86,12 @@ class Bm25System:
     retrieve_k = 5
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        import bm25s
-        import Stemmer
-
-        self._chunks = list(chunks)
-        self._stemmer = Stemmer.Stemmer("dutch")
-        self._retriever = bm25s.BM25()
-        self._retriever.index(self._tokenize([embedding_text(c) for c in self._chunks]), show_progress=False)
-
-    def _tokenize(self, texts: list[str]) -> object:
-        import bm25s
-
-        return bm25s.tokenize(texts, stopwords="nl", stemmer=self._stemmer, show_progress=False)
+        self._chunks = {chunk.id: chunk for chunk in chunks}
+        self._index = LexicalIndex(chunks)
 
     def run(self, case: EvalCase) -> SystemOutput:
         started = time.perf_counter()
-        k = min(self.retrieve_k, len(self._chunks))
-        results, scores = self._retriever.retrieve(self._tokenize([case.question]), k=k, show_progress=False)
-        ranked = [self._chunks[int(i)] for i, s in zip(results[0], scores[0], strict=True) if s > 0]
+        ranked = [self._chunks[chunk_id] for chunk_id in self._index.top(case.question, self.retrieve_k)]
         output = _chunk_answer(ranked[: self.answer_chunks], started)
         output.retrieved = ranked
         return output

@@ -23,6 +23,7 @@ def test_bm25_scores_the_students_exact_words_with_dutch_stemming() -> None:
     assert index.scores("welke technieken zijn er")["b"] == 1.0, "inflected forms share a stem"
     assert index.scores("de het een") == {}, "stopwords alone match nothing"
     assert LexicalIndex([]).scores("lassen") == {}
+    assert index.top("wat is woonrijp maken?", 5) == ["a"], "the bm25 baseline ranks with the same index"
 
 
 def test_bm25_mixing_ranks_passages_with_the_rare_word_first(service: ChatService) -> None:
