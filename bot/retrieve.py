@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
+from bot.derived import StoreDerived
 from bot.lexical import LexicalIndex
 from bot.ports import Embedder, Vector, VectorStore
 from bot.profile import LEERWEG_NAMES, leerweg_in
@@ -49,16 +50,9 @@ class Retriever:
     kind_penalty: dict[str, float] = field(default_factory=dict)
     bm25_weight: float = 0.0  # share of BM25 in the ranking; 0 = dense only (see bot.lexical)
     _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
-    _lexical: LexicalIndex | None = field(default=None, init=False, repr=False)
-    _lexical_size: int = field(default=-1, init=False, repr=False)  # store size the index was built for
 
-    def _lexical_scores(self, query: str) -> dict[str, float]:
-        # Rebuilt when the store's size changed (an ingest or a school's upload), like the recommender.
-        count = self.store.count()
-        if self._lexical is None or count != self._lexical_size:
-            self._lexical = LexicalIndex(self.store.all_chunks())
-            self._lexical_size = count
-        return self._lexical.scores(query)
+    def __post_init__(self) -> None:
+        self._lexical = StoreDerived(self.store, lambda: LexicalIndex(self.store.all_chunks()))
 
     def prepare(self, queries: Sequence[str]) -> None:
         """Embed these queries in one batch (one model call is much cheaper than several)."""
@@ -107,7 +101,7 @@ class Retriever:
             for h in self.store.query(vector, top_k=fetch, school=school)
             if h.score >= self.min_score and _for_leerweg(h.chunk, leerweg, asked_about)
         ]
-        lexical = self._lexical_scores(query) if self.bm25_weight else {}
+        lexical = self._lexical.get().scores(query) if self.bm25_weight else {}
         hits.sort(
             key=lambda h: (
                 h.score

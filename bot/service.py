@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.compose import compose
 from bot.compose_guarded import REFUSAL_REASONS, care_answer, refusal_answer, with_privacy_note
 from bot.config import Settings
+from bot.derived import StoreDerived
 from bot.errors import EmptyIndexError
 from bot.guard import CARE_POLICIES, Policy, asks_for_contact, screen, scrub
 from bot.labels import display_name
@@ -52,22 +53,15 @@ class ChatService:
     graph: RouteGraph | None = None  # corpus/routes.yaml; without it routes come from the passages alone
     rewriter: AnswerRewriter | None = None  # an LLM a school configured; None = offline composer only
     schools: SchoolProfielen | None = None  # the profielen each school offers; None = every school offers all
-    _recommender: Recommender | None = field(default=None, init=False, repr=False)
-    _recommender_built_at: int = field(default=-1, init=False, repr=False)  # store size it was built for
 
     def __post_init__(self) -> None:
         self.selector = SentenceSelector(self.retriever.embedder)
+        # The labels it knows come from the store, so a new document's routes count without a restart.
+        self._recommender = StoreDerived(self.store, lambda: Recommender(self.graph, self.store.labels()))
 
     @property
     def recommender(self) -> Recommender:
-        # The labels it knows come from the store: rebuilt when the store's size changed (an ingest or a
-        # school's upload), so a new document's routes count without a restart. (A re-upload with exactly
-        # as many passages and new labels is only seen after a restart.)
-        count = self.store.count()
-        if self._recommender is None or count != self._recommender_built_at:
-            self._recommender = Recommender(self.graph, self.store.labels())
-            self._recommender_built_at = count
-        return self._recommender
+        return self._recommender.get()
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
         return self.respond(message, history, school=school).answer
