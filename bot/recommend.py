@@ -177,8 +177,9 @@ class Recommender:
         now = self.mentioned(message)
         for label in now:
             scores[label] += W_MENTION_LEERWEG if kind_of(label) == "vmbo-leerweg" else W_MENTION_NOW
-        for text in history_texts:
-            for label in self.mentioned(text) - now:
+        earlier = [self.mentioned(text) for text in history_texts]
+        for labels in earlier:
+            for label in labels - now:
                 scores[label] += W_MENTION_EARLIER
         named_by_koers = self.mentioned(koers_said) - now
         for label in named_by_koers:  # an answer that names many routes is about none in particular
@@ -191,7 +192,7 @@ class Recommender:
         for label in disliked:
             if label in scores:
                 scores[label] *= W_DISLIKE
-        named = now | {label for text in history_texts for label in self.mentioned(text)}
+        named = now.union(*earlier)
         unavailable = {
             label
             for label in scores
