@@ -6,8 +6,10 @@ clarifying question, a closing pointer to mentor/decaan and follow-up questions.
 
 Plan of an answer: reasons (route advice: the student's words and a quoted sentence from the recommended
 profiel's document) -> for each aspect (what a recommended route is, which niveaus the leerweg opens) its
-document's best sentence, and the passages' best sentences for the question, in reading order -> a
-clarifying question or the closing line.
+document's best sentence, and the passages' best sentences for the question -> a clarifying question or
+the closing line. The passage with the sentence that answers the question best is read first; within a
+passage, sentences keep their order. A sentence that says nothing alone is not quoted: one about the document
+itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
 """
 
 from __future__ import annotations
@@ -31,9 +33,18 @@ MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the d
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
 # A sentence that leans on the one before it ("Dan las je de naden.") reads oddly when quoted alone.
-ANAPHORIC_START = re.compile(r"^(Dan|Dat|Die|Dit|Daar|Daarna|Daarom|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar)\b")
+ANAPHORIC_START = re.compile(
+    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
+    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
+)
 ANAPHORIC_PRIOR = -0.03
+EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
+# A sentence about the document itself ("Hier lees je hoe je lasser wordt.") states no fact, and quoted in an
+# answer it points at a text the student does not see.
+SIGNPOST = re.compile(
+    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ def _quotable(sentence: str) -> bool:
     return (
         len(sentence.split()) >= MIN_WORDS
         and not sentence.rstrip().endswith(("?", ":"))  # a list's lead-in says nothing without the list
+        and not SIGNPOST.match(sentence)
         and not (looks_like_instruction(sentence))
     )
 
@@ -113,6 +125,51 @@ class _Citations:
             self.numbers[chunk.id] = len(self.numbers) + 1
             self.items.append(Citation.of(self.numbers[chunk.id], chunk, quote))
         return self.numbers[chunk.id]
+
+
+def _reading_order(query: str, chosen: Sequence[_Quote], selector: SentenceSelector) -> list[_Quote]:
+    """The passage whose sentence answers the question best comes first ("Toelatingsrecht betekent ..."
+    before the conditions for it); within a passage, sentences keep their order."""
+    if not chosen:
+        return []
+    vectors = selector.vectors([query, *(q.text for q in chosen)])
+    relevance = vectors[1:] @ vectors[0]
+    best: dict[int, float] = {}
+    for quote, score in zip(chosen, relevance, strict=True):
+        best[quote.rank] = max(best.get(quote.rank, -1.0), float(score))
+    return sorted(chosen, key=lambda q: (-best[q.rank], q.rank, q.position))
+
+
+def _orphans(chosen: Sequence[_Quote]) -> list[int]:
+    """Positions in ``chosen`` of sentences that lean on the sentence before them ("Dan heb je
+    toelatingsrecht.") while that sentence is not quoted along with them."""
+    places = {(q.chunk.id, q.position) for q in chosen}
+    return [
+        i
+        for i, q in enumerate(chosen)
+        if ANAPHORIC_START.match(q.text) and (q.chunk.id, q.position - 1) not in places
+    ]
+
+
+def _select(
+    query: str,
+    pool: Sequence[_Quote],
+    prior: Sequence[float],
+    selector: SentenceSelector,
+    budget: int,
+    reserved: Sequence[int],
+) -> list[_Quote]:
+    """The best quotes for ``query``. A sentence that would be read without the one it leans on is left out
+    and the choice is made again."""
+    prior = list(prior)
+    texts = [q.text for q in pool]
+    while True:
+        picked = selector.select(query, texts, prior, budget, [i for i in reserved if prior[i] > EXCLUDED])
+        orphans = [picked[i] for i in _orphans([pool[j] for j in picked])]
+        if not orphans:
+            return [pool[i] for i in picked]
+        for i in orphans:
+            prior[i] = EXCLUDED
 
 
 def compose(
@@ -166,11 +223,10 @@ def compose(
         own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
         best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
         reserved += [own[i] for i in best]
-    chosen = [pool[i] for i in selector.select(query, texts, prior, budget, reserved[: budget - 1])]
+    chosen = _select(query, pool, prior, selector, budget, reserved[: budget - 1])
     if first is not None and all(q.rank != 0 for q in chosen):
         chosen[-1] = first  # the passage that matched the whole question best always speaks
-    chosen.sort(key=lambda q: (q.rank, q.position))
-    for quote in chosen:
+    for quote in _reading_order(query, chosen, selector):
         parts.append(f"{plain(quote.text)} [{citations.cite(quote.chunk, quote.text)}]")
     ending = clarification.question if clarification else CLOSING
     text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), *notes, ending] if p)

@@ -1,11 +1,14 @@
-"""Retrieval and sentence selection over the real store and model: BM25 mixing, near-duplicates."""
+"""Retrieval and sentence selection over the real store and model: BM25 mixing, near-duplicates, and which
+sentences the offline composer quotes in which order."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from bot.compose import compose
 from bot.lexical import LexicalIndex
-from bot.schemas import Chunk
+from bot.schemas import Chunk, RetrievedChunk
 from bot.service import ChatService
 
 
@@ -51,3 +54,46 @@ def test_the_selector_quotes_one_of_two_sentences_that_say_the_same(service: Cha
         "Met een diploma op niveau 3 mag je naar niveau 4.",
     ]
     assert len(service.selector.select("Hoe kan ik hoger komen?", steps, [0.0] * 2, 2)) == 2
+
+
+def _hit(chunk_id: str, text: str, score: float = 0.8) -> RetrievedChunk:
+    return RetrievedChunk(chunk=_chunk(chunk_id, text), score=score)
+
+
+def _quoted(answer_text: str) -> list[str]:
+    return [re.sub(r"\s*\[\d+\]$", "", s) for s in re.findall(r"[^.?!\n]+[.?!] \[\d+\]", answer_text)]
+
+
+def test_an_answer_never_quotes_a_sentence_about_the_document_itself(service: ChatService) -> None:
+    hit = _hit(
+        "lasser",
+        "Een lasser verbindt metalen delen. Hier lees je wat een lasser doet en hoe je lasser wordt. "
+        "Je leert lassen in de opleiding Medewerker productietechniek.",
+    )
+    answer = compose("wat doet een lasser en hoe word je lasser", [hit], service.selector, max_sentences=8)
+    quoted = [s.strip() for s in _quoted(answer.text)]
+    assert "Een lasser verbindt metalen delen." in quoted
+    assert not any(s.startswith("Hier lees je") for s in quoted), answer.text
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_quoted_only_with_it(service: ChatService) -> None:
+    leaning = "Dan heb je toelatingsrecht."
+    hits = [
+        _hit("a", f"Je meldt je op tijd aan. Je hebt het juiste diploma. {leaning}"),
+        _hit("b", "Toelatingsrecht betekent dat je de opleiding van je keuze mag doen."),
+    ]
+    question = "wat is toelatingsrecht"
+    alone = compose(question, hits, service.selector, max_sentences=2)
+    assert leaning not in alone.text, "without 'Je hebt het juiste diploma.' it says nothing"
+    together = compose(question, hits, service.selector, max_sentences=8)
+    assert re.search(rf"Je hebt het juiste diploma\. \[\d\] {leaning}", together.text), together.text
+
+
+def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatService) -> None:
+    hits = [
+        _hit("rules", "Je meldt je aan voor 1 april. Je doet mee aan de intake.", score=0.9),
+        _hit("meaning", "Toelatingsrecht betekent dat je de opleiding van je keuze mag doen.", score=0.8),
+    ]
+    answer = compose("wat betekent toelatingsrecht", hits, service.selector, max_sentences=8)
+    assert answer.text.startswith("Toelatingsrecht betekent"), answer.text
+    assert "Je meldt je aan voor 1 april. [2] Je doet mee aan de intake. [2]" in answer.text
