@@ -52,10 +52,14 @@ REFUSALS = {
     "insult": "Ik snap dat het soms frustrerend is. Ik help je graag verder. "
     "Waar wil je meer over weten: een profiel, een opleiding of een beroep?",
 }
-# A refusal that can be explained from the corpus: the question whose answer is the reason.
-REFUSAL_REASONS = {
-    "fraud": "Waarom zijn examenopgaven en antwoorden geheim?",
-    "danger": "Waarom is het verboden en gevaarlijk om een scooter op te voeren?",
+# A refusal that can be explained from the corpus: one question per reason, each answered by one quoted
+# sentence (tuning a scooter is both against the law and dangerous; a student should hear both).
+REFUSAL_REASONS: dict[str, tuple[str, ...]] = {
+    "fraud": ("Waarom zijn examenopgaven en antwoorden geheim?",),
+    "danger": (
+        "Waarom is het verboden om een scooter op te voeren?",
+        "Waarom is het gevaarlijk om een scooter op te voeren?",
+    ),
 }
 PRIVACY_NOTE = (
     "Let op: deel liever geen persoonsgegevens van jezelf of van anderen, zoals namen, adressen of "
@@ -102,14 +106,21 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
     return Answer(text=text, citations=citations, routes=[], follow_up_questions=[], policy=policy.name)
 
 
-def refusal_answer(policy: Policy, reason: tuple[Chunk, str] | None = None) -> Answer:
-    """The refusal for ``policy``, followed by the reason (a chunk and its sentence), when there is one."""
-    if reason is None:
+def refusal_answer(policy: Policy, reasons: Sequence[tuple[Chunk, str]] = ()) -> Answer:
+    """The refusal for ``policy``, then its reasons (a chunk and one of its sentences each), if it has any."""
+    if not reasons:
         return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS, policy=policy.name)
-    chunk, sentence = reason
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for chunk, sentence in reasons:
+        if chunk.id not in numbers:
+            numbers[chunk.id] = len(numbers) + 1
+            citations.append(Citation.of(numbers[chunk.id], chunk, sentence))
+        parts.append(f"{plain(sentence)} [{numbers[chunk.id]}]")
     return Answer(
-        text=f"{REFUSALS[policy.name]}\n\n{plain(sentence)} [1]",
-        citations=[Citation.of(1, chunk, sentence)],
+        text=f"{REFUSALS[policy.name]}\n\n{' '.join(parts)}",
+        citations=citations,
         follow_up_questions=FOLLOW_UPS,
         policy=policy.name,
     )

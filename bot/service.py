@@ -20,7 +20,7 @@ from bot.profile import Profile, build_profile, leerwegen_in
 from bot.recommend import Recommender, rank_routes
 from bot.retrieve import Retriever, search_query
 from bot.route_graph import RouteGraph
-from bot.schemas import Answer, Message, RetrievedChunk
+from bot.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
 from bot.text import sentences
@@ -119,20 +119,26 @@ class ChatService:
         return koers_said, [display_name(label) for label in sorted(recommender.mentioned(koers_said))]
 
     def _refusal(self, policy: Policy, message: str, school: str | None) -> Turn:
-        """A refusal, with the corpus sentence that explains it when the policy has a reason to look up.
+        """A refusal, with the corpus sentences that explain it when the policy has reasons to look up.
 
-        The quote is searched with the policy's own question, never with the student's message: the message
-        asked for something Koers will not give. The message only decides whether the reason is about it
+        Each quote is searched with the policy's own question, never with the student's message: the message
+        asked for something Koers will not give. The message only decides whether a reason is about it
         (a forged doctor's note is fraud too, but exam secrecy does not explain that refusal)."""
-        question = REFUSAL_REASONS.get(policy.name)
-        hits = self.retriever.retrieve(question, school=school)[:1] if question else []
-        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if hits else set()
-        if question is None or not hits or hits[0].chunk.doc_id not in about:
-            return Turn(refusal_answer(policy), [])
-        options = [s for s in sentences(hits[0].chunk.text) if not s.rstrip().endswith("?")]
-        best = self.selector.select(question, options, [0.0] * len(options), 1)
-        reason = (hits[0].chunk, options[best[0]]) if best else None
-        return Turn(refusal_answer(policy, reason), hits if reason else [])
+        questions = REFUSAL_REASONS.get(policy.name, ())
+        found = [(q, self.retriever.retrieve(q, school=school)[:1]) for q in questions]
+        found = [(q, hits) for q, hits in found if hits]
+        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if found else set()
+        explained: list[tuple[Chunk, str]] = []
+        for question, hits in found:
+            if hits[0].chunk.doc_id not in about:
+                continue
+            options = [s for s in sentences(hits[0].chunk.text) if not s.rstrip().endswith("?")]
+            options = [s for s in options if s not in {quote for _, quote in explained}]
+            best = self.selector.select(question, options, [0.0] * len(options), 1)
+            explained += [(hits[0].chunk, options[best[0]])] if best else []
+        quoted = {chunk.id for chunk, _ in explained}
+        cited = {hits[0].chunk.id: hits[0] for _, hits in found if hits[0].chunk.id in quoted}
+        return Turn(refusal_answer(policy, explained), list(cited.values()))
 
     def _compose(
         self,
