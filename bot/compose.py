@@ -40,10 +40,11 @@ ANAPHORIC_START = re.compile(
 ANAPHORIC_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
-# A sentence about the document itself ("Hier lees je hoe je lasser wordt.") states no fact, and quoted in an
-# answer it points at a text the student does not see.
+# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
+# states no fact, and quoted in an answer it points at a text the student does not see.
 SIGNPOST = re.compile(
-    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b", re.IGNORECASE
+    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
+    re.IGNORECASE,
 )
 
 
@@ -84,7 +85,7 @@ def _quotable(sentence: str) -> bool:
     return (
         len(sentence.split()) >= MIN_WORDS
         and not sentence.rstrip().endswith(("?", ":"))  # a list's lead-in says nothing without the list
-        and not SIGNPOST.match(sentence)
+        and not SIGNPOST.search(sentence)
         and not (looks_like_instruction(sentence))
     )
 
