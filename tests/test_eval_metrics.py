@@ -10,7 +10,7 @@ import pytest
 from bot.adapters import LazyEmbedder
 from bot.schemas import Chunk, Citation
 from evals.dataset import DatasetError, EvalCase, load_dataset, stratified_sample
-from evals.judge import SimilarityJudge, calibrate
+from evals.judge import SimilarityJudge, calibrate, numbers_in
 from evals.metrics import (
     answer_sentences,
     citation_checks,
@@ -137,6 +137,12 @@ def test_numbers_in_a_fact_must_occur_in_the_sentence(embedder: LazyEmbedder) ->
         ["Met KB kun je naar niveau 3", "Met KB kun je naar niveau 2"],
     )
     assert same > 0.99 and other == 0.0
+    words, wrong_word = judge.pair_scores(
+        ["Het vmbo heeft 10 profielen", "Het vmbo heeft vier leerwegen"],
+        ["Het vmbo heeft tien profielen", "Het vmbo heeft drie leerwegen"],
+    )
+    assert words > 0.9 and wrong_word == 0.0, "a number written as a word is the same number"
+    assert numbers_in("Je gaat één dag naar school, een dag per week") == {"1"}, "'een' is the article"
 
 
 def test_calibration_picks_the_threshold_with_the_best_f_half(tmp_path: Path, embedder: LazyEmbedder) -> None:
