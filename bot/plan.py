@@ -93,7 +93,7 @@ ASPECT_ROUTES = 4  # the best recommended routes that get a sentence about what 
 _ASPECT_QUESTION = {
     "opleiding": "Op welk niveau is de mbo-opleiding {name} en hoe lang duurt die?",
     "domein": "Wat doe je in {name} in het mbo?",
-    "profiel": "Waar gaat het vmbo-profiel {name} over?",
+    "profiel": "Waar gaat {name} over?",
 }
 _ADMISSION_QUESTION = "Met een {leerweg}-diploma ({name}) naar welk mbo-niveau?"
 
