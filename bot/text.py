@@ -41,8 +41,10 @@ def sentences(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """Drop Markdown emphasis for display; quotes keep the original characters."""
-    return re.sub(r"(\*\*|__|\*|`)", "", text)
+    """A quote as shown in an answer: without Markdown emphasis, and a list item ("Monteur netbeheer
+    (niveau 2)") ends like a sentence, so it does not run into the next one. Citations keep the original."""
+    shown = re.sub(r"(\*\*|__|\*|`)", "", text).rstrip()
+    return shown if shown.endswith((".", "!", "?")) else f"{shown}."
 
 
 LONG_WORD_LETTERS = 13  # Dutch compounds make many words long; 13+ letters is hard for B1 readers

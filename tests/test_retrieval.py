@@ -97,3 +97,11 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
     answer = compose("wat betekent toelatingsrecht", hits, service.selector, max_sentences=8)
     assert answer.text.startswith("Toelatingsrecht betekent"), answer.text
     assert "Je meldt je aan voor 1 april. [2] Je doet mee aan de intake. [2]" in answer.text
+
+
+def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service: ChatService) -> None:
+    item = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)"
+    hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n- Eerste monteur (niveau 3)")
+    answer = compose("welke opleiding op niveau 2 is er voor netbeheer", [hit], service.selector, max_sentences=8)
+    assert f"{item}. [1]" in answer.text, answer.text
+    assert answer.citations[0].quote == item
