@@ -32,10 +32,12 @@ NOT_FOUND = (
 MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the dev set, same length)
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
-# A sentence that leans on the one before it ("Dan las je de naden.") reads oddly when quoted alone.
-ANAPHORIC_START = re.compile(
+# A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
+# "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
+LEANS_ON_BEFORE = re.compile(
     r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
     r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
+    r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b|\b(hoort|horen) daarbij\b"
 )
 ANAPHORIC_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
@@ -148,7 +150,7 @@ def _orphans(chosen: Sequence[_Quote]) -> list[int]:
     return [
         i
         for i, q in enumerate(chosen)
-        if ANAPHORIC_START.match(q.text) and (q.chunk.id, q.position - 1) not in places
+        if LEANS_ON_BEFORE.search(q.text) and (q.chunk.id, q.position - 1) not in places
     ]
 
 
@@ -212,7 +214,7 @@ def compose(
     pool = [q for q in pool if q.text not in quoted]
     prior = [
         (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
-        + (ANAPHORIC_PRIOR if ANAPHORIC_START.match(q.text) else 0.0)
+        + (ANAPHORIC_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
         for q in pool
     ]
     budget = max(1, max_sentences - len(reasons))

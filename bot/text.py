@@ -41,9 +41,11 @@ def sentences(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """A quote as shown in an answer: without Markdown emphasis, and a list item ("Monteur netbeheer
-    (niveau 2)") ends like a sentence, so it does not run into the next one. Citations keep the original."""
-    shown = re.sub(r"(\*\*|__|\*|`)", "", text).rstrip()
+    """A quote as shown in an answer: without Markdown emphasis, and a list item ("een mbo-diploma op
+    niveau 2 of 3;") starts and ends like a sentence, so it does not run into the next one. Citations keep
+    the original."""
+    shown = re.sub(r"(\*\*|__|\*|`)", "", text).strip().rstrip(";,")
+    shown = shown[:1].upper() + shown[1:]
     return shown if shown.endswith((".", "!", "?")) else f"{shown}."
 
 

@@ -87,6 +87,10 @@ def test_a_sentence_that_leans_on_the_one_before_is_quoted_only_with_it(service:
     assert leaning not in alone.text, "without 'Je hebt het juiste diploma.' it says nothing"
     together = compose(question, hits, service.selector, max_sentences=8)
     assert re.search(rf"Je hebt het juiste diploma\. \[\d\] {leaning}", together.text), together.text
+    inside = "De opleiding Technicus engineering hoort daarbij."
+    hit = _hit("c", f"Engineering is een richting in het mbo. {inside}")
+    answer = compose("welke opleiding hoort bij engineering", [hit], service.selector, max_sentences=1)
+    assert inside not in answer.text and "Engineering is een richting" in answer.text
 
 
 def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatService) -> None:
@@ -100,8 +104,10 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
 
 
 def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service: ChatService) -> None:
-    item = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)"
-    hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n- Eerste monteur (niveau 3)")
-    answer = compose("welke opleiding op niveau 2 is er voor netbeheer", [hit], service.selector, max_sentences=8)
-    assert f"{item}. [1]" in answer.text, answer.text
+    item = "monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2);"
+    hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n- eerste monteur (niveau 3).")
+    question = "welke opleiding op niveau 2 is er voor netbeheer"
+    answer = compose(question, [hit], service.selector, max_sentences=8)
+    shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2). [1]"
+    assert shown in answer.text, answer.text
     assert answer.citations[0].quote == item
