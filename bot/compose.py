@@ -135,7 +135,7 @@ def _reading_order(query: str, chosen: Sequence[_Quote], selector: SentenceSelec
     before the conditions for it); within a passage, sentences keep their order."""
     if not chosen:
         return []
-    vectors = selector.vectors([query, *(q.text for q in chosen)])
+    vectors = selector.vectors([query], [q.text for q in chosen])
     relevance = vectors[1:] @ vectors[0]
     best: dict[int, float] = {}
     for quote, score in zip(chosen, relevance, strict=True):
@@ -219,7 +219,7 @@ def compose(
     ]
     budget = max(1, max_sentences - len(reasons))
     texts = [q.text for q in pool]
-    selector.vectors([query, *texts, *(aspect.question for aspect, _ in aspects)])  # one batch, then cached
+    selector.vectors([query, *(aspect.question for aspect, _ in aspects)], texts)  # one batch, then cached
     reserved: list[int] = []
     for aspect, found in aspects:
         ids = {hit.chunk.id for hit in found}

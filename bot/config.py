@@ -51,6 +51,10 @@ class StoreSettings(BaseModel):
         default=Path(".koers/schools.sqlite"),
         description="SQLite file of the vmbo profielen each school offers (made when a school sets them).",
     )
+    sentence_vectors_path: Path = Field(
+        default=Path(".koers/sentence_vectors.sqlite"),
+        description="Cache of passage sentence vectors, so answers are fast again after a restart.",
+    )
 
 
 class IngestSettings(BaseModel):

@@ -9,6 +9,7 @@ from bot.ports import Embedder
 from bot.retrieve import Retriever
 from bot.route_graph import GRAPH_FILE, load_route_graph
 from bot.schools import SchoolProfielen
+from bot.sentence_cache import SentenceVectorFile
 from bot.service import ChatService
 
 
@@ -33,4 +34,11 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         graph=graph,
         rewriter=build_rewriter(settings, embedder),
         schools=SchoolProfielen(settings.store.schools_path),
+        sentence_vectors=sentence_vectors(settings),
     )
+
+
+def sentence_vectors(settings: Settings) -> SentenceVectorFile:
+    """The disk cache of passage sentence vectors for this model and question prompt."""
+    model = f"{settings.embedding.model}|{settings.embedding.query_prompt}"
+    return SentenceVectorFile(settings.store.sentence_vectors_path, model=model)

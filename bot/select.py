@@ -1,8 +1,9 @@
 """Pick the sentences of the retrieved passages that answer the question best, without repeating each other.
 
 Sentences are compared with the question by embedding similarity (the same model as retrieval, with the
-question prompt on both sides, as two statements are compared). Vectors are cached per sentence: the corpus
-repeats, so after a few questions most sentences are embedded already.
+question prompt on both sides, as two statements are compared). Vectors are cached per sentence, in memory
+and on disk (bot.sentence_cache): the corpus repeats, so after a few questions most sentences are embedded
+already, also after a restart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.ports import Embedder
+from bot.sentence_cache import SentenceVectorFile
 
 CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensional model
 MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)
@@ -27,15 +29,31 @@ _NUMBER = re.compile(r"\d+")
 
 
 class SentenceSelector:
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, disk: SentenceVectorFile | None = None) -> None:
         self._embedder = embedder
+        self._disk = disk  # passage sentences only; a student's message is never written
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def vectors(self, queries: Sequence[str], sentences: Sequence[str] = ()) -> np.ndarray:
+        """Vectors of ``queries`` then of the passage ``sentences``, in that order, in one model call.
+
+        Sentences come from memory, then from the disk cache, then from the model (and are kept on disk);
+        queries (what a student wrote, or a plan's own question) stay in memory only."""
+        texts = [*queries, *sentences]
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            for text, vector in zip(missing, self._embedder.embed(missing, kind="query"), strict=True):
-                self._cache[text] = np.asarray(vector, dtype=np.float32)
+            asked = set(queries)
+            keepable = [t for t in missing if t not in asked]
+            stored = self._disk.get(keepable) if self._disk is not None else {}
+            self._cache.update(stored)
+            todo = [t for t in missing if t not in stored]
+            embedded = {
+                text: np.asarray(vector, dtype=np.float32)
+                for text, vector in zip(todo, self._embedder.embed(todo, kind="query"), strict=True)
+            }
+            self._cache.update(embedded)
+            if self._disk is not None:
+                self._disk.put({t: v for t, v in embedded.items() if t not in asked})
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         for text in texts:
@@ -56,7 +74,7 @@ class SentenceSelector:
         """
         if not candidates or count <= 0:
             return list(chosen)
-        vectors = self.vectors([query, *candidates])
+        vectors = self.vectors([query], candidates)
         relevance = vectors[1:] @ vectors[0] + np.asarray(prior, dtype=np.float32)
         similarity = vectors[1:] @ vectors[1:].T
         eligible = relevance >= relevance.max() - RELEVANCE_MARGIN

@@ -23,6 +23,7 @@ from bot.route_graph import RouteGraph
 from bot.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
+from bot.sentence_cache import SentenceVectorFile
 from bot.text import sentences
 
 
@@ -53,9 +54,10 @@ class ChatService:
     graph: RouteGraph | None = None  # corpus/routes.yaml; without it routes come from the passages alone
     rewriter: AnswerRewriter | None = None  # an LLM a school configured; None = offline composer only
     schools: SchoolProfielen | None = None  # the profielen each school offers; None = every school offers all
+    sentence_vectors: SentenceVectorFile | None = None  # passage sentence vectors on disk; None = memory only
 
     def __post_init__(self) -> None:
-        self.selector = SentenceSelector(self.retriever.embedder)
+        self.selector = SentenceSelector(self.retriever.embedder, self.sentence_vectors)
         # The labels it knows come from the store, so a new document's routes count without a restart.
         self._recommender = StoreDerived(self.store, lambda: Recommender(self.graph, self.store.labels()))
 

@@ -48,8 +48,9 @@ def answer(
     for column in ("system", "p50 ms", "p95 ms", "mean ms", "p95 / baseline p95"):
         table.add_column(column, justify="right" if column != "system" else "left")
     rows = [
-        ("koers, cold cache", result.koers_cold),
-        ("koers, warm cache", result.koers_warm),
+        ("koers, unprepared", result.koers_cold),  # no sentence vectors on disk yet
+        ("koers, prepared (restart)", result.koers_restart),  # as after `koers run`
+        ("koers, warm", result.koers_warm),
         ("dense-naive (baseline)", result.baseline),
     ]
     for name, latency in rows:

@@ -87,3 +87,35 @@ def ingest(
     print_report(report, path)
     if not report.ok:
         raise typer.Exit(code=1)
+
+
+def prepare_sentences(cfg: Settings) -> int:
+    """Embed the stored passages' sentences the sentence-vector cache lacks, with a progress bar.
+
+    Once after an install or a corpus change; the model is not even loaded when nothing is missing.
+    """
+    from bot.adapters import build_embedder, build_store
+    from bot.container import sentence_vectors
+    from bot.sentence_cache import fill
+
+    embedder = build_embedder(cfg)
+    texts = [chunk.text for chunk in build_store(cfg, embedder).all_chunks()]
+    with Progress(
+        TextColumn("[bold]Preparing answers"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sentences"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("sentences", total=None)
+        added = fill(
+            sentence_vectors(cfg),
+            embedder,
+            texts,
+            lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if added:
+        console.print(f"Prepared {added} sentences, so the first answers are quick too.")
+    return added

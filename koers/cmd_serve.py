@@ -15,7 +15,7 @@ import httpx
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from koers.cmd_ingest import print_report, run_ingest
+from koers.cmd_ingest import prepare_sentences, print_report, run_ingest
 from koers.common import console, err_console, settings
 
 STARTUP_TIMEOUT_S = 180
@@ -111,7 +111,8 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
 
 
 def run() -> None:
-    """Ingest the corpus when it changed, start the API and the UI, print both URLs; Ctrl-C stops both."""
+    """Ingest the corpus when it changed, prepare its sentences for quick answers, start the API and the UI,
+    print both URLs; Ctrl-C stops both."""
     cfg = settings()
     _ensure_free(cfg.api.host, cfg.api.port, "KOERS_API__PORT")
     _ensure_free(cfg.ui.host, cfg.ui.port, "KOERS_UI__PORT")
@@ -122,6 +123,7 @@ def run() -> None:
         print_report(report, cfg.corpus_dir)
     else:
         console.print(f"Corpus up to date ({report.count('unchanged')} documents, nothing to embed).")
+    prepare_sentences(cfg)
 
     api = subprocess.Popen([sys.executable, "-m", "koers", "serve"])
     processes = [api]

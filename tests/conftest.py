@@ -22,7 +22,11 @@ def make_settings(store_dir: Path, **overrides: object) -> Settings:
     """Settings whose store, manifest and uploads all live under ``store_dir``."""
     ingest = {"manifest_path": store_dir / "manifest.sqlite", "uploads_dir": store_dir / "uploads"}
     ingest.update(overrides.pop("ingest", {}))  # type: ignore[call-overload]
-    store = {"path": store_dir / "chroma", "schools_path": store_dir / "schools.sqlite"}
+    store = {
+        "path": store_dir / "chroma",
+        "schools_path": store_dir / "schools.sqlite",
+        "sentence_vectors_path": store_dir / "sentence_vectors.sqlite",
+    }
     return load_settings(store=store, ingest=ingest, corpus_dir=CORPUS, **overrides)
 
 
@@ -32,6 +36,7 @@ def env_for(settings: Settings) -> dict[str, str]:
         **os.environ,
         "KOERS_STORE__PATH": str(settings.store.path),
         "KOERS_STORE__SCHOOLS_PATH": str(settings.store.schools_path),
+        "KOERS_STORE__SENTENCE_VECTORS_PATH": str(settings.store.sentence_vectors_path),
         "KOERS_INGEST__MANIFEST_PATH": str(settings.ingest.manifest_path),
         "KOERS_INGEST__UPLOADS_DIR": str(settings.ingest.uploads_dir),
         "COLUMNS": "200",

@@ -67,6 +67,7 @@ def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop
             f"http://127.0.0.1:{api_port}/v1/chat", json={"message": SCOOTER}, timeout=60
         ).json()
         assert "Mobiliteit en transport" in answer["text"] and answer["citations"]
+        assert corpus_settings.store.sentence_vectors_path.is_file(), "sentences prepared for quick answers"
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
