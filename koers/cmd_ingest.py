@@ -17,17 +17,22 @@ from koers.common import console, err_console, settings
 SCHOOL_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
-def run_ingest(cfg: Settings, folder: Path, *, school: str = "") -> IngestReport:
-    ingestor = build_ingestor(cfg)
-    with Progress(
-        TextColumn("[bold]Ingest"),
+def _progress_bar(title: str, counts: str) -> Progress:
+    """A bar that says what it counts (done/total) and disappears when the work is done."""
+    return Progress(
+        TextColumn(f"[bold]{title}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]}"),
+        TextColumn(counts),
         TimeElapsedColumn(),
         console=console,
         transient=True,
-    ) as progress:
+    )
+
+
+def run_ingest(cfg: Settings, folder: Path, *, school: str = "") -> IngestReport:
+    ingestor = build_ingestor(cfg)
+    with _progress_bar("Ingest", "files · {task.fields[chunks]} chunks · {task.fields[rate]}") as progress:
         task = progress.add_task("ingest", total=None, chunks=0, rate="")
         started = progress.get_time()
 
@@ -100,15 +105,7 @@ def prepare_sentences(cfg: Settings) -> int:
 
     embedder = build_embedder(cfg)
     texts = [chunk.text for chunk in build_store(cfg, embedder).all_chunks()]
-    with Progress(
-        TextColumn("[bold]Preparing answers"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("sentences"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with _progress_bar("Preparing answers", "sentences") as progress:
         task = progress.add_task("sentences", total=None)
         added = fill(
             sentence_vectors(cfg),
