@@ -28,12 +28,37 @@ def content_words(text: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 2}
 
 
+_LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s+")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text``, with a line that a PDF or Word file broke off mid-sentence ("Je leert
+    TIG-lassen in onze" + "werkplaats.") joined to its continuation; each an exact substring of ``text``."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
+        if spans and match.start() == spans[-1][1] + 1:  # the very next line
+            previous = text[spans[-1][0] : spans[-1][1]].strip()
+            line = match.group(0).strip()
+            continues = (
+                previous
+                and not previous.startswith("#")
+                and not previous.endswith((".", "!", "?", ":", ";"))
+                and line[:1].islower()
+                and not _LIST_ITEM.match(line)
+            )
+            if continues:
+                spans[-1] = (spans[-1][0], match.end())
+                continue
+        spans.append(match.span())
+    return [text[start:end] for start, end in spans]
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences and list items, each an exact substring of ``text``."""
     found: list[str] = []
-    for line in text.splitlines():
+    for line in _lines(text):
         stripped = line.strip()
-        stripped = re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped)
+        stripped = _LIST_ITEM.sub("", stripped)
         if not stripped or stripped.startswith("#"):
             continue
         found.extend(part.strip() for part in _SENTENCE_END.split(stripped) if part.strip())
@@ -44,7 +69,7 @@ def plain(text: str) -> str:
     """A quote as shown in an answer: without Markdown emphasis, and a list item ("een mbo-diploma op
     niveau 2 of 3;") starts and ends like a sentence, so it does not run into the next one. Citations keep
     the original."""
-    shown = re.sub(r"(\*\*|__|\*|`)", "", text).strip().rstrip(";,")
+    shown = re.sub(r"\s*\n\s*", " ", re.sub(r"(\*\*|__|\*|`)", "", text)).strip().rstrip(";,")
     shown = shown[:1].upper() + shown[1:]
     return shown if shown.endswith((".", "!", "?")) else f"{shown}."
 

@@ -10,6 +10,7 @@ from bot.compose import compose
 from bot.lexical import LexicalIndex
 from bot.schemas import Chunk, RetrievedChunk
 from bot.service import ChatService
+from bot.text import plain, sentences
 
 
 def _chunk(chunk_id: str, text: str) -> Chunk:
@@ -111,3 +112,19 @@ def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service:
     shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2). [1]"
     assert shown in answer.text, answer.text
     assert answer.citations[0].quote == item
+
+
+def test_a_line_broken_off_mid_sentence_is_one_sentence_and_lists_stay_apart() -> None:
+    pdf_text = (
+        "Op het college duurt het twee jaar. Je leert TIG-lassen in onze\nwerkplaats.\n\n"
+        "## Kiezen\nKies:\n- lassen\n- solderen"
+    )
+    assert sentences(pdf_text) == [
+        "Op het college duurt het twee jaar.",
+        "Je leert TIG-lassen in onze\nwerkplaats.",
+        "Kies:",
+        "lassen",
+        "solderen",
+    ]
+    assert all(s in pdf_text for s in sentences(pdf_text)), "each is quoted exactly as written"
+    assert plain("Je leert TIG-lassen in onze\nwerkplaats.") == "Je leert TIG-lassen in onze werkplaats."
