@@ -23,7 +23,7 @@ from bot.route_graph import RouteGraph
 from bot.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
-from bot.sentence_cache import SentenceVectorFile
+from bot.sentence_cache import SentenceVectorFile, fill
 from bot.text import sentences
 
 
@@ -221,3 +221,11 @@ class ChatService:
     def warm_up(self) -> None:
         """Load the embedding model now, so the first student does not wait for it."""
         self.retriever.embedder.embed(["opwarmen"], kind="query")
+
+    def prepare_document(self, doc_id: str, school: str | None = None) -> int:
+        """Embed a newly stored document's sentences ahead of the first question that quotes them (as
+        ``koers run`` does for the corpus); returns how many were new."""
+        if self.sentence_vectors is None:
+            return 0
+        texts = [chunk.text for chunk in self.store.document_chunks(doc_id, school=school)]
+        return fill(self.sentence_vectors, self.retriever.embedder, texts)

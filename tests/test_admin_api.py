@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from bot.adapters import LazyEmbedder
 from bot.api import create_app
 from bot.api_keys import ApiKeys
-from bot.container import build_service
+from bot.container import build_service, sentence_vectors
+from bot.text import sentences
 from ingest.container import build_ingestor
 from ingest.library import UploadLibrary
 from tests.conftest import make_settings
@@ -44,7 +45,7 @@ def _auth(key: str) -> dict[str, str]:
 
 
 def test_upload_list_ask_with_page_and_delete(admin: tuple[TestClient, str, str, Path]) -> None:
-    client, key_a, key_b, _ = admin
+    client, key_a, key_b, keys_path = admin
     pdf = make_pdf(PAGES, title="Open dag Technisch College")
     created = client.post(
         "/v1/admin/documents", headers=_auth(key_a), files={"file": ("open dag.pdf", pdf, "application/pdf")}
@@ -52,6 +53,10 @@ def test_upload_list_ask_with_page_and_delete(admin: tuple[TestClient, str, str,
     assert created.status_code == 201, created.text
     doc = created.json()
     assert doc["status"] == "added" and doc["chunks"] >= 2 and doc["doc_id"].startswith("school-")
+    stored = client.app.state.service.store.document_chunks(doc["doc_id"], school="school-a")  # type: ignore[attr-defined]
+    written = [s for chunk in stored for s in sentences(chunk.text)]
+    prepared = sentence_vectors(make_settings(keys_path.parent / "store")).get(written)
+    assert written and set(prepared) == set(written), "its sentences are prepared after the upload"
 
     listed = client.get("/v1/admin/documents", headers=_auth(key_a)).json()
     assert [d["doc_id"] for d in listed] == [doc["doc_id"]]

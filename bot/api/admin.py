@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
 from bot.api_keys import ApiKeys
@@ -56,7 +56,9 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 @router.post("/documents", response_model=DocumentStatus, status_code=status.HTTP_201_CREATED)
-def upload_document(file: UploadFile, school: School, library: Library, request: Request) -> DocumentStatus:
+def upload_document(
+    file: UploadFile, school: School, library: Library, request: Request, background: BackgroundTasks
+) -> DocumentStatus:
     """Add or replace one document (PDF, DOCX, HTML, TXT or Markdown) for your school only."""
     limit: int = request.app.state.max_upload_bytes
     data = file.file.read(limit + 1)
@@ -65,6 +67,8 @@ def upload_document(file: UploadFile, school: School, library: Library, request:
     result = library.add(school, file.filename or "document", data)
     if result.status == "failed":
         raise Unreadable(f"{result.source}: {result.reason}")
+    # After the response: the document can be asked about at once, its sentences are embedded meanwhile.
+    background.add_task(request.app.state.service.prepare_document, result.doc_id, school)
     return result
 
 
