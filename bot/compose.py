@@ -39,7 +39,7 @@ LEANS_ON_BEFORE = re.compile(
     r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
     r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b|\b(hoort|horen) daarbij\b"
 )
-ANAPHORIC_PRIOR = -0.03
+LEANS_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
 # A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
@@ -116,7 +116,7 @@ def follow_ups(routes: Sequence[str]) -> list[str]:
     return questions[:3]
 
 
-class _Citations:
+class Citations:
     """Numbers chunks in order of first use; one citation per chunk, quoting its first used sentence."""
 
     def __init__(self) -> None:
@@ -128,6 +128,10 @@ class _Citations:
             self.numbers[chunk.id] = len(self.numbers) + 1
             self.items.append(Citation.of(self.numbers[chunk.id], chunk, quote))
         return self.numbers[chunk.id]
+
+    def quoted(self, chunk: Chunk, sentence: str) -> str:
+        """The sentence as shown in an answer, with its citation marker: "Opvoeren is verboden. [1]"."""
+        return f"{plain(sentence)} [{self.cite(chunk, sentence)}]"
 
 
 def _reading_order(query: str, chosen: Sequence[_Quote], selector: SentenceSelector) -> list[_Quote]:
@@ -201,20 +205,18 @@ def compose(
             clarifying_question=clarification.question if clarification else "",
             choices=clarification.choices if clarification else [],
         )
-    citations = _Citations()
+    citations = Citations()
     parts: list[str] = []
     pool = _pool(hits, [hit for _, found in aspects for hit in found])
     first = next((q for q in pool if q.rank == 0), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()
     for reason in reasons:
-        number = citations.cite(reason.chunk, reason.quote)
-        reason_lines.append(f"{reason.said} {plain(reason.quote)} [{number}]")
+        reason_lines.append(f"{reason.said} {citations.quoted(reason.chunk, reason.quote)}")
         quoted.add(reason.quote)
     pool = [q for q in pool if q.text not in quoted]
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
-        + (ANAPHORIC_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
         for q in pool
     ]
     budget = max(1, max_sentences - len(reasons))
@@ -230,7 +232,7 @@ def compose(
     if first is not None and all(q.rank != 0 for q in chosen):
         chosen[-1] = first  # the passage that matched the whole question best always speaks
     for quote in _reading_order(query, chosen, selector):
-        parts.append(f"{plain(quote.text)} [{citations.cite(quote.chunk, quote.text)}]")
+        parts.append(citations.quoted(quote.chunk, quote.text))
     ending = clarification.question if clarification else CLOSING
     text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), *notes, ending] if p)
     return Answer(

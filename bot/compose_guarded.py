@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.compose import Citations
 from bot.guard import Policy
-from bot.schemas import Answer, Chunk, Citation, RetrievedChunk
-from bot.text import fold, plain, sentences
+from bot.schemas import Answer, Chunk, RetrievedChunk
+from bot.text import fold, sentences
 
 CARE_LEADS = {
     "self_harm": (
@@ -93,34 +94,21 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
         found = next((o for o in options if re.search(r"\d{4}", o[1])), options[0] if options else None)
         if found and found not in chosen and len(chosen) < MAX_HELP_SENTENCES:
             chosen.append(found)
-    numbers: dict[int, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for index, sentence in chosen:
-        chunk = hits[index].chunk
-        if index not in numbers:
-            numbers[index] = len(numbers) + 1
-            citations.append(Citation.of(numbers[index], chunk, sentence))
-        parts.append(f"{plain(sentence)} [{numbers[index]}]")
+    citations = Citations()
+    parts = [citations.quoted(hits[index].chunk, sentence) for index, sentence in chosen]
     text = "\n\n".join(p for p in (CARE_LEADS[policy.name], " ".join(parts)) if p)
-    return Answer(text=text, citations=citations, routes=[], follow_up_questions=[], policy=policy.name)
+    return Answer(text=text, citations=citations.items, routes=[], follow_up_questions=[], policy=policy.name)
 
 
 def refusal_answer(policy: Policy, reasons: Sequence[tuple[Chunk, str]] = ()) -> Answer:
     """The refusal for ``policy``, then its reasons (a chunk and one of its sentences each), if it has any."""
     if not reasons:
         return Answer(text=REFUSALS[policy.name], follow_up_questions=FOLLOW_UPS, policy=policy.name)
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for chunk, sentence in reasons:
-        if chunk.id not in numbers:
-            numbers[chunk.id] = len(numbers) + 1
-            citations.append(Citation.of(numbers[chunk.id], chunk, sentence))
-        parts.append(f"{plain(sentence)} [{numbers[chunk.id]}]")
+    citations = Citations()
+    parts = [citations.quoted(chunk, sentence) for chunk, sentence in reasons]
     return Answer(
         text=f"{REFUSALS[policy.name]}\n\n{' '.join(parts)}",
-        citations=citations,
+        citations=citations.items,
         follow_up_questions=FOLLOW_UPS,
         policy=policy.name,
     )

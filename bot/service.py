@@ -126,20 +126,22 @@ class ChatService:
         Each quote is searched with the policy's own question, never with the student's message: the message
         asked for something Koers will not give. The message only decides whether a reason is about it
         (a forged doctor's note is fraud too, but exam secrecy does not explain that refusal)."""
-        questions = REFUSAL_REASONS.get(policy.name, ())
-        found = [(q, self.retriever.retrieve(q, school=school)[:1]) for q in questions]
-        found = [(q, hits) for q, hits in found if hits]
-        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if found else set()
+        tops = [
+            (question, hits[0])
+            for question in REFUSAL_REASONS.get(policy.name, ())
+            if (hits := self.retriever.retrieve(question, school=school))
+        ]
+        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if tops else set()
         explained: list[tuple[Chunk, str]] = []
-        for question, hits in found:
-            if hits[0].chunk.doc_id not in about:
+        for question, top in tops:
+            if top.chunk.doc_id not in about:
                 continue
-            options = [s for s in sentences(hits[0].chunk.text) if not s.rstrip().endswith("?")]
-            options = [s for s in options if s not in {quote for _, quote in explained}]
+            said = {quote for _, quote in explained}
+            options = [s for s in sentences(top.chunk.text) if not s.rstrip().endswith("?") and s not in said]
             best = self.selector.select(question, options, [0.0] * len(options), 1)
-            explained += [(hits[0].chunk, options[best[0]])] if best else []
+            explained += [(top.chunk, options[best[0]])] if best else []
         quoted = {chunk.id for chunk, _ in explained}
-        cited = {hits[0].chunk.id: hits[0] for _, hits in found if hits[0].chunk.id in quoted}
+        cited = {top.chunk.id: top for _, top in tops if top.chunk.id in quoted}
         return Turn(refusal_answer(policy, explained), list(cited.values()))
 
     def _compose(
