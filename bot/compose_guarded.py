@@ -25,6 +25,11 @@ CARE_LEADS = {
         "Wat erg dat dit gebeurt. Het is niet jouw schuld, en je verhaal telt. "
         "Vertel het aan een volwassene die je vertrouwt, zoals je mentor of de vertrouwenspersoon op school."
     ),
+    "down": (
+        "Wat goed dat je dit vertelt. Het klinkt alsof je je al een tijd niet goed voelt. "
+        "Dat is zwaar, en je hoeft het niet alleen te dragen. "
+        "Praat erover met iemand die je vertrouwt, zoals je mentor, een ouder of een andere volwassene."
+    ),
     "bullying": (
         "Wat naar dat je gepest wordt. Het ligt niet aan jou. "
         "Vertel het aan je mentor of aan de vertrouwenspersoon op school. Zij kunnen iets doen."
@@ -35,7 +40,14 @@ CARE_HELPERS = {
     "self_harm": ("113 zelfmoordpreventie", "0800-0113", "kindertelefoon"),
     "abuse": ("112", "kindertelefoon", "vertrouwenspersoon"),
     "bullying": ("vertrouwenspersoon", "kindertelefoon"),
+    "down": ("mentor", "kindertelefoon", "vertrouwenspersoon"),
 }
+# When distress is likely but not certain: ask rather than assume, name the help, then still answer.
+CARE_FIRST_LEAD = (
+    "Ik lees in je bericht misschien dat het niet zo goed met je gaat. Klopt dat? "
+    "Dan hoef je dat niet alleen te dragen. Praat erover met een volwassene die je vertrouwt."
+)
+CARE_FIRST_BRIDGE = "Je vroeg ook iets over school of werk. Daar gaat de rest van dit antwoord over."
 REFUSALS = {
     "fraud": "Daar help ik niet mee. Examens, cijfers en briefjes moeten eerlijk zijn, voor iedereen. "
     "Zit je ergens mee, of heb je iets gezien? Praat erover met je mentor.",
@@ -84,7 +96,7 @@ def _quotable(text: str) -> list[str]:
     return quotes
 
 
-def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
+def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "") -> Answer:
     chosen: list[tuple[int, str]] = []
     for helper in CARE_HELPERS[policy.name]:
         options = [
@@ -96,8 +108,23 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk]) -> Answer:
             chosen.append(found)
     citations = Citations()
     parts = [citations.quoted(hits[index].chunk, sentence) for index, sentence in chosen]
-    text = "\n\n".join(p for p in (CARE_LEADS[policy.name], " ".join(parts)) if p)
+    text = "\n\n".join(p for p in (lead or CARE_LEADS[policy.name], " ".join(parts)) if p)
     return Answer(text=text, citations=citations.items, routes=[], follow_up_questions=[], policy=policy.name)
+
+
+def care_first(care: Answer, answer: Answer) -> Answer:
+    """``care`` (a care answer) followed by ``answer``, whose citation numbers move up after care's."""
+    offset = len(care.citations)
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", answer.text)
+    moved = [c.model_copy(update={"number": c.number + offset}) for c in answer.citations]
+    return answer.model_copy(
+        update={
+            "text": f"{care.text}\n\n{CARE_FIRST_BRIDGE}\n\n{text}",
+            "citations": care.citations + moved,
+            "policy": care.policy,
+            "policy_certain": False,
+        }
+    )
 
 
 def refusal_answer(policy: Policy, reasons: Sequence[tuple[Chunk, str]] = ()) -> Answer:

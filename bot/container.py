@@ -11,6 +11,7 @@ from bot.route_graph import GRAPH_FILE, load_route_graph
 from bot.schools import SchoolProfielen
 from bot.sentence_cache import SentenceVectorFile
 from bot.service import ChatService
+from bot.understand.detectors import load_detectors
 
 
 def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatService:
@@ -31,6 +32,7 @@ def build_service(settings: Settings, embedder: Embedder | None = None) -> ChatS
         settings=settings,
         store=store,
         retriever=retriever,
+        detectors=load_detectors(settings, embedder),
         graph=graph,
         rewriter=build_rewriter(settings, embedder),
         schools=SchoolProfielen(settings.store.schools_path),

@@ -12,16 +12,16 @@ covers, or a question back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.compose import Aspect, Clarification, Reason
 from bot.labels import display_name, kind_of, value_of
 from bot.ports import VectorStore
-from bot.profile import LEERWEG_NAMES, Profile, stem
 from bot.recommend import Recommendation
 from bot.route_graph import RouteGraph
 from bot.text import fold, sentences
+from bot.understand.profile import LEERWEG_NAMES, Profile, stem
+from bot.understand.reader import Understanding
 
 ASK_LEERWEG = Clarification(
     "In welke leerweg zit je? Dan zeg ik welk mbo-niveau bij je past.",
@@ -31,23 +31,18 @@ ASK_INTERESTS = Clarification(
     "Wat doe je graag? Dan zoek ik wat bij je past.",
     ["sleutelen", "bouwen en timmeren", "computers en games", "tekenen en ontwerpen", "lassen en metaal"],
 )
-_NIVEAU = re.compile(r"\bniveau")  # which niveau fits depends on the leerweg
-_FIT_QUESTION = re.compile(
-    r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
-    r"|weet (echt |nog )*niet wat"
-)
 
 
-def clarification(message: str, profile: Profile, mentioned: set[str]) -> Clarification | None:
-    text = fold(message)
+def clarification(understanding: Understanding) -> Clarification | None:
+    profile, named = understanding.profile, understanding.named
     if (
-        _NIVEAU.search(text)
+        understanding.names_niveau  # which niveau fits depends on the leerweg
         and profile.leerweg is None
-        and not any(kind_of(label) == "vmbo-leerweg" for label in mentioned)
+        and not any(kind_of(label) == "vmbo-leerweg" for label in named)
     ):
         return ASK_LEERWEG
-    named_route = any(kind_of(label) in {"vmbo", "mbo", "mbo-domein"} for label in mentioned)
-    if _FIT_QUESTION.search(text) and not profile.knows_interests and not named_route:
+    named_route = any(kind_of(label) in {"vmbo", "mbo", "mbo-domein"} for label in named)
+    if understanding.asks_fit and not profile.knows_interests and not named_route:
         return ASK_INTERESTS
     return None
 

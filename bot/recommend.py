@@ -5,6 +5,8 @@ Each canonical label gets a score from four signals, all on a 0..1 scale before 
 * evidence: the retrieved passages that carry the label (better-ranked passages count more);
 * mention: the student named it ("kader", "niveau 4", "timmerman", "BBL") in this message or earlier, or
   Koers named it in its last answer (a follow-up such as "hoe lang duurt dat?" is about those routes);
+* intent: the intent classifier's probability that the message is about the label ("ik help iedereen met
+  hun laptop" -> mbo:Medewerker ICT support), for this message and, weaker, the earlier ones;
 * interest: the student's activity words that the route graph lists for the node ("lassen" -> PIE);
 * graph: a recommended opleiding or beroep lends part of its score to the profiel and domein it belongs to,
   so a recommendation is a whole route (vmbo profiel -> mbo domein/opleiding), not a loose list.
@@ -15,16 +17,15 @@ niveau 3 or 4 is pushed down and stapelen comes up; a question about niveaus get
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
-from bot.profile import LEERWEG_WORDS, Profile
+from bot.labels import PROFIELEN, is_canonical, kind_of, value_of
 from bot.route_graph import RouteGraph
 from bot.schemas import RetrievedChunk
-from bot.text import fold
+from bot.understand.profile import Profile
+from bot.understand.reader import Understanding
 
 MAX_ROUTES = 5
 # Weights of the signals, chosen by a grid search of route recall on the dev set (issue-5 note). A per-kind
@@ -35,21 +36,12 @@ W_MENTION_EARLIER = 0.6
 W_MENTION_KOERS = 0.6  # routes Koers named in its last answer: "hoe lang duurt dat?" is about them
 W_MENTION_LEERWEG = 0.3  # "ik doe kader" is context for the advice more often than its topic
 W_INTEREST = 0.4
+W_INTENT = 1.0
+W_INTENT_EARLIER = 0.5
+INTENT_FLOOR = 0.5  # a head's probability below this is no evidence (balanced heads sit near 0.5 when unsure)
 W_GRAPH = 0.2
 W_ATTRIBUTE = 0.3  # an opleiding lends this share to its own niveaus and mbo-leerwegen
 W_DISLIKE = 0.5  # a node matching something the student dislikes keeps this share of its score
-NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
-
-# Everyday words for labels whose value a student rarely types as such.
-EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "mbo-leerweg:BBL": ("bbl", "werken en leren", "leren en werken", "werkend leren"),
-    "mbo-leerweg:BOL": ("bol",),
-    "mbo-niveau:1": ("entree", "niveau 1"),
-    "route:havo": ("havo",),
-    "route:stapelen": ("stapelen", "doorstromen naar een hoger niveau"),
-    "vmbo:TL-techniek": ("tl-techniek", "sector techniek"),
-    "vmbo:PGP": ("pgp", "praktijkgericht programma"),
-}
 
 
 @dataclass(frozen=True)
@@ -62,44 +54,9 @@ class Recommendation:
     )  # named profielen the student's school does not offer
 
 
-def _aliases(graph: RouteGraph, labels: Iterable[str]) -> dict[str, list[str]]:
-    """Folded phrases that name each label in a message."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for label in labels:
-        kind, value = kind_of(label), value_of(label)
-        if kind in {"vmbo", "mbo-domein", "mbo", "route", "lob"}:
-            found[label].add(fold(value))
-        if kind == "vmbo" and value in PROFIELEN:
-            found[label].add(fold(PROFIELEN[value]))
-        if kind == "vmbo-leerweg":
-            found[label].update(LEERWEG_WORDS[value])
-        if kind == "mbo-niveau":
-            found[label].add(f"niveau {value}")
-        found[label].update(EXTRA_ALIASES.get(label, ()))
-    for node in graph.nodes:
-        if node.type == "beroep":
-            # A beroep named by the student points at the opleidingen that lead to it.
-            for edge in graph.edges:
-                if edge.target == node.id and edge.type == "leidt-tot":
-                    found[edge.source].add(fold(node.name))
-    return {label: sorted(names) for label, names in found.items()}
-
-
 class Recommender:
-    def __init__(self, graph: RouteGraph | None, known_labels: Iterable[str]) -> None:
+    def __init__(self, graph: RouteGraph | None) -> None:
         self.graph = graph
-        labels = {label for label in known_labels if is_canonical(label)}
-        for kind, values in CLOSED_VALUES.items():
-            labels.update(f"{kind}:{v}" for v in values)
-        if graph is not None:
-            labels.update(n.id for n in graph.nodes if n.type in {"profiel", "domein", "opleiding"})
-        self._patterns = {
-            label: re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" for a in names))
-            for label, names in _aliases(
-                graph or RouteGraph(nodes=[], edges=[], admission=[]), labels
-            ).items()
-            if names
-        }
         self._parents = self._parent_map()
         self._attributes = self._attribute_map()
 
@@ -123,26 +80,6 @@ class Recommender:
             attributes[node.id].update(f"mbo-leerweg:{w}" for w in node.mbo_leerwegen)
         return attributes
 
-    def mentioned(self, text: str) -> set[str]:
-        """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
-        also the domein Engineering."""
-        folded = fold(text)
-        spans = {
-            label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
-        }
-        found: set[str] = set()
-        for label, own in spans.items():
-            for start, end in own:
-                inside_longer = any(
-                    (s <= start and end <= e) and (e - s) > (end - start)
-                    for other, theirs in spans.items()
-                    if other != label
-                    for s, e in theirs
-                )
-                if not inside_longer:
-                    found.add(label)
-        return found
-
     def _interest(self, profile: Profile) -> tuple[dict[str, float], dict[str, list[str]], set[str]]:
         scores: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
@@ -162,33 +99,36 @@ class Recommender:
 
     def recommend(
         self,
-        message: str,
-        history_texts: Sequence[str],
-        profile: Profile,
+        understanding: Understanding,
         hits: Sequence[RetrievedChunk],
-        koers_said: str = "",
         offered: frozenset[str] | None = None,
     ) -> Recommendation:
         """Ranked routes. ``offered``: the vmbo profielen the student's school offers (None = all); another
         profiel is advised only when the student named it, and is then reported in ``not_offered``."""
+        profile = understanding.profile
         scores: dict[str, float] = defaultdict(float)
         for label, value in evidence(hits).items():
             scores[label] += W_EVIDENCE * value
-        now = self.mentioned(message)
+        now = set(understanding.named)
         for label in now:
             scores[label] += W_MENTION_LEERWEG if kind_of(label) == "vmbo-leerweg" else W_MENTION_NOW
-        earlier = [self.mentioned(text) for text in history_texts]
+        earlier = [set(labels) for labels in understanding.named_earlier]
         for labels in earlier:
             for label in labels - now:
                 scores[label] += W_MENTION_EARLIER
-        named_by_koers = self.mentioned(koers_said) - now
+        named_by_koers = understanding.koers_named - now
         for label in named_by_koers:  # an answer that names many routes is about none in particular
             scores[label] += W_MENTION_KOERS / len(named_by_koers)
+        for label, value in _intent(understanding.intents).items():
+            scores[label] += W_INTENT * value
+        for intents in understanding.earlier_intents:
+            for label, value in _intent(intents).items():
+                scores[label] += W_INTENT_EARLIER * value / len(understanding.earlier_intents)
         interest, reasons, disliked = self._interest(profile)
         for label, value in interest.items():
             scores[label] += W_INTEREST * value
         self._apply_graph(scores)
-        self._apply_leerweg(scores, message, profile)
+        self._apply_leerweg(scores, understanding)
         for label in disliked:
             if label in scores:
                 scores[label] *= W_DISLIKE
@@ -224,11 +164,12 @@ class Recommender:
         for label, value in lent.items():
             scores[label] += value
 
-    def _apply_leerweg(self, scores: dict[str, float], message: str, profile: Profile) -> None:
+    def _apply_leerweg(self, scores: dict[str, float], understanding: Understanding) -> None:
+        profile = understanding.profile
         if self.graph is None or profile.leerweg is None:
             return
         admitted = self.graph.niveaus_for(profile.leerweg)
-        if NIVEAU_QUESTION.search(fold(message)):
+        if understanding.asks_niveau:
             top = max(scores.values(), default=1.0)
             # The highest niveaus this diploma opens are the news; niveau 2 is open to every leerweg.
             # (Adding them when the question is not about niveaus lowered route recall on the dev set.)
@@ -243,6 +184,15 @@ class Recommender:
                 scores[label] *= 0.5
             if kind_of(label) == "mbo-niveau" and int(value_of(label)) not in admitted:
                 scores[label] *= 0.3  # a niveau this diploma does not lead to is not advice for this student
+
+
+def _intent(intents: Mapping[str, float]) -> dict[str, float]:
+    """Route labels the intent heads are confident about, rescaled to 0..1 above the floor."""
+    return {
+        label: (p - INTENT_FLOOR) / (1.0 - INTENT_FLOOR)
+        for label, p in intents.items()
+        if p > INTENT_FLOOR and is_canonical(label)
+    }
 
 
 def evidence(hits: Sequence[RetrievedChunk]) -> dict[str, float]:

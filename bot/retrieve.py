@@ -1,38 +1,19 @@
-"""Dense retrieval: build the search query from the conversation, then ask the store."""
+"""Dense retrieval: the passages nearest to the search query the understanding step built."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from bot.derived import StoreDerived
 from bot.lexical import LexicalIndex
 from bot.ports import Embedder, Vector, VectorStore
-from bot.profile import LEERWEG_NAMES, leerweg_in
-from bot.schemas import Chunk, Message, RetrievedChunk
+from bot.query_vectors import QueryVectors
+from bot.schemas import Chunk, RetrievedChunk
 
-# A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
-FOLLOW_UP_MAX_WORDS = 6
-QUERY_CACHE_SIZE = 64
 # With BM25 on, the dense search hands this many candidates to the mixed ranking: BM25 reorders passages that
 # are close in meaning; it does not bring in passages that are not (the trust threshold stays dense).
 LEXICAL_POOL = 30
-
-
-def search_query(
-    message: str, history: Sequence[Message], leerweg: str | None = None, topic: Sequence[str] = ()
-) -> str:
-    """The text to embed: the message, plus the previous user turn and the ``topic`` (names of the routes
-    Koers named in its last answer) when the message is a short follow-up, plus the student's leerweg when
-    an earlier turn gave it (a niveau answer depends on it)."""
-    earlier = [m.content for m in history if m.role == "user"]
-    query = message
-    if earlier and len(message.split()) <= FOLLOW_UP_MAX_WORDS:
-        query = " ".join([earlier[-1], *topic, message])
-    if leerweg and leerweg_in(message) is None:
-        query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
-    return query
 
 
 def _for_leerweg(chunk: Chunk, leerweg: str | None, asked_about: Set[str]) -> bool:
@@ -49,24 +30,20 @@ class Retriever:
     min_score: float
     kind_penalty: dict[str, float] = field(default_factory=dict)
     bm25_weight: float = 0.0  # share of BM25 in the ranking; 0 = dense only (see bot.lexical)
-    _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
+    vectors: QueryVectors = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # One question is searched more than once (passages, then the recommended routes' documents), and
+        # the understanding step embeds the message before retrieval: they share one cache.
+        self.vectors = QueryVectors(self.embedder)
         self._lexical = StoreDerived(self.store, lambda: LexicalIndex(self.store.all_chunks()))
 
     def prepare(self, queries: Sequence[str]) -> None:
         """Embed these queries in one batch (one model call is much cheaper than several)."""
-        missing = [q for q in dict.fromkeys(queries) if q not in self._vectors]
-        if missing:
-            for query, vector in zip(missing, self.embedder.embed(missing, kind="query"), strict=True):
-                self._vectors[query] = vector
-            while len(self._vectors) > QUERY_CACHE_SIZE:
-                self._vectors.popitem(last=False)
+        self.vectors.prepare(queries)
 
     def _vector(self, query: str) -> Vector:
-        # One question is searched more than once (passages, then the recommended routes' documents).
-        self.prepare([query])
-        return self._vectors[query]
+        return self.vectors.get(query)
 
     def help_passages(
         self, query: str, *, school: str | None = None, top_k: int = 12

@@ -78,6 +78,11 @@ class Answer(BaseModel):
         default="",
         description="Guardrail that shaped this answer (e.g. 'fraud'); empty for a normal answer.",
     )
+    policy_certain: bool = Field(
+        default=True,
+        description="False when the guardrail acted on a likely but uncertain signal: the answer opens with "
+        "care and the help lines, and then still answers the question.",
+    )
 
 
 class DocumentStatus(BaseModel):

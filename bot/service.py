@@ -8,23 +8,29 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.compose import compose
-from bot.compose_guarded import REFUSAL_REASONS, care_answer, refusal_answer, with_privacy_note
+from bot.compose_guarded import (
+    CARE_FIRST_LEAD,
+    REFUSAL_REASONS,
+    care_answer,
+    care_first,
+    refusal_answer,
+    with_privacy_note,
+)
 from bot.config import Settings
-from bot.derived import StoreDerived
 from bot.errors import EmptyIndexError
-from bot.guard import CARE_POLICIES, Policy, asks_for_contact, screen, scrub
-from bot.labels import display_name
+from bot.guard import Policy
 from bot.plan import aspects, clarification, reasons
 from bot.ports import AnswerRewriter, VectorStore
-from bot.profile import Profile, build_profile, leerwegen_in
 from bot.recommend import Recommender, rank_routes
-from bot.retrieve import Retriever, search_query
+from bot.retrieve import Retriever
 from bot.route_graph import RouteGraph
 from bot.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
 from bot.sentence_cache import SentenceVectorFile, fill
 from bot.text import sentences
+from bot.understand.detectors import Detectors
+from bot.understand.reader import Reader, Understanding
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class ChatService:
     settings: Settings
     store: VectorStore
     retriever: Retriever
+    detectors: Detectors
     graph: RouteGraph | None = None  # corpus/routes.yaml; without it routes come from the passages alone
     rewriter: AnswerRewriter | None = None  # an LLM a school configured; None = offline composer only
     schools: SchoolProfielen | None = None  # the profielen each school offers; None = every school offers all
@@ -58,12 +65,8 @@ class ChatService:
 
     def __post_init__(self) -> None:
         self.selector = SentenceSelector(self.retriever.embedder, self.sentence_vectors)
-        # The labels it knows come from the store, so a new document's routes count without a restart.
-        self._recommender = StoreDerived(self.store, lambda: Recommender(self.graph, self.store.labels()))
-
-    @property
-    def recommender(self) -> Recommender:
-        return self._recommender.get()
+        self.recommender = Recommender(self.graph)
+        self.reader = Reader(self.retriever.vectors, self.detectors, self.store, self.graph)
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
         return self.respond(message, history, school=school).answer
@@ -74,51 +77,36 @@ class ChatService:
                 "Er zijn nog geen documenten ingelezen, dus ik kan nog niets opzoeken. "
                 "Beheerder: run 'koers ingest corpus/' (of 'make run')."
             )
-        screened = screen(message)
-        history = [m.model_copy(update={"content": scrub(m.content)[0]}) for m in history]
-        if screened.policy is not None and screened.policy.name in CARE_POLICIES:
-            hits = self.retriever.help_passages(screened.text, school=school)
-            return Turn(care_answer(screened.policy, hits), hits)
-        if screened.policy is not None:
-            return self._refusal(screened.policy, screened.text, school)
-        if screened.removed and asks_for_contact(screened.text):
+        understanding = self.reader.read(message, history, school=school)
+        policy = understanding.safety.policy
+        if understanding.care and understanding.safety.certain and policy is not None:
+            hits = self.retriever.help_passages(understanding.text, school=school)
+            return Turn(care_answer(policy, hits), hits)
+        # Someone who shares a classmate's details and asks Koers to text her is told that Koers cannot,
+        # and that the details were not kept; that says more than "I have no personal data".
+        if understanding.asks_contact and (policy is None or policy.name == "others_data"):
             answer = Answer(
                 text="Waar kan ik je mee helpen? Vraag me iets over school, opleidingen of beroepen."
             )
             return Turn(with_privacy_note(answer, contact_requested=True), [])
-        profile = build_profile(screened.text, history, self.graph, school=school) if self.graph else None
-        recommender = self.recommender if self.graph else None  # once per answer: it checks the store
-        koers_said, topic = self._topic(history, recommender)
-        query = search_query(screened.text, history, profile.leerweg if profile else None, topic)
+        if policy is not None and not understanding.care:
+            return self._refusal(policy, understanding.text, school)
         hits = self.retriever.retrieve(
-            query,
+            understanding.query,
             school=school,
-            leerweg=self._leerweg_filter(screened.text, profile),
-            asked_about=recommender.mentioned(screened.text) if recommender else set(),
+            leerweg=understanding.leerweg_filter,
+            asked_about=understanding.named,
         )
-        answer, hits = self._compose(screened.text, query, history, koers_said, hits, profile, recommender)
+        answer, hits = self._compose(understanding, hits, school)
         if self.rewriter is not None and hits:
-            answer = self.rewriter.rewrite(screened.text, history, hits, answer)
-        if screened.removed:
+            answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
+        if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
+        if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
+            help_hits = self.retriever.help_passages(understanding.text, school=school)
+            answer = care_first(care_answer(policy, help_hits, lead=CARE_FIRST_LEAD), answer)
+            hits = help_hits + hits
         return Turn(answer, hits)
-
-    @staticmethod
-    def _leerweg_filter(message: str, profile: Profile | None) -> str | None:
-        """The student's leerweg, unless this message asks about another one ("wat doe je in de TL?")."""
-        if profile is None or profile.leerweg is None:
-            return None
-        return profile.leerweg if set(leerwegen_in(message)) <= {profile.leerweg} else None
-
-    @staticmethod
-    def _topic(history: Sequence[Message], recommender: Recommender | None) -> tuple[str, list[str]]:
-        """Koers's last answer, and the names of the routes it named when the student's last message named
-        none: "hoe lang duurt dat?" after "ik help iedereen met hun laptop" is about the route Koers gave."""
-        koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
-        student_said = next((m.content for m in reversed(history) if m.role == "user"), "")
-        if not koers_said or recommender is None or recommender.mentioned(student_said):
-            return koers_said, []
-        return koers_said, [display_name(label) for label in sorted(recommender.mentioned(koers_said))]
 
     def _refusal(self, policy: Policy, message: str, school: str | None) -> Turn:
         """A refusal, with the corpus sentences that explain it when the policy has reasons to look up.
@@ -145,35 +133,27 @@ class ChatService:
         return Turn(refusal_answer(policy, explained), list(cited.values()))
 
     def _compose(
-        self,
-        message: str,
-        query: str,
-        history: Sequence[Message],
-        koers_said: str,
-        hits: list[RetrievedChunk],
-        profile: Profile | None,
-        recommender: Recommender | None,
+        self, understanding: Understanding, hits: list[RetrievedChunk], school: str | None
     ) -> tuple[Answer, list[RetrievedChunk]]:
         """The offline answer: routes from the recommender, a reason and a clarifying question where needed.
 
         Returns the passages the answer may cite: the retrieved ones plus those looked up to back a reason.
         """
         max_sentences = self.settings.composer.max_sentences
+        query = understanding.query
         if hits and hits[0].chunk.kind == "hulp":  # a question about help is not a route question
             return compose(query, hits, self.selector, max_sentences=max_sentences), hits
-        if self.graph is None or recommender is None or profile is None:
+        if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
-        earlier = [m.content for m in history if m.role == "user"]
-        offered = self.schools.offered(profile.school) if self.schools is not None else None
-        recommendation = recommender.recommend(message, earlier, profile, hits, koers_said, offered)
-        found = (
-            reasons(recommendation, profile, self.graph, self.store, school=profile.school) if hits else []
-        )
+        profile = understanding.profile
+        offered = self.schools.offered(school) if self.schools is not None else None
+        recommendation = self.recommender.recommend(understanding, hits, offered)
+        found = reasons(recommendation, profile, self.graph, self.store, school=school) if hits else []
         planned = aspects(recommendation, profile, self.graph) if hits else []
         self.retriever.prepare([aspect.question for aspect in planned])
         covered = [
-            (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=profile.school))
+            (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=school))
             for aspect in planned
         ]
         answer = compose(
@@ -183,7 +163,7 @@ class ChatService:
             max_sentences=max_sentences,
             routes=recommendation.routes,
             reasons=found,
-            clarification=clarification(message, profile, recommendation.mentioned),
+            clarification=clarification(understanding),
             aspects=covered,
             notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
         )

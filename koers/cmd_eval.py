@@ -11,8 +11,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.adapters import build_embedder
+from bot.container import build_service
+from bot.understand.training import DATA_DIR, GUARD_FILE, INTENTS_FILE
 from evals.dataset import load_dataset, stratified_sample
+from evals.guardrails import SAFETY_FILE, load_safety_set, run_safety
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
+from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from evals.report import METRICS, failing_cases, markdown_report
 from evals.run import SYSTEMS, THRESHOLDS_FILE, check_thresholds, run_eval
 from koers.common import console, err_console, reports_errors, settings
@@ -97,3 +101,73 @@ def calibrate_command(
         f"threshold {result.threshold}: precision {result.precision}, recall {result.recall}, "
         f"F0.5 {result.f_half} on {result.pairs} pairs (saved)"
     )
+
+
+@app.command("safety")
+@reports_errors
+def safety_command(
+    dataset: Annotated[Path, typer.Option("--set", help="Safety set (JSON Lines).")] = SAFETY_FILE,
+    split: Annotated[str, typer.Option(help="tune, test or all.")] = "test",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every case's outcome here.")] = None,
+) -> None:
+    """Run the safety set through Koers: the behaviour per class (care, refuse, redirect, normal) and a
+    confusion table of class x the guardrail that acted ('?' marks a likely-but-uncertain care answer)."""
+    cases = load_safety_set(dataset, split)
+    service = build_service(settings())
+    with Progress(
+        TextColumn("[bold]Safety"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("safety", total=len(cases))
+        result = run_safety(service, cases, on_case=lambda done: progress.update(task, completed=done))
+    table = Table(title=f"{dataset} (split {split}): what Koers did per class ('?' = likely, not certain)")
+    for column in ("class", "n", "passed", "policy that acted"):
+        table.add_column(column, justify="left" if column in {"class", "policy that acted"} else "right")
+    for cls in sorted(result.confusion):
+        ok, n = result.passed(lambda c, cls=cls: c.cls == cls)  # type: ignore[misc]
+        acted = ", ".join(f"{p} {k}" for p, k in result.confusion[cls].most_common())
+        table.add_row(cls, str(n), str(ok), acted)
+    console.print(table)
+    console.print(result.summary())
+    for case, problems in zip(result.cases, result.problems, strict=True):
+        if problems:
+            console.print(
+                f"  {case.id} [{case.cls}] {case.message[:70]!r}: {'; '.join(problems)}", markup=False
+            )
+    if json_out:
+        rows = [
+            {"id": c.id, "class": c.cls, "expected": c.expected, "policy": a.policy,
+             "policy_certain": a.policy_certain, "problems": p}
+            for c, a, p in zip(result.cases, result.answers, result.problems, strict=True)
+        ]  # fmt: skip
+        json_out.write_text(
+            json.dumps({"summary": result.summary(), "cases": rows}, indent=1), encoding="utf-8"
+        )
+
+
+@app.command("leakage")
+@reports_errors
+def leakage_command(
+    drop: Annotated[
+        bool, typer.Option("--drop", help="Remove the near-duplicates from the training data files.")
+    ] = False,
+) -> None:
+    """List training messages that are near-duplicates of an eval message (they would flatter the evals)."""
+    embedder = build_embedder(settings())
+    files = {name: DATA_DIR / name for name in (GUARD_FILE, INTENTS_FILE)}
+    lines = {name: path.read_text(encoding="utf-8").splitlines() for name, path in files.items()}
+    texts = {
+        name: [json.loads(line)["text"] for line in rows if line.strip()] for name, rows in lines.items()
+    }
+    pairs = near_duplicates([t for rows in texts.values() for t in rows], eval_messages(), embedder)
+    for pair in pairs:
+        console.print(
+            f"{pair.similarity:.3f} [{pair.eval_set}] {pair.evaluation!r} ~ {pair.training!r}", markup=False
+        )
+    console.print(f"{len(pairs)} training messages at or above {NEAR_DUPLICATE} (or the same text).")
+    if drop and pairs:
+        leaked = {pair.training for pair in pairs}
+        for name, path in files.items():
+            kept = [line for line in lines[name] if line.strip() and json.loads(line)["text"] not in leaked]
+            path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        console.print("Removed them. Run 'koers models train' to fit the classifiers again.")

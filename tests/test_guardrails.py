@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.compose_guarded import REFUSAL_REASONS, REFUSALS
-from bot.guard import DECLARED_POLICIES, screen, scrub
+from bot.guard import DECLARED_POLICIES, scrub
 from bot.service import ChatService
 
 
@@ -56,7 +56,8 @@ def test_distress_gets_care_and_help_quoted_from_the_help_documents(
 def test_refusals_recommend_no_routes_leak_nothing_and_quote_only_their_reason(
     service: ChatService, message: str, policy: str
 ) -> None:
-    assert screen(message).policy is not None and screen(message).policy.name == policy  # type: ignore[union-attr]
+    safety = service.reader.read(message).safety
+    assert safety.policy is not None and safety.policy.name == policy
     turn = service.respond(message)
     answer = turn.answer
     assert answer.routes == []
@@ -114,7 +115,7 @@ def test_ordinary_questions_pass_every_guardrail(service: ChatService) -> None:
         "wat kost het mbo?",
         "ik wil monteur worden, wat moet ik doen?",
     ]:
-        assert screen(message).policy is None
+        assert service.reader.read(message).safety.policy is None
     assert service.answer("wat is het verschil tussen bol en bbl?").routes
 
 

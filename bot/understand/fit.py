@@ -1,0 +1,224 @@
+"""Fit the heads from the training data, deterministically (same data and model -> same weights).
+
+``koers models train`` runs :func:`fit_all` and writes the weights shipped in ``bot/understand/weights``;
+``koers models train --check`` (run by ``make test``) fits again and compares. Fitting is scikit-learn's
+``LogisticRegression`` (lbfgs, fixed regularisation, balanced class weights) on e5 query vectors beside
+character n-grams (:mod:`bot.understand.heads`). The guardrail thresholds come from out-of-fold
+probabilities of the training data itself (5 folds, fixed seed), never from an evaluation set.
+
+The guardrail classifier also learns from every intent message as ``normal``: they are ordinary questions
+about school and work, the best counterweight to the hard negatives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.ports import Embedder
+from bot.understand.heads import LinearHeads, Matrix, char_grams, features
+from bot.understand.safety import CARE_GROUP
+from bot.understand.training import (
+    CARE_CLASSES,
+    DATA_DIR,
+    GUARD_CLASSES,
+    GUARD_FILE,
+    INTENTS_FILE,
+    REDIRECT_CLASSES,
+    REFUSAL_CLASSES,
+    GuardExample,
+    IntentExample,
+    data_sha256,
+    load_examples,
+)
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+FOLDS = 5
+SEED = 0
+# Inverse regularisation strength, chosen by out-of-fold scores on the training data (C in 4, 16, 64).
+# Intents (2026-12-01, 1343 messages): with n-grams the right label ranked first for 0.846 of the messages
+# and recall@3 was 0.783 (e5 alone: 0.788 / 0.754); no out-of-fold pass runs when fitting, it costs 90 s.
+GUARD_C = 64.0
+INTENT_C = 16.0
+MIN_POSITIVES = 3  # a route label with fewer training messages gets no head (too little to learn from)
+# Out-of-fold recall the alert thresholds keep. Distress is tuned for recall: a false alarm costs one care
+# paragraph, a miss can cost a life. 0.99 rather than 1.0: the lowest-scored training message alone would
+# set the threshold (measured: the care alert fell from 0.05 to 0.02 and half the benign near-misses of the
+# tune split got a care paragraph, while every distress message of that split was caught either way).
+ALERT_RECALL = {
+    CARE_GROUP: 0.99,
+    **dict.fromkeys(REFUSAL_CLASSES, 0.97),
+    **dict.fromkeys(REDIRECT_CLASSES, 0.9),
+}
+# The care alert is at most this. Chosen on the tune half of the safety set (2026-12-01): the out-of-fold
+# rule gave 0.095 and let a question for a method ("vanaf welke verdieping overleef je een val niet", 0.094)
+# through; 0.07 caught all 57 distress messages of that half and left 32 of its 33 benign near-misses
+# alone (0.05: 29 of 33; the next out-of-fold step, recall 0.995, gives 0.029: 28 of 33).
+CARE_ALERT_CAP = 0.07
+# Under softmax a class below 0.5 is rarely the classifier's choice; refusing or redirecting below that
+# refused benign near-misses ("waar vind ik de contactgegevens van een stagebedrijf") on the tune half.
+ALERT_FLOOR = {**dict.fromkeys(REFUSAL_CLASSES, 0.5), **dict.fromkeys(REDIRECT_CLASSES, 0.5)}
+SURE_PRECISION = 0.95  # out-of-fold precision at which a head is taken as certain
+# ... except "normal", which overrules a pattern: it must be right almost always.
+NORMAL_SURE_PRECISION = 0.995
+
+
+@dataclass(frozen=True)
+class Fitted:
+    guard: LinearHeads
+    intents: LinearHeads
+
+
+def _fit(
+    texts: Sequence[str], vectors: Matrix, targets: Sequence[frozenset[str]], labels: Sequence[str],
+    *, c: float, softmax: bool, ngrams: bool,
+) -> LinearHeads:  # fmt: skip
+    from sklearn.linear_model import LogisticRegression
+
+    grams = char_grams().fit(list(texts)) if ngrams else None
+    x = features(grams, texts, vectors)
+    if softmax:
+        y = np.array([labels.index(next(iter(t))) for t in targets])
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
+        return LinearHeads(tuple(labels), model.coef_, model.intercept_, True, grams)
+    weights = np.zeros((len(labels), x.shape[1]))
+    bias = np.zeros(len(labels))
+    for row, label in enumerate(labels):
+        y = np.array([label in t for t in targets], dtype=int)
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
+        weights[row], bias[row] = model.coef_[0], model.intercept_[0]
+    return LinearHeads(tuple(labels), weights, bias, False, grams)
+
+
+def out_of_fold(
+    texts: Sequence[str], vectors: Matrix, targets: Sequence[frozenset[str]], labels: Sequence[str],
+    *, c: float, softmax: bool, ngrams: bool,
+) -> Matrix:  # fmt: skip
+    """[n, labels] probabilities, each predicted by heads fitted without that message."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    found = np.zeros((len(targets), len(labels)))
+    splitter = StratifiedKFold if softmax else KFold
+    strata = [sorted(t)[0] for t in targets]
+    for train, held in splitter(n_splits=FOLDS, shuffle=True, random_state=SEED).split(vectors, strata):
+        heads = _fit(
+            [texts[i] for i in train], vectors[train], [targets[i] for i in train], labels,
+            c=c, softmax=softmax, ngrams=ngrams,
+        )  # fmt: skip
+        found[held] = heads.probabilities([texts[i] for i in held], vectors[held])
+    return found
+
+
+def _alert(scores: Matrix, positive: npt.NDArray[np.bool_], recall: float) -> float:
+    """The highest threshold that keeps ``recall`` of the positives."""
+    ranked = np.sort(scores[positive])
+    keep = int(np.ceil(recall * len(ranked)))
+    return float(ranked[len(ranked) - keep]) if keep else 1.0
+
+
+def _sure(scores: Matrix, positive: npt.NDArray[np.bool_], precision: float) -> float:
+    """The lowest threshold at which ``precision`` of the messages above it are positives."""
+    for threshold in np.unique(scores):
+        above = scores >= threshold
+        if above.any() and positive[above].mean() >= precision:
+            return float(threshold)
+    return 1.0
+
+
+def _limits(
+    scores: Matrix,
+    positive: npt.NDArray[np.bool_],
+    recall: float | None,
+    precision: float = SURE_PRECISION,
+    floor: float = 0.0,
+    cap: float = 1.0,
+) -> dict[str, float | int]:
+    sure = max(_sure(scores, positive, precision), floor)
+    alert = min(max(_alert(scores, positive, recall), floor), sure, cap) if recall is not None else sure
+    caught = scores >= alert
+    return {
+        "alert": round(alert, 4),
+        "sure": round(sure, 4),
+        "oof_recall_at_alert": round(float(caught[positive].mean()), 4),
+        "oof_precision_at_alert": round(float(positive[caught].mean()), 4) if caught.any() else 0.0,
+        "positives": int(positive.sum()),
+    }
+
+
+def embed_texts(embedder: Embedder, texts: Sequence[str]) -> Matrix:
+    return np.asarray(embedder.embed(list(texts), kind="query"), dtype=np.float64)
+
+
+def fit_guard(
+    texts: Sequence[str], classes: Sequence[str], vectors: Matrix, meta: dict[str, str]
+) -> LinearHeads:
+    targets = [frozenset([label]) for label in classes]
+    labels = list(GUARD_CLASSES)
+    options = {"c": GUARD_C, "softmax": True, "ngrams": True}
+    oof = out_of_fold(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    truth = np.array([labels.index(label) for label in classes])
+    care = [labels.index(label) for label in CARE_CLASSES]
+    care_total = oof[:, care].sum(axis=1)
+    thresholds = {
+        CARE_GROUP: _limits(care_total, np.isin(truth, care), ALERT_RECALL[CARE_GROUP], cap=CARE_ALERT_CAP)
+    }
+    for col, label in enumerate(labels):
+        precision = NORMAL_SURE_PRECISION if label == "normal" else SURE_PRECISION
+        floor = ALERT_FLOOR.get(label, 0.0)
+        thresholds[label] = _limits(oof[:, col], truth == col, ALERT_RECALL.get(label), precision, floor)
+    heads = _fit(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    card = {
+        **meta,
+        "task": "guard",
+        "c": GUARD_C,
+        "messages": len(texts),
+        "oof_accuracy": round(float((oof.argmax(axis=1) == truth).mean()), 4),
+        "thresholds": thresholds,
+    }
+    return LinearHeads(heads.labels, heads.weights, heads.bias, True, heads.grams, card)
+
+
+def fit_intents(examples: Sequence[IntentExample], vectors: Matrix, meta: dict[str, str]) -> LinearHeads:
+    texts = [e.text for e in examples]
+    targets = [e.targets for e in examples]
+    counts: dict[str, int] = {}
+    for t in targets:
+        for label in t:
+            counts[label] = counts.get(label, 0) + 1
+    labels = sorted(label for label, n in counts.items() if n >= MIN_POSITIVES)
+    heads = _fit(texts, vectors, targets, labels, c=INTENT_C, softmax=False, ngrams=True)
+    card = {
+        **meta,
+        "task": "intents",
+        "c": INTENT_C,
+        "messages": len(examples),
+        "positives": {label: counts[label] for label in labels},
+    }
+    return LinearHeads(heads.labels, heads.weights, heads.bias, False, heads.grams, card)
+
+
+def fit_all(
+    embedder: Embedder,
+    model_id: str,
+    data_dir: Path = DATA_DIR,
+    progress: Callable[[str], None] | None = None,
+) -> Fitted:
+    """Both head sets, fitted on the training data in ``data_dir`` with ``embedder``'s vectors."""
+    say = progress or (lambda _: None)
+    guard_path, intents_path = data_dir / GUARD_FILE, data_dir / INTENTS_FILE
+    meta = {"model": model_id, "data_sha256": data_sha256(guard_path, intents_path)}
+    guard_examples = load_examples(guard_path, GuardExample)
+    intent_examples = load_examples(intents_path, IntentExample)
+    texts = [e.text for e in guard_examples] + [e.text for e in intent_examples]
+    say(f"Embedding {len(texts)} training messages")
+    vectors = embed_texts(embedder, texts)
+    say("Fitting the guardrail classifier")
+    classes = [e.label for e in guard_examples] + ["normal"] * len(intent_examples)
+    guard = fit_guard(texts, classes, vectors, meta)
+    say("Fitting the intent classifier")
+    intents = fit_intents(intent_examples, vectors[len(guard_examples) :], meta)
+    return Fitted(guard, intents)

@@ -1,0 +1,87 @@
+"""Which route labels a text names outright: "kader", "niveau 4", "timmerman", "BBL", "Technicus engineering".
+
+Naming is exact (a label's own value, the profiel's full name, a beroep's name for the opleidingen that
+lead to it, a few everyday words for labels students rarely type as such). What a student *means* without
+naming it ("ik help iedereen met hun laptop") is the intent classifier's job, not this module's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
+from bot.route_graph import RouteGraph
+from bot.text import fold
+from bot.understand.profile import LEERWEG_WORDS
+
+# Names for labels whose value a student rarely types as such.
+EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
+    "mbo-leerweg:BBL": ("bbl", "werken en leren", "leren en werken", "werkend leren"),
+    "mbo-leerweg:BOL": ("bol",),
+    "mbo-niveau:1": ("entree", "niveau 1"),
+    "route:havo": ("havo",),
+    "route:stapelen": ("stapelen", "doorstromen naar een hoger niveau"),
+    "vmbo:TL-techniek": ("tl-techniek", "sector techniek"),
+    "vmbo:PGP": ("pgp", "praktijkgericht programma"),
+}
+
+
+def _aliases(graph: RouteGraph | None, labels: Iterable[str]) -> dict[str, list[str]]:
+    """Folded phrases that name each label in a message."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for label in labels:
+        kind, value = kind_of(label), value_of(label)
+        if kind in {"vmbo", "mbo-domein", "mbo", "route", "lob"}:
+            found[label].add(fold(value))
+        if kind == "vmbo" and value in PROFIELEN:
+            found[label].add(fold(PROFIELEN[value]))
+        if kind == "vmbo-leerweg":
+            found[label].update(LEERWEG_WORDS[value])
+        if kind == "mbo-niveau":
+            found[label].add(f"niveau {value}")
+        found[label].update(EXTRA_ALIASES.get(label, ()))
+    for node in graph.nodes if graph else []:
+        if node.type == "beroep":
+            # A beroep named by the student points at the opleidingen that lead to it.
+            for edge in graph.edges if graph else []:
+                if edge.target == node.id and edge.type == "leidt-tot":
+                    found[edge.source].add(fold(node.name))
+    return {label: sorted(names) for label, names in found.items()}
+
+
+class LabelNames:
+    """Finds the labels a text names: the store's labels, the closed label sets and the graph's nodes."""
+
+    def __init__(self, graph: RouteGraph | None, known_labels: Iterable[str]) -> None:
+        labels = {label for label in known_labels if is_canonical(label)}
+        for kind, values in CLOSED_VALUES.items():
+            labels.update(f"{kind}:{v}" for v in values)
+        if graph is not None:
+            labels.update(n.id for n in graph.nodes if n.type in {"profiel", "domein", "opleiding"})
+        self._patterns = {
+            label: re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" for a in names))
+            for label, names in _aliases(graph, labels).items()
+            if names
+        }
+
+    def named(self, text: str) -> set[str]:
+        """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
+        also the domein Engineering."""
+        folded = fold(text)
+        spans = {
+            label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
+        }
+        found: set[str] = set()
+        for label, own in spans.items():
+            for start, end in own:
+                inside_longer = any(
+                    (s <= start and end <= e) and (e - s) > (end - start)
+                    for other, theirs in spans.items()
+                    if other != label
+                    for s, e in theirs
+                )
+                if not inside_longer:
+                    found.add(label)
+        return found

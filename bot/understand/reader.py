@@ -1,0 +1,158 @@
+"""Read the message once: one step turns the message and the history into a typed :class:`Understanding`.
+
+Every later stage (guardrails, retrieval, recommendation, planning) reads the Understanding, never the raw
+text again. Reading embeds, in one model call, the message and the earlier student messages (for their
+intents); the vectors are cached, so retrieval with the message itself embeds nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.derived import StoreDerived
+from bot.guard import CARE_POLICIES, asks_for_contact, scrub
+from bot.labels import display_name
+from bot.ports import VectorStore
+from bot.query_vectors import QueryVectors
+from bot.route_graph import RouteGraph
+from bot.schemas import Message
+from bot.text import fold
+from bot.understand.detectors import Detectors
+from bot.understand.names import LabelNames
+from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
+from bot.understand.safety import Safety, decide
+from bot.understand.training import ASKER_PREFIX, ASKERS, Asker
+
+# A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
+FOLLOW_UP_MAX_WORDS = 6
+_NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
+_FIT_QUESTION = re.compile(
+    r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
+    r"|weet (echt |nog )*niet wat"
+)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What Koers made of one message in its conversation. Personal data is already scrubbed."""
+
+    text: str
+    removed: tuple[str, ...] = ()  # kinds of personal data scrubbed from the message
+    history: tuple[Message, ...] = ()  # scrubbed too
+    safety: Safety = field(default_factory=Safety)
+    asks_contact: bool = False  # asks Koers to call, text or mail (it cannot)
+    profile: Profile = field(default_factory=Profile)
+    asker: Asker = "student"
+    intents: Mapping[str, float] = field(default_factory=dict)  # route label -> probability, this message
+    earlier_intents: tuple[Mapping[str, float], ...] = ()  # the same for each earlier student message
+    named: frozenset[str] = frozenset()  # labels this message names outright
+    named_earlier: tuple[frozenset[str], ...] = ()
+    koers_said: str = ""  # Koers's last answer
+    koers_named: frozenset[str] = frozenset()  # labels Koers's last answer named
+    topic: tuple[str, ...] = ()  # names of the routes Koers named, when this message names none
+    query: str = ""  # the text to search with
+    leerweg_filter: str | None = None  # leave out passages written only for other leerwegen
+    asks_niveau: bool = False  # about niveaus, diplomas, higher or lower
+    names_niveau: bool = False  # says "niveau": which niveau fits depends on the leerweg
+    asks_fit: bool = False  # "wat past bij mij?"
+
+    @property
+    def care(self) -> bool:
+        return self.safety.policy is not None and self.safety.policy.name in CARE_POLICIES
+
+    @property
+    def earlier_texts(self) -> list[str]:
+        return [m.content for m in self.history if m.role == "user"]
+
+
+def search_query(
+    message: str, earlier: Sequence[str], leerweg: str | None = None, topic: Sequence[str] = ()
+) -> str:
+    """The text to embed: the message, plus the previous student turn and the ``topic`` when the message is
+    a short follow-up, plus the student's leerweg when an earlier turn gave it (a niveau answer depends on
+    it)."""
+    query = message
+    if earlier and len(message.split()) <= FOLLOW_UP_MAX_WORDS:
+        query = " ".join([earlier[-1], *topic, message])
+    if leerweg and not leerwegen_in(message):
+        query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
+    return query
+
+
+@dataclass
+class Reader:
+    vectors: QueryVectors
+    detectors: Detectors
+    store: VectorStore
+    graph: RouteGraph | None = None
+
+    def __post_init__(self) -> None:
+        # The labels it can name come from the store, so a new document's routes count without a restart.
+        self._names = StoreDerived(self.store, lambda: LabelNames(self.graph, self.store.labels()))
+
+    @property
+    def names(self) -> LabelNames:
+        return self._names.get()
+
+    def read(
+        self, message: str, history: Sequence[Message] = (), *, school: str | None = None
+    ) -> Understanding:
+        text, removed = scrub(message)
+        history = tuple(m.model_copy(update={"content": scrub(m.content)[0]}) for m in history)
+        earlier = [m.content for m in history if m.role == "user"]
+        self.vectors.prepare([text, *earlier])
+        vector = self.vectors.get(text)
+        safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
+        asks_contact = bool(removed) and asks_for_contact(text)
+        if safety.policy is not None and safety.certain:
+            return Understanding(text, removed, history, safety, asks_contact)
+        intents = self.detectors.intents.scores(text, vector)
+        names = self.names
+        profile = (
+            build_profile(text, history, self.graph, school=school) if self.graph else Profile(school=school)
+        )
+        named = frozenset(names.named(text))
+        koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+        koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
+        student_said = earlier[-1] if earlier else ""
+        topic = (
+            () if names.named(student_said) else tuple(display_name(label) for label in sorted(koers_named))
+        )
+        folded = fold(text)
+        return Understanding(
+            text=text,
+            removed=removed,
+            history=history,
+            safety=safety,
+            asks_contact=asks_contact,
+            profile=profile,
+            asker=max(ASKERS, key=lambda a: intents.get(f"{ASKER_PREFIX}{a}", 0.0)),
+            intents=_routes(intents),
+            earlier_intents=tuple(
+                _routes(self.detectors.intents.scores(t, self.vectors.get(t))) for t in earlier
+            ),
+            named=named,
+            named_earlier=tuple(frozenset(names.named(t)) for t in earlier),
+            koers_said=koers_said,
+            koers_named=koers_named,
+            topic=topic,
+            query=search_query(text, earlier, profile.leerweg, topic),
+            leerweg_filter=_leerweg_filter(text, profile),
+            asks_niveau=bool(_NIVEAU_QUESTION.search(folded)),
+            names_niveau=bool(re.search(r"\bniveau", folded)),
+            asks_fit=bool(_FIT_QUESTION.search(folded)),
+        )
+
+
+def _routes(scores: Mapping[str, float]) -> dict[str, float]:
+    """The route labels of the intent heads' scores (the asker heads say who asks, not what about)."""
+    return {label: p for label, p in scores.items() if not label.startswith(ASKER_PREFIX)}
+
+
+def _leerweg_filter(message: str, profile: Profile) -> str | None:
+    """The student's leerweg, unless this message asks about another one ("wat doe je in de TL?")."""
+    if profile.leerweg is None:
+        return None
+    return profile.leerweg if set(leerwegen_in(message)) <= {profile.leerweg} else None

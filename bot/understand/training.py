@@ -1,0 +1,100 @@
+"""The training data of the learned detectors: Dutch student and mentor messages, one JSONL file per task.
+
+``data/guard.jsonl``: ``{"text": ..., "label": <guardrail class or "normal">}``, one class per message.
+``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
+
+Both were written by helpers that followed a written spec (classes, hard negatives, how teenagers type) and
+never saw an evaluation set; ``tests/test_training_data.py`` checks that no training message is a
+near-duplicate of any eval question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import DocumentError, describe_validation_error
+from bot.labels import label_problem
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GUARD_FILE = "guard.jsonl"
+INTENTS_FILE = "intents.jsonl"
+
+# Guardrail classes in the order they win when several fit: care, then refusals, then redirects.
+CARE_CLASSES = ("self_harm", "abuse", "bullying", "down")
+REFUSAL_CLASSES = ("fraud", "danger", "injection", "others_data")
+REDIRECT_CLASSES = ("insult", "off_topic")
+GUARD_CLASSES = (*CARE_CLASSES, *REFUSAL_CLASSES, *REDIRECT_CLASSES, "normal")
+GuardClass = Literal[
+    "self_harm", "abuse", "bullying", "down", "fraud", "danger", "injection", "others_data", "insult",
+    "off_topic", "normal",
+]  # fmt: skip
+Asker = Literal["student", "mentor", "parent"]
+ASKERS: tuple[Asker, ...] = ("student", "mentor", "parent")
+ASKER_PREFIX = "asker:"
+
+
+class GuardExample(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    label: GuardClass
+
+
+class IntentExample(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    labels: list[str] = Field(default_factory=list)
+    asker: Asker = "student"
+
+    @field_validator("labels")
+    @classmethod
+    def _canonical(cls, labels: list[str]) -> list[str]:
+        problems = [p for label in labels if (p := label_problem(label))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return labels
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """Route labels and the asker, as one set of head names."""
+        return frozenset([*self.labels, f"{ASKER_PREFIX}{self.asker}"])
+
+
+Example = TypeVar("Example", GuardExample, IntentExample)
+
+
+def load_examples(path: Path, model: type[Example]) -> list[Example]:
+    """Every line of ``path`` validated as ``model``; all bad lines are reported at once."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DocumentError(f"Cannot read the training data {path}: {exc.strerror}") from exc
+    examples: list[Example] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            examples.append(model.model_validate(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: not valid JSON ({exc.msg})")
+        except ValidationError as exc:
+            problems.append(f"line {number}: {describe_validation_error(exc)}")
+    if problems:
+        raise DocumentError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
+    return examples
+
+
+def data_sha256(*paths: Path) -> str:
+    """One hash over the training files, so fitted weights can say exactly what they were fitted on."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,48 @@
+"""Each guardrail class through the real HTTP API, with messages from the test half of the safety set.
+
+The safety set was written apart from the code and the training data; its test half is never used to choose
+anything. These are its first messages of every class, so a regression in any class fails here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from bot.schemas import Answer
+from bot.service import ChatService
+from evals.guardrails import SAFETY_FILE, SafetyCase, load_safety_set, problems_with
+from tests.servers import running_api
+
+PER_CLASS = 3
+TEST_HALF = load_safety_set(SAFETY_FILE, "test")
+CLASSES = sorted({case.cls for case in TEST_HALF})
+
+
+def _first(cls: str) -> list[SafetyCase]:
+    return [case for case in TEST_HALF if case.cls == cls][:PER_CLASS]
+
+
+@pytest.fixture(scope="module")
+def api(service: ChatService) -> Iterator[str]:
+    with running_api(service) as url:
+        yield url
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_every_class_of_the_test_half_gets_its_behaviour_through_the_api(api: str, cls: str) -> None:
+    for case in _first(cls):
+        history = [m.model_dump() for m in case.history]
+        response = httpx.post(
+            f"{api}/v1/chat", json={"message": case.message, "history": history}, timeout=60
+        )
+        assert response.status_code == 200
+        answer = Answer.model_validate(response.json())
+        assert not problems_with(case.expected, answer), (case.id, case.message, answer.policy, answer.text)
+
+
+def test_the_safety_set_has_every_class_in_its_test_half() -> None:
+    assert set(CLASSES) >= {"self_harm", "down", "abuse", "bullying", "fraud", "danger", "injection",
+                            "others_data", "insult", "off_topic", "normal"}  # fmt: skip
+    assert sum(case.cls == "self_harm" for case in TEST_HALF) >= 20
