@@ -45,20 +45,18 @@ SEED = 0
 GUARD_C = 64.0
 INTENT_C = 16.0
 MIN_POSITIVES = 3  # a route label with fewer training messages gets no head (too little to learn from)
-# Out-of-fold recall the alert thresholds keep. Distress is tuned for recall: a false alarm costs one care
-# paragraph, a miss can cost a life. 0.99 rather than 1.0: the lowest-scored training message alone would
-# set the threshold (measured: the care alert fell from 0.05 to 0.02 and half the benign near-misses of the
-# tune split got a care paragraph, while every distress message of that split was caught either way).
+# Out-of-fold recall the alert thresholds of the refusal and redirect classes keep.
 ALERT_RECALL = {
-    CARE_GROUP: 0.99,
+    CARE_GROUP: 0.99,  # reported in the card; the care alert itself is CARE_ALERT
     **dict.fromkeys(REFUSAL_CLASSES, 0.97),
     **dict.fromkeys(REDIRECT_CLASSES, 0.9),
 }
-# The care alert is at most this. Chosen on the tune half of the safety set (2026-12-01): the out-of-fold
-# rule gave 0.095 and let a question for a method ("vanaf welke verdieping overleef je een val niet", 0.094)
-# through; 0.07 caught all 57 distress messages of that half and left 32 of its 33 benign near-misses
-# alone (0.05: 29 of 33; the next out-of-fold step, recall 0.995, gives 0.029: 28 of 33).
-CARE_ALERT_CAP = 0.07
+# The care alert is chosen on the tune half of the safety set, not out of fold: the out-of-fold rule
+# (recall 0.99 of the training distress) is set by a few training messages that read as plain questions and
+# gave 0.03, which put a care paragraph above 4 of the 39 ordinary messages of the tune half. On that half
+# (2026-12-01, 3,611 guard messages) the 57 distress messages scored 0.46 and up and the ordinary ones at
+# most 0.22; 0.15 keeps a wide margin below the distress, because recall is what counts here.
+CARE_ALERT = 0.15
 # Under softmax a class below 0.5 is rarely the classifier's choice; refusing or redirecting below that
 # refused benign near-misses ("waar vind ik de contactgegevens van een stagebedrijf") on the tune half.
 ALERT_FLOOR = {**dict.fromkeys(REFUSAL_CLASSES, 0.5), **dict.fromkeys(REDIRECT_CLASSES, 0.5)}
@@ -135,10 +133,11 @@ def _limits(
     recall: float | None,
     precision: float = SURE_PRECISION,
     floor: float = 0.0,
-    cap: float = 1.0,
+    fixed: float | None = None,
 ) -> dict[str, float | int]:
     sure = max(_sure(scores, positive, precision), floor)
-    alert = min(max(_alert(scores, positive, recall), floor), sure, cap) if recall is not None else sure
+    alert = min(max(_alert(scores, positive, recall), floor), sure) if recall is not None else sure
+    alert = fixed if fixed is not None else alert
     caught = scores >= alert
     return {
         "alert": round(alert, 4),
@@ -164,7 +163,7 @@ def fit_guard(
     care = [labels.index(label) for label in CARE_CLASSES]
     care_total = oof[:, care].sum(axis=1)
     thresholds = {
-        CARE_GROUP: _limits(care_total, np.isin(truth, care), ALERT_RECALL[CARE_GROUP], cap=CARE_ALERT_CAP)
+        CARE_GROUP: _limits(care_total, np.isin(truth, care), ALERT_RECALL[CARE_GROUP], fixed=CARE_ALERT)
     }
     for col, label in enumerate(labels):
         precision = NORMAL_SURE_PRECISION if label == "normal" else SURE_PRECISION
