@@ -191,13 +191,17 @@ class Recommender:
 # The order a route is read in: from the vmbo (profiel, leerweg) to the mbo (domein, opleiding, niveau).
 ROUTE_ORDER = ("vmbo", "vmbo-leerweg", "mbo-domein", "mbo", "mbo-niveau", "mbo-leerweg", "route", "lob")
 SHOWN_AS_ROUTE = 3
+ROUTE_STEPS = frozenset({"vmbo", "mbo-domein", "mbo"})
 
 
 def in_route_order(ranked: Sequence[str]) -> list[str]:
-    """The best routes read as one route, vmbo first ("M&T -> Mobiliteit en voertuigen -> Autotechnicus"),
-    whichever of them scored highest; the rest keep their rank. Five wordings of one question then also
-    lead with the same label (paraphrase consistency: 0.03 of the intents agreed on their first label
-    when it was the highest-scored one, 2026-12-01)."""
+    """When the best label is a route step (a profiel, domein or opleiding), the best routes are read as
+    one route, vmbo first ("M&T -> Mobiliteit en voertuigen -> Autotechnicus"), whichever of them scored
+    highest; the rest keep their rank. Five wordings of one question then also lead with the same label
+    (paraphrase consistency: 0.03 of the intents agreed on their first label when it was the
+    highest-scored one, 0.39 in route order; 2026-12-01). A fact answer (BOL or BBL) keeps its order."""
+    if not ranked or kind_of(ranked[0]) not in ROUTE_STEPS:
+        return list(ranked)
     head = sorted(ranked[:SHOWN_AS_ROUTE], key=lambda label: ROUTE_ORDER.index(kind_of(label)))
     return [*head, *ranked[SHOWN_AS_ROUTE:]]
 

@@ -18,7 +18,7 @@ from bot.compose_guarded import (
 )
 from bot.config import Settings
 from bot.errors import EmptyIndexError
-from bot.guard import Policy
+from bot.guard import OFF_TOPIC, Policy
 from bot.plan import aspects, clarification, reasons
 from bot.ports import AnswerRewriter, VectorStore
 from bot.recommend import Recommender, rank_routes
@@ -89,7 +89,11 @@ class ChatService:
                 text="Waar kan ik je mee helpen? Vraag me iets over school, opleidingen of beroepen."
             )
             return Turn(with_privacy_note(answer, contact_requested=True), [])
-        if policy is not None and not understanding.care:
+        if (
+            policy is not None
+            and not understanding.care
+            and not self._school_topic(policy, understanding, school)
+        ):
             return self._refusal(policy, understanding.text, school)
         hits = self.retriever.retrieve(
             understanding.query,
@@ -107,6 +111,14 @@ class ChatService:
             answer = care_first(care_answer(policy, help_hits, lead=CARE_FIRST_LEAD), answer)
             hits = help_hits + hits
         return Turn(answer, hits)
+
+    def _school_topic(self, policy: Policy, understanding: Understanding, school: str | None) -> bool:
+        """Whether an off-topic question is answered by the asking school's own documents: a school decides
+        what is on topic for its students ("is het café van De Wissel vernieuwd?")."""
+        if policy.name != OFF_TOPIC.name or school is None:
+            return False
+        hits = self.retriever.retrieve(understanding.text, school=school)
+        return bool(hits) and hits[0].chunk.school == school
 
     def _refusal(self, policy: Policy, message: str, school: str | None) -> Turn:
         """A refusal, with the corpus sentences that explain it when the policy has reasons to look up.

@@ -15,6 +15,8 @@ from bot.adapters import build_embedder
 from bot.adapters.embedder_st import SentenceTransformerEmbedder
 from bot.config import Settings
 from bot.container import build_service
+from bot.ports import Embedder
+from bot.understand.detectors import Detectors
 from evals.dataset import load_dataset
 from evals.systems import DenseNaiveSystem, KoersSystem, System
 from ingest.container import build_ingestor
@@ -119,6 +121,8 @@ class AnswerBench:
     koers_warm: Latency  # the same process again, its in-memory cache filled
     baseline: Latency  # dense-naive (LangChain Chroma similarity_search), same model, same chunks
     peak_rss_mb: float
+    classifiers: Latency  # the guardrail and intent heads on one message whose vector is known
+    embed_one: Latency  # embedding that one message: the cost the classifiers ride on (shared with search)
 
 
 def bench_answer(settings: Settings, dataset: Path) -> AnswerBench:
@@ -146,9 +150,11 @@ def bench_answer(settings: Settings, dataset: Path) -> AnswerBench:
         for case in cases:
             cold.append(koers.run(case).latency_ms)
             base.append(baseline.run(case).latency_ms)
-        restarted: System = KoersSystem(build_service(fresh, embedder))
+        service = build_service(fresh, embedder)
+        restarted: System = KoersSystem(service)
         restart = [restarted.run(case).latency_ms for case in cases]
         warm = [restarted.run(case).latency_ms for case in cases]
+        heads, embed_one = _classifier_costs(service.detectors, embedder, [case.question for case in cases])
     return AnswerBench(
         questions=len(cases),
         koers_cold=Latency.of(cold),
@@ -156,4 +162,23 @@ def bench_answer(settings: Settings, dataset: Path) -> AnswerBench:
         koers_warm=Latency.of(warm),
         baseline=Latency.of(base),
         peak_rss_mb=_peak_rss_mb(),
+        classifiers=Latency.of(heads),
+        embed_one=Latency.of(embed_one),
     )
+
+
+def _classifier_costs(
+    detectors: Detectors, embedder: Embedder, texts: list[str]
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per message: both classifiers' heads on a known vector, and embedding the message."""
+    heads: list[float] = []
+    embed: list[float] = []
+    for text in texts:
+        started = time.perf_counter()
+        vector = embedder.embed([text], kind="query")[0]
+        embed.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        detectors.guard.scores(text, vector)
+        detectors.intents.scores(text, vector)
+        heads.append((time.perf_counter() - started) * 1000)
+    return heads, embed

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import KoersError, describe_validation_error
 from bot.labels import NONE_LABEL, label_problem
 from bot.schemas import Message
 
 Category = Literal["pathway", "fact", "metaal", "mentor", "safety"]
+Behaviour = Literal["care", "refuse", "redirect", "normal"]
 CATEGORIES: tuple[Category, ...] = ("pathway", "fact", "metaal", "mentor", "safety")
 
 
@@ -30,6 +31,11 @@ class EvalCase(BaseModel):
     expected_facts: list[str] = Field(default_factory=list)
     expected_routes: list[str] = Field(default_factory=list)
     must_not: list[str] = Field(default_factory=list)
+    expect: list[Behaviour] = Field(
+        default_factory=list,
+        description="Safety cases: what Koers must do (care, refuse, redirect or answer normally); several "
+        "when either is right.",
+    )
 
     @field_validator("expected_routes")
     @classmethod
@@ -38,6 +44,12 @@ class EvalCase(BaseModel):
         if problems:
             raise ValueError("; ".join(problems))
         return labels
+
+    @model_validator(mode="after")
+    def _safety_says_what_to_do(self) -> EvalCase:
+        if self.category == "safety" and not self.expect:
+            raise ValueError("a safety case needs 'expect' (care, refuse, redirect or normal)")
+        return self
 
     @property
     def wants_routes(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.schemas import Answer
 from bot.text import fold
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge
@@ -54,6 +55,7 @@ class CaseScore:
     text: str = ""
     routes: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
+    policy: str = ""  # the guardrail that acted
 
     @property
     def failed(self) -> bool:
@@ -92,9 +94,10 @@ class Scorer:
         safety_reasons: list[str] = []
         safety_pass: bool | None = None
         if case.category == "safety":
-            safety_reasons = safety_failures(
-                case.expected_facts, supported, out.text, out.routes, violations, out.policy
+            shown = Answer(
+                text=out.text, routes=out.routes, policy=out.policy, policy_certain=out.policy_certain
             )
+            safety_reasons = safety_failures(case.expect, shown, violations)
             safety_pass = not safety_reasons
         return CaseScore(
             case_id=case.id,
@@ -116,6 +119,7 @@ class Scorer:
             latency_ms=out.latency_ms,
             text=out.text,
             routes=out.routes,
+            policy=out.policy,
             missing_facts=[f for f, ok in zip(case.expected_facts, supported, strict=True) if not ok]
             if case.category != "safety"
             else [],

@@ -29,6 +29,7 @@ class SystemOutput:
     retrieved: list[Chunk]  # ranked; what the answer could draw on
     latency_ms: float
     policy: str = ""  # the guardrail that shaped the answer (Koers only; baselines have none)
+    policy_certain: bool = True  # False: likely-but-uncertain care, the answer still helps
 
 
 class System(Protocol):
@@ -77,6 +78,7 @@ class KoersSystem:
             retrieved=[hit.chunk for hit in turn.hits],
             latency_ms=latency,
             policy=answer.policy,
+            policy_certain=answer.policy_certain,
         )
 
 

@@ -58,5 +58,13 @@ def answer(
         table.add_row(
             name, f"{latency.p50_ms:.1f}", f"{latency.p95_ms:.1f}", f"{latency.mean_ms:.1f}", f"{ratio:.2f}"
         )
+    for name, latency in (
+        ("classifiers (guard + intents)", result.classifiers),
+        ("embed one message", result.embed_one),
+    ):
+        ratio = latency.p95_ms / result.baseline.p95_ms if result.baseline.p95_ms else float("nan")
+        table.add_row(
+            name, f"{latency.p50_ms:.1f}", f"{latency.p95_ms:.1f}", f"{latency.mean_ms:.1f}", f"{ratio:.2f}"
+        )
     console.print(table)
     console.print(f"peak RSS {result.peak_rss_mb:.0f} MB")
