@@ -96,6 +96,21 @@ class Reader:
     def names(self) -> LabelNames:
         return self._names.get()
 
+    def _stay_with(self, safety: Safety, before: str) -> Safety:
+        """Care carries across turns: after a message of distress, the next one keeps a care answer
+        (likely, so the answer still helps) until the classifier is sure it is an ordinary message ("nee
+        echt niet. alles gaat fout" reads as little on its own). Safe-messaging guidance: stay with the
+        person until they clearly move on."""
+        earlier = decide(
+            before, self.detectors.guard.scores(before, self.vectors.get(before)), self.detectors.thresholds
+        )
+        if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
+            return safety
+        ordinary = self.detectors.thresholds.get("normal")
+        if ordinary is not None and safety.scores.get("normal", 0.0) >= ordinary.sure:
+            return safety
+        return Safety(earlier.policy, False, safety.scores)
+
     def read(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None
     ) -> Understanding:
@@ -105,6 +120,8 @@ class Reader:
         self.vectors.prepare([text, *earlier])
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
+        if earlier and (safety.policy is None or safety.policy.fails == "open"):
+            safety = self._stay_with(safety, earlier[-1])
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
