@@ -1,9 +1,11 @@
 """Guardrails: declared policies that screen a message before Koers answers it.
 
 Each policy names what it catches, what Koers does instead of a normal answer, and whether it fails open
-(a miss means a normal, still grounded answer) or closed (when in doubt, the safe answer wins). Detection
-is by Dutch pattern lists over the accent-folded message; the patterns describe kinds of messages, not
-particular questions. Personal data is scrubbed from every message before anything else uses it.
+(a miss means a normal, still grounded answer) or closed (when in doubt, the safe answer wins). A learned
+classifier decides (:mod:`bot.understand.safety`); ``fails`` is what a likely-but-uncertain signal does
+there: a closed policy acts on it, an open one does not. The patterns below are a high-precision
+backstop over the accent-folded message; they are not to be extended when an eval case fails (train the
+classifier instead). Personal data is scrubbed from every message before anything else uses it.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ SHARED_DATA = Policy(
     "a message carrying several people's personal data (a class list with names, addresses, numbers)",
     "Koers uses none of it, gives no advice per named person, and offers general advice instead",
     "closed",
-    (),  # decided on the number of scrubbed items, see screen()
+    (),  # decided on the number of scrubbed items, see bot.understand.safety
 )
 PERSONAL_DATA = Policy(
     "personal_data",

@@ -1,0 +1,83 @@
+"""Reading a message once: the guardrail decision's open/closed semantics, care that still helps, care
+across turns, and the typed Understanding the later stages read."""
+
+from __future__ import annotations
+
+from bot.compose_guarded import CARE_FIRST_LEAD, care_answer, care_first
+from bot.guard import DANGER, INSULT, SELF_HARM
+from bot.schemas import Answer, Message
+from bot.service import ChatService
+from bot.understand.safety import CARE_GROUP, Thresholds, decide
+
+LIMITS = {
+    name: Thresholds(0.5, 0.9)
+    for name in ("self_harm", "abuse", "bullying", "down", "fraud", "danger", "injection", "others_data",
+                 "insult", "off_topic")
+} | {CARE_GROUP: Thresholds(0.2, 0.9), "normal": Thresholds(0.95, 0.95)}  # fmt: skip
+
+
+def scores(**given: float) -> dict[str, float]:
+    return {"normal": 1.0 - sum(given.values()), **given}
+
+
+def test_a_closed_policy_acts_on_a_likely_signal_and_an_open_one_does_not() -> None:
+    likely_danger = decide("een vraag", scores(danger=0.6), LIMITS)
+    assert likely_danger.policy == DANGER and not likely_danger.certain
+    assert decide("een vraag", scores(insult=0.6), LIMITS).policy is None, "insult fails open"
+    sure_insult = decide("een vraag", scores(insult=0.95), LIMITS)
+    assert sure_insult.policy == INSULT and sure_insult.certain
+
+
+def test_the_care_classes_count_together_and_a_likely_one_is_not_certain() -> None:
+    spread = decide("een vraag", scores(self_harm=0.12, down=0.1), LIMITS)
+    assert spread.policy == SELF_HARM and not spread.certain, "0.22 together is likely distress"
+    assert decide("een vraag", scores(self_harm=0.1, down=0.05), LIMITS).policy is None
+
+
+def test_a_pattern_the_classifier_calls_ordinary_is_only_likely() -> None:
+    matched = decide("hoe maak ik een bom", scores(), LIMITS)  # the classifier says normal 1.0
+    assert matched.policy == DANGER and not matched.certain
+    assert decide("hoe maak ik een bom", scores(danger=0.1), LIMITS).certain, "pattern and classifier agree"
+
+
+def test_likely_distress_opens_with_care_and_the_help_lines_and_still_answers(service: ChatService) -> None:
+    help_hits = service.retriever.help_passages("het gaat niet goed met me")
+    care = care_answer(SELF_HARM, help_hits, lead=CARE_FIRST_LEAD)
+    answer = service.answer("ik vind lassen leuk, welk profiel past bij mij?")
+    both = care_first(care, answer)
+    assert both.text.startswith(CARE_FIRST_LEAD) and "113" in both.text
+    assert both.routes == answer.routes and both.routes, "it still helps"
+    assert both.policy == "self_harm" and not both.policy_certain
+    assert [c.number for c in both.citations] == list(range(1, len(both.citations) + 1))
+    for citation in both.citations:
+        assert f"[{citation.number}]" in both.text
+
+
+def test_care_carries_to_the_next_message_until_it_is_clearly_ordinary(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="ik wil er gewoon niet meer zijn"),
+        Message(role="assistant", content="Wat fijn dat je dit vertelt."),
+    ]
+    after = service.reader.read("ja. maakt toch niet uit", history).safety
+    assert after.policy is not None and after.policy.name in {"self_harm", "down"}
+    moved_on = service.reader.read("wat is het verschil tussen bol en bbl?", history).safety
+    assert moved_on.policy is None
+
+
+def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="ik zit in 3 kader"),
+        Message(role="assistant", content="Wat vind je leuk om te doen?"),
+        Message(role="user", content="ik vind lassen echt vet"),
+        Message(role="assistant", content="Dan past Produceren, installeren en energie (PIE) misschien."),
+    ]
+    read = service.reader.read("en hoe lang duurt dat?", history)
+    assert read.profile.leerweg == "KB" and read.leerweg_filter == "KB"
+    assert "vmbo:PIE" in read.koers_named and read.topic == ("Produceren, installeren en energie (PIE)",)
+    assert read.query.startswith("ik vind lassen echt vet"), "a short follow-up leans on the turn before"
+    assert read.intents and all(0.0 <= p <= 1.0 for p in read.intents.values())
+    mentor = service.reader.read(
+        "Ik ben mentor van 3 kader. Hoe bereid ik mijn klas voor op een snuffelstage?"
+    )
+    assert mentor.asker == "mentor"
+    assert isinstance(service.answer("hoi"), Answer)
