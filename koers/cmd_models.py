@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bot.adapters import build_embedder, choose_embedding_model
 from bot.offline_model import build
-from bot.understand.detectors import Detectors, compare, model_id
+from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.heads import LinearHeads
 from koers.common import console, err_console, reports_errors, settings
@@ -98,10 +98,9 @@ def train_command(
             )
         console.print(f"Thresholds: {fitted.guard.card['thresholds']}")
         return
-    differences = compare(
-        Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents")),
-        detectors,
-    )
+    shipped = Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents"))
+    probe = probe_texts()
+    differences = compare(shipped, detectors, probe, build_embedder(cfg).embed(probe, kind="query"))
     for difference in differences:
         err_console.print(f"[red]differs:[/] {difference}")
     if differences:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.adapters import LazyEmbedder
 from bot.ports import Vector
-from bot.understand.detectors import Detectors, compare, model_id
+from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.heads import LinearHeads
 from bot.understand.training import DATA_DIR, GUARD_FILE, INTENTS_FILE
@@ -68,5 +68,8 @@ def test_the_shipped_weights_are_what_the_training_data_gives(
     settings = make_settings(tmp_path_factory.mktemp("unused"))
     fresh = fit_all(remembering, model_id(settings), DATA_DIR)
     shipped = Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents"))
-    differences = compare(shipped, Detectors(fresh.guard, fresh.intents))
+    probe = probe_texts()
+    differences = compare(
+        shipped, Detectors(fresh.guard, fresh.intents), probe, remembering.embed(probe, kind="query")
+    )
     assert not differences, "run 'koers models train': " + "; ".join(differences)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,15 @@ from bot.ports import Embedder
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.heads import LinearHeads
 from bot.understand.safety import Thresholds
-from bot.understand.training import DATA_DIR, GUARD_FILE, INTENTS_FILE, data_sha256
+from bot.understand.training import (
+    DATA_DIR,
+    GUARD_FILE,
+    INTENTS_FILE,
+    GuardExample,
+    IntentExample,
+    data_sha256,
+    load_examples,
+)
 
 logger = logging.getLogger("koers")
 
@@ -68,14 +77,24 @@ def load_detectors(settings: Settings, embedder: Embedder, data_dir: Path = DATA
     return detectors
 
 
-# A fresh fit on vectors that differ in the last float bits (batch order, another machine) moved the guard
-# weights by 1e-6 and the intent weights by up to 0.0035 (2026-12-01, Newton-CG to 1e-6): far below what
-# changes a decision, and far below what a stale or hand-edited file would show.
-WEIGHT_TOLERANCE = 0.01
+# A fresh fit on vectors that differ in the last float bits (batch order, another machine) moves no
+# probability by more than 0.0002, though the intercept of a rare intent may move by 0.1 where the loss is
+# flat (2026-12-01, Newton-CG to 1e-6). So fits are compared by what they say, on a probe of messages.
+PROBABILITY_TOLERANCE = 0.01
 
 
-def compare(shipped: Detectors, fresh: Detectors) -> list[str]:
-    """What differs between two sets of detectors beyond float noise: labels, data, weights, thresholds."""
+def probe_texts(data_dir: Path = DATA_DIR) -> list[str]:
+    """Every tenth training message: what two fits are compared on."""
+    texts = [e.text for e in load_examples(data_dir / GUARD_FILE, GuardExample)]
+    texts += [e.text for e in load_examples(data_dir / INTENTS_FILE, IntentExample)]
+    return texts[::10]
+
+
+def compare(
+    shipped: Detectors, fresh: Detectors, texts: Sequence[str], vectors: Sequence[Sequence[float]]
+) -> list[str]:
+    """What differs between two fits beyond float noise: labels, data, thresholds, or any probability on
+    the probe ``texts`` by more than :data:`PROBABILITY_TOLERANCE`."""
     import numpy as np
 
     found: list[str] = []
@@ -86,15 +105,15 @@ def compare(shipped: Detectors, fresh: Detectors) -> list[str]:
         for key in ("model", "data_sha256", "messages"):
             if a.card.get(key) != b.card.get(key):
                 found.append(f"{name}: {key} is {a.card.get(key)!r}, a fresh fit gives {b.card.get(key)!r}")
-        gap = float(np.max(np.abs(a.weights - b.weights))) if a.weights.size else 0.0
-        if gap > WEIGHT_TOLERANCE or float(np.max(np.abs(a.bias - b.bias))) > WEIGHT_TOLERANCE:
-            found.append(f"{name}: weights differ by up to {gap:.4f}")
+        gap = float(np.max(np.abs(a.probabilities(texts, vectors) - b.probabilities(texts, vectors))))
+        if gap > PROBABILITY_TOLERANCE:
+            found.append(f"{name}: probabilities differ by up to {gap:.4f}")
     for label, limits in shipped.thresholds.items():
         other = fresh.thresholds.get(label)
         if (
             other is None
-            or abs(other.alert - limits.alert) > WEIGHT_TOLERANCE
-            or abs(other.sure - limits.sure) > WEIGHT_TOLERANCE
+            or abs(other.alert - limits.alert) > PROBABILITY_TOLERANCE
+            or abs(other.sure - limits.sure) > PROBABILITY_TOLERANCE
         ):
             found.append(f"guard: thresholds of {label} are {limits}, a fresh fit gives {other}")
     return found
