@@ -3,8 +3,8 @@
 ``data/guard.jsonl``: ``{"text": ..., "label": <guardrail class or "normal">}``, one class per message.
 ``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
 
-Both were written by helpers that followed a written spec (classes, hard negatives, how teenagers type) and
-never saw an evaluation set; ``tests/test_training_data.py`` checks that no training message is a
+Both were written by helpers that followed a written spec (``data/SPEC.md``: classes, hard negatives, how
+teenagers type) and never saw an evaluation set; ``tests/test_training_data.py`` checks that no training message is a
 near-duplicate of any eval question.
 """
 
