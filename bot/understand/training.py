@@ -4,8 +4,8 @@
 ``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
 
 Both were written by helpers that followed a written spec (``data/SPEC.md``: classes, hard negatives, how
-teenagers type) and never saw an evaluation set; ``tests/test_training_data.py`` checks that no training message is a
-near-duplicate of any eval question.
+teenagers type) and never saw an evaluation set; ``tests/test_training_data.py`` checks that no training
+message is a near-duplicate of any eval question.
 """
 
 from __future__ import annotations
