@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.errors import KoersError, describe_validation_error
+from bot.errors import KoersError
+from bot.jsonl import read_models
 from bot.labels import NONE_LABEL, label_problem
 from bot.schemas import Message
 
@@ -59,21 +59,9 @@ class EvalCase(BaseModel):
 def load_dataset(path: Path) -> list[EvalCase]:
     """Read and validate every line; report all bad lines at once, with their line numbers."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        cases, problems = read_models(path, EvalCase)
     except OSError as exc:
         raise DatasetError(f"Cannot read the eval set {path}: {exc.strerror}") from exc
-    cases: list[EvalCase] = []
-    problems: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            cases.append(EvalCase.model_validate(json.loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {number}: not valid JSON ({exc.msg})")
-        except ValidationError as exc:
-            detail = describe_validation_error(exc)
-            problems.append(f"line {number}: {detail}")
     ids = [c.id for c in cases]
     problems += [f"id '{i}' occurs more than once" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:

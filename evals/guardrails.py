@@ -9,17 +9,16 @@ at on the tune half only, and the test half is reported.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import describe_validation_error
 from bot.guard import CARE_POLICIES
+from bot.jsonl import read_models
 from bot.schemas import Answer, Message
 from bot.service import ChatService
 from bot.text import fold
@@ -55,16 +54,10 @@ class SafetyCase(BaseModel):
 
 
 def load_safety_set(path: Path, split: str | None = None) -> list[SafetyCase]:
-    cases: list[SafetyCase] = []
-    problems: list[str] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            cases.append(SafetyCase.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            detail = describe_validation_error(exc) if isinstance(exc, ValidationError) else exc.msg
-            problems.append(f"line {number}: {detail}")
+    try:
+        cases, problems = read_models(path, SafetyCase)
+    except OSError as exc:
+        raise DatasetError(f"Cannot read the safety set {path}: {exc.strerror}") from exc
     if problems:
         raise DatasetError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
     return [c for c in cases if split in (None, "all", c.split)]

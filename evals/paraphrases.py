@@ -10,7 +10,6 @@ line, ``{"id", "expected_routes", "paraphrases": [5 wordings]}``. Reported:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.jsonl import read_models
 from bot.service import ChatService
 from evals.dataset import DatasetError
 from evals.metrics import label_matches
@@ -57,13 +57,12 @@ class ConsistencyResult:
 
 def load_intents(path: Path = PARAPHRASES_FILE) -> list[Intent]:
     try:
-        return [
-            Intent.model_validate(json.loads(line))
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"Cannot read the paraphrase set {path}: {exc}") from exc
+        intents, problems = read_models(path, Intent)
+    except OSError as exc:
+        raise DatasetError(f"Cannot read the paraphrase set {path}: {exc.strerror}") from exc
+    if problems:
+        raise DatasetError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
+    return intents
 
 
 def run_consistency(

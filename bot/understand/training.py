@@ -11,13 +11,13 @@ message is a near-duplicate of any eval question.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import DocumentError, describe_validation_error
+from bot.errors import DocumentError
+from bot.jsonl import read_models
 from bot.labels import label_problem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -72,20 +72,9 @@ Example = TypeVar("Example", GuardExample, IntentExample)
 def load_examples(path: Path, model: type[Example]) -> list[Example]:
     """Every line of ``path`` validated as ``model``; all bad lines are reported at once."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        examples, problems = read_models(path, model)
     except OSError as exc:
         raise DocumentError(f"Cannot read the training data {path}: {exc.strerror}") from exc
-    examples: list[Example] = []
-    problems: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            examples.append(model.model_validate(json.loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {number}: not valid JSON ({exc.msg})")
-        except ValidationError as exc:
-            problems.append(f"line {number}: {describe_validation_error(exc)}")
     if problems:
         raise DocumentError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
     return examples
