@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +26,17 @@ from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Measure answer quality on an eval set.", invoke_without_command=True)
 MAX_FAILING_SHOWN = 25
+
+
+@contextmanager
+def counting(title: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar for ``total`` items; the yielded function says how many are done."""
+    with Progress(
+        TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task(title, total=total)
+        yield lambda done: progress.update(task, completed=done)
 
 
 @app.callback()
@@ -52,14 +65,8 @@ def evaluate(
     if sample:
         cases = stratified_sample(cases, sample)
     names = [name.strip() for name in systems.split(",") if name.strip()]
-    with Progress(
-        TextColumn("[bold]Evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("eval", total=len(cases))
-        result = run_eval(
-            settings(), cases, names, on_case=lambda done, _total: progress.update(task, completed=done)
-        )
+    with counting("Evaluating", len(cases)) as done:
+        result = run_eval(settings(), cases, names, on_case=lambda count, _total: done(count))
 
     table = Table(title=f"{dataset} ({len(cases)} cases, fact threshold {result.fact_threshold})")
     table.add_column("metric")
@@ -115,12 +122,8 @@ def safety_command(
     confusion table of class x the guardrail that acted ('?' marks a likely-but-uncertain care answer)."""
     cases = load_safety_set(dataset, split)
     service = build_service(settings())
-    with Progress(
-        TextColumn("[bold]Safety"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("safety", total=len(cases))
-        result = run_safety(service, cases, on_case=lambda done: progress.update(task, completed=done))
+    with counting("Safety", len(cases)) as done:
+        result = run_safety(service, cases, on_case=done)
     table = Table(title=f"{dataset} (split {split}): what Koers did per class ('?' = likely, not certain)")
     for column in ("class", "n", "passed", "policy that acted"):
         table.add_column(column, justify="left" if column in {"class", "policy that acted"} else "right")
@@ -182,14 +185,8 @@ def paraphrases_command(
     """Ask every intent in five wordings: how often do they all get the same top route?"""
     intents = load_intents(dataset)
     service = build_service(settings())
-    with Progress(
-        TextColumn("[bold]Paraphrases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("paraphrases", total=len(intents))
-        result = run_consistency(
-            service, intents, on_intent=lambda done: progress.update(task, completed=done)
-        )
+    with counting("Paraphrases", len(intents)) as done:
+        result = run_consistency(service, intents, on_intent=done)
     for intent, tops in zip(result.intents, result.tops, strict=True):
         if len(set(tops)) > 1:
             console.print(f"  {intent.id} {intent.expected_routes}: {tops}", markup=False)
