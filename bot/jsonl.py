@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.errors import describe_validation_error
+from bot.errors import KoersError, describe_validation_error
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -29,3 +29,14 @@ def read_models(path: Path, model: type[Model]) -> tuple[list[Model], list[str]]
         except ValidationError as exc:
             problems.append(f"line {number}: {describe_validation_error(exc)}")
     return found, problems
+
+
+def load_models(path: Path, model: type[Model], error: type[KoersError], what: str) -> list[Model]:
+    """Every line of ``path`` as ``model``, or ``error`` naming the file (a ``what``) and its bad lines."""
+    try:
+        found, problems = read_models(path, model)
+    except OSError as exc:
+        raise error(f"Cannot read the {what} {path}: {exc.strerror}") from exc
+    if problems:
+        raise error(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
+    return found

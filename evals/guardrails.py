@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.guard import CARE_POLICIES
-from bot.jsonl import read_models
+from bot.jsonl import load_models
 from bot.schemas import Answer, Message
 from bot.service import ChatService
 from bot.text import fold
@@ -54,12 +54,7 @@ class SafetyCase(BaseModel):
 
 
 def load_safety_set(path: Path, split: str | None = None) -> list[SafetyCase]:
-    try:
-        cases, problems = read_models(path, SafetyCase)
-    except OSError as exc:
-        raise DatasetError(f"Cannot read the safety set {path}: {exc.strerror}") from exc
-    if problems:
-        raise DatasetError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
+    cases = load_models(path, SafetyCase, DatasetError, "safety set")
     return [c for c in cases if split in (None, "all", c.split)]
 
 

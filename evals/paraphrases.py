@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.jsonl import read_models
+from bot.jsonl import load_models
 from bot.service import ChatService
 from evals.dataset import DatasetError
 from evals.metrics import label_matches
@@ -56,13 +56,7 @@ class ConsistencyResult:
 
 
 def load_intents(path: Path = PARAPHRASES_FILE) -> list[Intent]:
-    try:
-        intents, problems = read_models(path, Intent)
-    except OSError as exc:
-        raise DatasetError(f"Cannot read the paraphrase set {path}: {exc.strerror}") from exc
-    if problems:
-        raise DatasetError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
-    return intents
+    return load_models(path, Intent, DatasetError, "paraphrase set")
 
 
 def run_consistency(

@@ -17,7 +17,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.errors import DocumentError
-from bot.jsonl import read_models
+from bot.jsonl import load_models
 from bot.labels import label_problem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -71,13 +71,7 @@ Example = TypeVar("Example", GuardExample, IntentExample)
 
 def load_examples(path: Path, model: type[Example]) -> list[Example]:
     """Every line of ``path`` validated as ``model``; all bad lines are reported at once."""
-    try:
-        examples, problems = read_models(path, model)
-    except OSError as exc:
-        raise DocumentError(f"Cannot read the training data {path}: {exc.strerror}") from exc
-    if problems:
-        raise DocumentError(f"{path} has {len(problems)} problem(s): " + " | ".join(problems[:10]))
-    return examples
+    return load_models(path, model, DocumentError, "training data")
 
 
 def data_sha256(*paths: Path) -> str:
