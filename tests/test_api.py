@@ -47,14 +47,14 @@ def test_a_short_follow_up_uses_the_earlier_question(service: ChatService) -> No
     assert any(label.startswith("mbo-leerweg:") for label in answer["routes"][:3])
 
 
-def test_an_unrelated_question_gets_an_honest_i_dont_know(service: ChatService) -> None:
+def test_a_quiz_question_gets_a_friendly_redirect_without_sources(service: ChatService) -> None:
     answer = (
         TestClient(create_app(service))
         .post("/v1/chat", json={"message": "Wat is de hoofdstad van Australië?"})
         .json()
     )
     assert answer["citations"] == [] and answer["routes"] == []
-    assert "mentor of decaan" in answer["text"]
+    assert answer["policy"] == "off_topic" and "opleidingen en beroepen" in answer["text"]
 
 
 def test_malformed_requests_get_a_clear_json_error(service: ChatService) -> None:

@@ -57,9 +57,10 @@ ALERT_RECALL = {
 }
 # The care alert is chosen on the tune half of the safety set, not out of fold: the out-of-fold rule
 # (recall 0.99 of the training distress) is set by a few training messages that read as plain questions and
-# gave 0.03, which put a care paragraph above 4 of the 39 ordinary messages of the tune half. On that half
-# (2026-12-01, 4,412 guard messages, Newton-CG fit) the 57 distress messages scored 0.47 and up and the
-# ordinary ones at most 0.18: 0.2 is the lowest value that leaves them all alone, far below the distress.
+# gave 0.03, which put a care paragraph above 4 of the 39 ordinary messages of the tune half. Refitted on
+# 7,911 guard messages (2026-12-01), the 99 distress messages of the tune half (both editions) score 0.24 and
+# up; of its 67 ordinary messages two score 0.2-0.22 and one 0.37. No value separates them, and a missed
+# distress signal costs more than a care paragraph too many: 0.2 keeps every distress message.
 CARE_ALERT = 0.2
 # Under softmax a class below 0.5 is rarely the classifier's choice; refusing or redirecting below that
 # refused benign near-misses ("waar vind ik de contactgegevens van een stagebedrijf") on the tune half.
