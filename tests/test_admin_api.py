@@ -121,3 +121,42 @@ def test_a_school_sets_its_profielen_through_the_api(admin: tuple[TestClient, st
         "profielen": ["vmbo:BWI", "vmbo:PIE"]
     }
     assert client.get("/v1/admin/profielen", headers=_auth(key_b)).json() == {"profielen": []}
+
+
+OTHER_SCHOOL = (
+    b"---\nid: hulplijn\ntitle: Onze hulplijn\nkind: school\nschool: school-b\nbijgewerkt: 2026-11-01\n---\n"
+    b"# Onze hulplijn\n\nBel bij zorgen altijd eerst de hulplijn van de school.\n"
+)
+
+
+def test_an_upload_cannot_name_another_school(admin: tuple[TestClient, str, str, Path]) -> None:
+    """The tenant of an upload is the key's school; a front matter naming another one is refused (on the
+    main of 2026-12-01 it was stored as school B's content, which B could neither list nor delete)."""
+    client, key_a, key_b, _ = admin
+    upload = {"file": ("hulp.md", OTHER_SCHOOL, "text/markdown")}
+    refused = client.post("/v1/admin/documents", headers=_auth(key_a), files=upload)
+    assert refused.status_code == 422, refused.text
+    message = refused.json()["error"]["message"]
+    assert "school-b" in message and "school-a" in message and "sleutel" in message
+    service = client.app.state.service  # type: ignore[attr-defined]
+    assert service.store.document_chunks("hulplijn", school="school-b") == []
+    assert service.store.document_chunks("hulplijn", school="school-a") == []
+    assert client.get("/v1/admin/documents", headers=_auth(key_b)).json() == []
+
+
+@pytest.mark.parametrize(("school", "says"), [("", "landelijke"), ("school-a", "school-a")])
+def test_a_folder_ingest_cannot_name_another_school(
+    tmp_path: Path, embedder: LazyEmbedder, school: str, says: str
+) -> None:
+    """The same for `koers ingest` (national) and `koers ingest --school school-a`: the file is refused with
+    the reason, the rest of the folder is ingested."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "hulp.md").write_bytes(OTHER_SCHOOL)
+    (folder / "open-dag.txt").write_text(PAGES[0], encoding="utf-8")
+    ingestor = build_ingestor(make_settings(tmp_path / "store"), embedder)
+    report = ingestor.sync(folder, school=school)
+    assert [source for source, _ in report.failed] == ["hulp.md"]
+    assert "school-b" in report.failed[0][1] and says in report.failed[0][1]
+    assert report.count("added") == 1
+    assert ingestor.store.chunk_ids(school="school-b", origin="docs") == set()

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.errors import DocumentError, describe_validation_error
 from ingest.documents import DocumentMeta
+from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section
 from ingest.loaders.headings import SectionBuilder
 from ingest.loaders.meta import FileInfo, default_meta, first_line_title, pick_title
@@ -53,6 +54,10 @@ def _front_matter_meta(metadata: dict[str, object], info: FileInfo) -> DocumentM
     except ValidationError as exc:
         problems = describe_validation_error(exc)
         raise DocumentError(f"front matter is not valid ({problems})") from exc
+    # The tenant comes from who ingests (the admin key, or `koers ingest --school`), never from the file:
+    # a front matter naming another school would write into that school's answers.
+    if meta.school and meta.school != info.school:
+        raise DocumentError(messages.other_school(meta.school, info.school))
     if info.school and not meta.school:
         meta = meta.model_copy(update={"school": info.school})
     return meta

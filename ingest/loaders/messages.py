@@ -27,3 +27,15 @@ def too_large(size: str, limit: str) -> str:
 
 def read_as(encoding: str) -> str:
     return f"tekst gelezen als {encoding}"
+
+
+def other_school(declared: str, tenant: str) -> str:
+    if not tenant:
+        return (
+            f"de kop van het bestand noemt school '{declared}', maar dit is de landelijke informatie; "
+            f"voeg het toe als die school (met haar sleutel of koers ingest --school {declared})"
+        )
+    return (
+        f"de kop van het bestand noemt school '{declared}', maar je voegt het toe voor '{tenant}'; "
+        "haal de regel 'school:' uit de kop of gebruik de sleutel van die school"
+    )
