@@ -45,12 +45,11 @@ class Retriever:
     def _vector(self, query: str) -> Vector:
         return self.vectors.get(query)
 
-    def help_passages(
-        self, query: str, *, school: str | None = None, top_k: int = 12
-    ) -> list[RetrievedChunk]:
-        """The help documents nearest to ``query``, whatever their score: a student in distress always gets
-        the help information, even when the message matches it poorly."""
-        return self.store.query(self._vector(query), top_k=top_k, school=school, kinds=["hulp"])
+    def help_passages(self, query: str, *, top_k: int = 12) -> list[RetrievedChunk]:
+        """The national help documents nearest to ``query``, whatever their score: a student in distress
+        always gets the help information, even when the message matches it poorly. Never a school's own
+        text: help lines are protected facts that a school document cannot change."""
+        return self.store.query(self._vector(query), top_k=top_k, school=None, kinds=["hulp"])
 
     def retrieve(
         self,

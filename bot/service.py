@@ -52,6 +52,9 @@ class StreamEvent:
 _TOKEN = re.compile(r"\S+\s*")
 
 
+HELP_QUESTION_TOP = 1  # a question is about help when its best passage is a help document
+
+
 @dataclass
 class ChatService:
     settings: Settings
@@ -80,7 +83,7 @@ class ChatService:
         understanding = self.reader.read(message, history, school=school)
         policy = understanding.safety.policy
         if understanding.care and understanding.safety.certain and policy is not None:
-            hits = self.retriever.help_passages(understanding.text, school=school)
+            hits = self.retriever.help_passages(understanding.text)
             return Turn(care_answer(policy, hits), hits)
         # Someone who shares a classmate's details and asks Koers to text her is told that Koers cannot,
         # and that the details were not kept; that says more than "I have no personal data".
@@ -107,7 +110,7 @@ class ChatService:
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
-            help_hits = self.retriever.help_passages(understanding.text, school=school)
+            help_hits = self.retriever.help_passages(understanding.text)
             answer = care_first(care_answer(policy, help_hits, lead=CARE_FIRST_LEAD), answer)
             hits = help_hits + hits
         return Turn(answer, hits)
@@ -153,8 +156,11 @@ class ChatService:
         """
         max_sentences = self.settings.composer.max_sentences
         query = understanding.query
-        if hits and hits[0].chunk.kind == "hulp":  # a question about help is not a route question
-            return compose(query, hits, self.selector, max_sentences=max_sentences), hits
+        if any(hit.chunk.kind == "hulp" for hit in hits[:HELP_QUESTION_TOP]):
+            # A question about help is not a route question, and it is answered from the national help
+            # documents only: a school's text never changes a help line.
+            helps = self.retriever.help_passages(query)
+            return compose(query, helps, self.selector, max_sentences=max_sentences), helps
         if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
