@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import threading
@@ -14,13 +15,24 @@ from ingest.loaders import load_file
 from ingest.pipeline import Ingestor
 
 ORIGIN = "uploads"
+# File systems allow 255 bytes in a name; a shorter cap leaves room for what tools add (".tmp", a counter).
+MAX_NAME_BYTES = 150
 
 
 def safe_filename(name: str) -> str:
-    """The base name only, with anything but letters, digits, dot, dash, underscore and space replaced."""
+    """The base name only, with anything but letters, digits, dot, dash, underscore and space replaced, and
+    at most :data:`MAX_NAME_BYTES` long. A shortened name keeps its extension and ends in a digest of the
+    whole name, so two long names that start alike stay two files."""
     base = Path(name.replace("\\", "/")).name.strip()
-    cleaned = re.sub(r"[^\w.\- ]", "_", base).lstrip(".")
-    return cleaned or "document"
+    cleaned = re.sub(r"[^\w.\- ]", "_", base).lstrip(".") or "document"
+    if len(cleaned.encode()) <= MAX_NAME_BYTES:
+        return cleaned
+    path = Path(cleaned)
+    suffix = path.suffix if len(path.suffix) <= 16 else ""
+    digest = hashlib.sha256(cleaned.encode()).hexdigest()[:8]
+    budget = MAX_NAME_BYTES - len(suffix.encode()) - len(digest) - 1
+    stem = (path.stem if suffix else cleaned).encode()[:budget].decode(errors="ignore").rstrip()
+    return f"{stem}-{digest}{suffix}"
 
 
 class UploadLibrary:

@@ -191,3 +191,20 @@ def test_a_school_document_cannot_change_the_help_lines(
     answer = client.post("/v1/chat", json={"message": question, "school": "school-a"}).json()
     assert "0900" not in answer["text"] and "Bel niet 113" not in answer["text"]
     assert not [c for c in answer["citations"] if c["doc_id"].startswith(("onze-hulp", "school-"))]
+
+
+def test_a_very_long_file_name_is_shortened_and_kept_apart(admin: tuple[TestClient, str, str, Path]) -> None:
+    """A 300-character name gave a plain-text 500 ("File name too long") on the main of 2026-12-01."""
+    client, key_a, _, _ = admin
+    stored = []
+    for ending in ("eerste", "tweede"):
+        name = "open dag technisch college " * 11 + f"{ending}.txt"
+        upload = client.post(
+            "/v1/admin/documents", headers=_auth(key_a), files={"file": (name, PAGES[1].encode())}
+        )
+        assert upload.status_code == 201, upload.text
+        stored.append(upload.json()["source"])
+    assert all(len(s.encode()) <= 150 and s.endswith(".txt") for s in stored)
+    assert stored[0] != stored[1]
+    listed = client.get("/v1/admin/documents", headers=_auth(key_a)).json()
+    assert sorted(d["source"] for d in listed) == sorted(stored)
