@@ -29,6 +29,11 @@ NOT_FOUND = (
     "Daar weet ik nog niet genoeg over. Ik wil je niets verkeerds vertellen. "
     "Vraag het aan je mentor of decaan. Zij kunnen je verder helpen."
 )
+NOT_UNDERSTOOD = (
+    "Ik begrijp je vraag niet. Ik help je met drie dingen: welk vmbo-profiel bij je past, "
+    "welke mbo-opleiding en welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. "
+    "Wat wil je weten?"
+)
 MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the dev set, same length)
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.compose import compose
+from bot.compose import NOT_UNDERSTOOD, compose
 from bot.compose_guarded import (
     CARE_FIRST_LEAD,
     REFUSAL_REASONS,
@@ -50,6 +50,7 @@ class StreamEvent:
 
 
 _TOKEN = re.compile(r"\S+\s*")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: "??", "..." or only emoji say nothing to search
 
 
 HELP_QUESTION_TOP = 1  # a question is about help when its best passage is a help document
@@ -82,6 +83,8 @@ class ChatService:
             )
         understanding = self.reader.read(message, history, school=school)
         policy = understanding.safety.policy
+        if policy is None and not _WORD.search(understanding.text):
+            return Turn(Answer(text=NOT_UNDERSTOOD), [])
         if understanding.care and understanding.safety.certain and policy is not None:
             hits = self.retriever.help_passages(understanding.text)
             return Turn(care_answer(policy, hits), hits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from bot.adapters import LazyEmbedder
@@ -74,3 +75,11 @@ def test_an_empty_store_says_what_to_run(tmp_path: Path, embedder: LazyEmbedder)
     assert response.status_code == 503
     error = response.json()["error"]
     assert error["code"] == "empty_index" and "koers ingest" in error["message"]
+
+
+@pytest.mark.parametrize("message", ["???", "👍👍", "?!"])
+def test_a_message_without_words_gets_a_short_i_do_not_understand(service: ChatService, message: str) -> None:
+    """On the main of 2026-12-01 "???" got eight unrelated quoted sentences."""
+    answer = TestClient(create_app(service)).post("/v1/chat", json={"message": message}).json()
+    assert answer["text"].startswith("Ik begrijp je vraag niet.")
+    assert answer["citations"] == [] and answer["routes"] == []
