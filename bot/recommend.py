@@ -166,9 +166,9 @@ class Recommender:
         """A student who asks what fits them, or says where they stand (their leerweg), gets a whole route,
         and a vmbo student's route starts at a profiel. When the best label is an mbo domein or opleiding and
         no profiel is among the routes shown as one route, the best scored profiel that leads to it joins
-        them ("ik zit in de basis en wil autotechnicus worden" -> "M&T -> Autotechnicus"). Done for every
-        question it cost route recall on the dev set (0.797 -> 0.776): a question about an opleiding itself
-        ("wat is de crebo van ...") is not asking for a route."""
+        them ("ik zit in de basis en wil autotechnicus worden" -> "M&T -> Autotechnicus"). Doing this for
+        every question cost route recall on the dev set (0.797 -> 0.776): a question about an opleiding
+        itself ("wat is de crebo van ...") is not asking for a route."""
         if not ranked or kind_of(ranked[0]) not in {"mbo-domein", "mbo"}:
             return ranked
         if any(kind_of(label) == "vmbo" for label in ranked[:SHOWN_AS_ROUTE]):

@@ -53,9 +53,6 @@ _TOKEN = re.compile(r"\S+\s*")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: "??", "..." or only emoji say nothing to search
 
 
-HELP_QUESTION_TOP = 1  # a question is about help when its best passage is a help document
-
-
 @dataclass
 class ChatService:
     settings: Settings
@@ -159,7 +156,7 @@ class ChatService:
         """
         max_sentences = self.settings.composer.max_sentences
         query = understanding.query
-        if any(hit.chunk.kind == "hulp" for hit in hits[:HELP_QUESTION_TOP]):
+        if hits and hits[0].chunk.kind == "hulp":
             # A question about help is not a route question, and it is answered from the national help
             # documents only: a school's text never changes a help line.
             helps = self.retriever.help_passages(query)

@@ -58,9 +58,7 @@ def _front_matter_meta(metadata: dict[str, object], info: FileInfo) -> DocumentM
     # a front matter naming another school would write into that school's answers.
     if meta.school and meta.school != info.school:
         raise DocumentError(messages.other_school(meta.school, info.school))
-    if info.school and not meta.school:
-        meta = meta.model_copy(update={"school": info.school})
-    return meta
+    return meta.model_copy(update={"school": info.school})
 
 
 def load_markdown_text(text: str, info: FileInfo) -> LoadedFile:
