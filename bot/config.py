@@ -193,6 +193,14 @@ class ApiSettings(BaseModel):
     keys_path: Path = Field(
         default=Path(".koers/api_keys.sqlite"), description="Hashed school admin API keys ('koers admin')."
     )
+    max_body_kb: int = Field(
+        default=1024, ge=16, le=64 * 1024, description="Largest request body except uploads, in kB."
+    )
+    admin_key_attempts: str = Field(
+        default="10/minute",
+        description="Wrong admin keys a client may try per window ('10/minute'); then it must wait.",
+        pattern=r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$",
+    )
 
 
 class SessionSettings(BaseModel):

@@ -42,6 +42,8 @@ def serve() -> None:
         library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
         api_keys=ApiKeys(cfg.api.keys_path),
         max_upload_bytes=ingestor.max_bytes,
+        max_body_bytes=cfg.api.max_body_kb * 1024,
+        key_attempts=cfg.api.admin_key_attempts,
         sessions=SessionStore(
             cfg.sessions.path,
             ttl=timedelta(minutes=cfg.sessions.ttl_minutes),

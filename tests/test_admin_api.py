@@ -208,3 +208,61 @@ def test_a_very_long_file_name_is_shortened_and_kept_apart(admin: tuple[TestClie
     assert stored[0] != stored[1]
     listed = client.get("/v1/admin/documents", headers=_auth(key_a)).json()
     assert sorted(d["source"] for d in listed) == sorted(stored)
+
+
+def test_wrong_keys_are_slowed_down_and_logged_without_the_key(
+    tmp_path: Path, embedder: LazyEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On the main of 2026-12-01, 300 wrong keys in a row were neither slowed down nor logged."""
+    cfg = make_settings(tmp_path / "store")
+    keys = ApiKeys(tmp_path / "keys.sqlite")
+    good = keys.create("school-a")
+    library = UploadLibrary(build_ingestor(cfg, embedder), cfg.ingest.uploads_dir)
+    app = create_app(build_service(cfg, embedder), library=library, api_keys=keys, key_attempts="5/minute")
+    client = TestClient(app)
+    guesses = [f"koers_{good.split('_')[1]}_guess{i}" for i in range(8)]
+    with caplog.at_level("WARNING", logger="koers.admin"):
+        codes = [client.get("/v1/admin/documents", headers=_auth(g)).status_code for g in guesses]
+    assert codes == [401] * 5 + [429] * 3
+    refused = client.get("/v1/admin/documents", headers=_auth(good))
+    assert refused.status_code == 429 and "Wacht" in refused.json()["error"]["message"]
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 5 and all("testclient" in line for line in logged)
+    assert not any(g in line or g.split("_")[2] in line for g in guesses for line in logged)
+    other_client = TestClient(app, client=("10.0.0.9", 50000))
+    assert other_client.get("/v1/admin/documents", headers=_auth(good)).status_code == 200
+
+
+def test_a_broken_upload_body_gets_the_dutch_envelope(admin: tuple[TestClient, str, str, Path]) -> None:
+    """On the main of 2026-12-01 a body that could not be parsed got ``{"detail": "There was an error
+    parsing the body"}``."""
+    client, key_a, _, _ = admin
+    broken = client.post(
+        "/v1/admin/documents",
+        headers={**_auth(key_a), "content-type": "multipart/form-data; boundary=xyz"},
+        content=b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf',
+    )
+    assert broken.status_code in {400, 422}
+    assert set(broken.json()) == {"error"} and broken.json()["error"]["message"].startswith("Je ")
+    too_big = client.post(
+        "/v1/admin/documents", headers=_auth(key_a), files={"file": ("groot.txt", b"x" * 400_000)}
+    )
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "file_too_large"
+    assert too_big.json()["error"]["message"].startswith("Het bestand is te groot")
+
+
+def test_utf8_with_a_few_broken_bytes_is_read_as_utf8(admin: tuple[TestClient, str, str, Path]) -> None:
+    """On the main of 2026-12-01 a UTF-8 file with three bad bytes was read whole as mac_latin2, which
+    garbled every accented letter."""
+    client, key_a, _, _ = admin
+    text = (
+        "Op De Wissel kun je na één jaar kiezen voor de richting coördinatie of logistiek.\n"
+        "Daarna volgt een stage van twaalf weken bij een bedrijf in de regio, ook in het café.\n"
+    ).encode()
+    damaged = text[:40] + b"\xff" + text[40:90] + b"\xfe\xfd" + text[90:]
+    created = client.post("/v1/admin/documents", headers=_auth(key_a), files={"file": ("info.txt", damaged)})
+    assert created.status_code == 201, created.text
+    assert "3 tekens konden niet worden gelezen" in created.json()["reason"]
+    stored = client.app.state.service.store.document_chunks(created.json()["doc_id"], school="school-a")  # type: ignore[attr-defined]
+    body = " ".join(chunk.text for chunk in stored)
+    assert "één jaar" in body and "coördinatie" in body and "café" in body

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, UploadFile, status
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, Field
 
 from bot.api_keys import ApiKeys
@@ -34,13 +39,50 @@ class Unreadable(KoersError):
     http_status = 422
 
 
+class TooManyAttempts(KoersError):
+    code = "too_many_attempts"
+    http_status = 429
+
+
+log = logging.getLogger("koers.admin")
+
+
+class KeyAttempts:
+    """Failed API-key attempts per client. After ``limit`` failures (say "10/minute") the client is refused
+    until the window has passed, even with a good key: guessing keys must be slow. Attempts are logged with
+    the client's address, never with the key that was tried."""
+
+    def __init__(self, limit: str = "10/minute") -> None:
+        self._item: RateLimitItem = parse(limit)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def check(self, client: str) -> None:
+        if not self._limiter.test(self._item, client):
+            reset = self._limiter.get_window_stats(self._item, client).reset_time
+            wait = max(1, round(reset - time.time()))
+            raise TooManyAttempts(
+                f"Te veel verkeerde sleutels achter elkaar. Wacht {wait} seconden en probeer het opnieuw "
+                "met de goede sleutel."
+            )
+
+    def failed(self, client: str, path: str) -> None:
+        self._limiter.hit(self._item, client)
+        remaining = self._limiter.get_window_stats(self._item, client).remaining
+        log.warning("Wrong admin API key from %s for %s (%d attempts left)", client, path, remaining)
+
+
 def _school(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
     keys: ApiKeys = request.app.state.api_keys
+    attempts: KeyAttempts = request.app.state.key_attempts
+    client = request.client.host if request.client else "onbekend"
+    attempts.check(client)
     token = (authorization or "").removeprefix("Bearer ").strip()
     school = keys.school_for(token) if token else None
     if school is None:
+        attempts.failed(client, request.url.path)
         raise Unauthorized(
-            "Missing or invalid API key. Send 'Authorization: Bearer <key>' (see 'koers admin')."
+            "De sleutel ontbreekt of klopt niet. Stuur 'Authorization: Bearer <sleutel>'. "
+            "Een nieuwe sleutel maak je met 'koers admin'."
         )
     return school
 
@@ -63,7 +105,8 @@ def upload_document(
     limit: int = request.app.state.max_upload_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise TooLarge(f"The file is larger than {limit / 1024 / 1024:.0f} MB. Split it or make it smaller.")
+        megabytes = f"{limit / 1024 / 1024:.0f} MB"
+        raise TooLarge(f"Het bestand is te groot: hoogstens {megabytes}. Maak het kleiner of splits het op.")
     result = library.add(school, file.filename or "document", data)
     if result.status == "failed":
         raise Unreadable(f"{result.source}: {result.reason}")
@@ -82,7 +125,9 @@ def list_documents(school: School, library: Library) -> list[DocumentStatus]:
 def delete_document(doc_id: str, school: School, library: Library) -> None:
     """Remove a document: Koers stops using it at once."""
     if not library.remove(school, doc_id):
-        raise NotFound(f"Your school has no document '{doc_id}'. GET /v1/admin/documents lists them.")
+        raise NotFound(
+            f"Je school heeft geen document '{doc_id}'. GET /v1/admin/documents laat ze allemaal zien."
+        )
 
 
 class Profielen(BaseModel):
@@ -98,7 +143,7 @@ class Profielen(BaseModel):
 def _profielen_store(request: Request) -> SchoolProfielen:
     schools: SchoolProfielen | None = request.app.state.service.schools
     if schools is None:
-        raise NotFound("This server has no school settings store.")
+        raise NotFound("Deze server bewaart geen instellingen per school.")
     return schools
 
 

@@ -7,17 +7,20 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, format_sse_event
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
+from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
 from bot.api_keys import ApiKeys
 from bot.errors import KoersError
 from bot.ports import DocumentLibrary
 from bot.schemas import Answer, Message
 from bot.service import ChatService, StreamEvent
 from bot.sessions import SessionNotFound, SessionStore
+
+# A chat request holds at most 51 messages of 2,000 characters; 1 MB is far above that and far below harm.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class ChatRequest(BaseModel):
@@ -68,15 +71,6 @@ class Health(BaseModel):
     chunks: int
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
 def _service(request: Request) -> ChatService:
     service: ChatService = request.app.state.service
     return service
@@ -91,40 +85,35 @@ def create_app(
     library: DocumentLibrary | None = None,
     api_keys: ApiKeys | None = None,
     max_upload_bytes: int = 20 * 1024 * 1024,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    key_attempts: str = "10/minute",
     sessions: SessionStore | None = None,
 ) -> FastAPI:
     """The API; with a document library and API keys it also serves the school admin endpoints, and with a
     session store it keeps conversations for clients that send a ``session_id`` instead of the history."""
-    app = FastAPI(
+    # The docs pages load their scripts from this server, not a CDN: a school laptop may be offline.
+    app = FastAPIOffline(
         title="Koers API",
         version="0.1.0",
         description="Dutch career-orientation assistant for vmbo students: grounded answers with sources.",
     )
     app.state.service = service
     if library is not None and api_keys is not None:
-        from bot.api.admin import router
+        from bot.api.admin import KeyAttempts, router
 
         app.state.library = library
+        app.state.key_attempts = KeyAttempts(key_attempts)
         app.state.api_keys = api_keys
         app.state.max_upload_bytes = max_upload_bytes
         app.include_router(router)
 
-    @app.exception_handler(KoersError)
-    async def _koers_error(_: Request, exc: KoersError) -> JSONResponse:
-        body = ErrorResponse(error=ErrorBody(code=exc.code, message=exc.message))
-        return JSONResponse(status_code=exc.http_status, content=body.model_dump())
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
-        )
-        message = (
-            "Je bericht kon niet worden gelezen. Stuur JSON zoals "
-            '{"message": "jouw vraag", "history": []}. ' + f"({problems})"
-        )
-        body = ErrorResponse(error=ErrorBody(code="invalid_request", message=message))
-        return JSONResponse(status_code=422, content=body.model_dump())
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=max_body_bytes,
+        upload_bytes=max_upload_bytes,
+        upload_paths=("/v1/admin/documents",),
+    )
 
     @app.get("/health", response_model=Health)
     def health(svc: ServiceDep) -> Health:
@@ -137,7 +126,7 @@ def create_app(
         if sessions is None:
             raise SessionsOff(
                 "Deze server bewaart geen gesprekken. Stuur de eerdere berichten mee in 'history'. "
-                "(Admin: sessions are off; turn them on with KOERS_SESSIONS__ENABLED=true.)"
+                "(Beheerder: zet gesprekken aan met KOERS_SESSIONS__ENABLED=true.)"
             )
         if request.history:
             raise HistoryTwice("Stuur 'session_id' of 'history', niet allebei.")
@@ -193,8 +182,8 @@ def create_app(
         """Start a conversation the server keeps (scrubbed of personal data, deleted after a while)."""
         if sessions is None:
             raise SessionsOff(
-                "This server keeps no conversations: send the earlier turns in 'history'. "
-                "(Admin: turn sessions on with KOERS_SESSIONS__ENABLED=true.)"
+                "Deze server bewaart geen gesprekken. Stuur de eerdere berichten mee in 'history'. "
+                "(Beheerder: zet gesprekken aan met KOERS_SESSIONS__ENABLED=true.)"
             )
         return SessionStarted(session_id=sessions.start(), expires_after_minutes=sessions.ttl_minutes)
 

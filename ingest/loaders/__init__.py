@@ -54,6 +54,8 @@ def load_file(path: Path, root: Path, *, school: str = "", max_bytes: int = MAX_
             loaded = _TEXT_LOADERS[suffix](decoded.text, info)
             if decoded.encoding:
                 loaded.warnings.append(messages.read_as(decoded.encoding))
+            if decoded.replaced:
+                loaded.warnings.append(messages.replaced(decoded.replaced))
     except DocumentError:
         raise
     except Exception as exc:  # a parser failing halfway: report the file, store nothing of it

@@ -29,6 +29,11 @@ def read_as(encoding: str) -> str:
     return f"tekst gelezen als {encoding}"
 
 
+def replaced(count: int) -> str:
+    tekens = "teken kon" if count == 1 else "tekens konden"
+    return f"{count} {tekens} niet worden gelezen en staan er nu als \ufffd; sla het bestand op als UTF-8"
+
+
 def other_school(declared: str, tenant: str) -> str:
     if not tenant:
         return (

@@ -46,6 +46,7 @@ class RawFile:
 class DecodedText:
     text: str  # line endings normalised to "\n"
     encoding: str | None  # None for UTF-8 (the expected case), else the codec that was used
+    replaced: int = 0  # broken UTF-8 sequences replaced by "\ufffd"
 
 
 def format_size(size: int, *, round_up: bool = False) -> str:
@@ -109,9 +110,23 @@ def _guess(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """The text read as UTF-8 with replacement, when the bytes are UTF-8 with a few broken sequences.
+
+    Valid multi-byte sequences almost never occur by chance in a single-byte file (cp1252 "é" is one byte
+    followed by ASCII), so more valid non-ASCII characters than broken sequences means UTF-8 with damage,
+    and any single-byte guess would garble every accented letter of the file."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for char in text if ord(char) > 0x7F) - broken
+    return (text, broken) if valid > broken else None
+
+
 def decode_text(data: bytes) -> DecodedText:
-    """UTF-8 (BOM stripped) when possible, else the detected encoding; binary or blank input is an error."""
+    """UTF-8 (BOM stripped) when possible, also with a few broken bytes; else the detected encoding. Binary
+    or blank input is an error."""
     encoding: str | None = None
+    replaced = 0
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text, encoding = data.decode(codec, errors="replace"), codec
@@ -122,13 +137,17 @@ def decode_text(data: bytes) -> DecodedText:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            guess = _guess(data)
-            if guess is None:
+            damaged = _mostly_utf8(data)
+            guess = None if damaged else _guess(data)
+            if damaged:
+                text, replaced = damaged
+            elif guess:
+                text, encoding = guess
+            else:
                 raise DocumentError(messages.BINARY) from None
-            text, encoding = guess
     if len(_CONTROL.findall(text)) + text.count("\ufffd") > _MAX_CONTROL_SHARE * len(text):
         raise DocumentError(messages.BINARY)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DocumentError(messages.EMPTY)
-    return DecodedText(text=text, encoding=encoding)
+    return DecodedText(text=text, encoding=encoding, replaced=replaced)
