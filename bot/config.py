@@ -69,6 +69,17 @@ class IngestSettings(BaseModel):
         default=100, ge=0, le=2000, description="Text repeated from the previous passage of a long section."
     )
     max_file_mb: float = Field(default=20.0, gt=0, description="Files above this size are refused.")
+    # Each file is read in a separate process within these limits (see ingest.isolation).
+    read_seconds: float = Field(default=30.0, gt=0, le=600, description="Longest time to read one file.")
+    read_memory_mb: int = Field(
+        default=2048, ge=256, le=65536, description="Most memory the process that reads a file may use."
+    )
+    max_chars: int = Field(
+        default=3_000_000, ge=1000, description="Most characters of text one file may hold."
+    )
+    max_unpacked_mb: float = Field(
+        default=100.0, gt=0, description="Most a compressed file (DOCX, PDF) may unpack to."
+    )
     uploads_dir: Path = Field(
         default=Path(".koers/uploads"), description="Where files uploaded through the admin API are kept."
     )

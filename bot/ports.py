@@ -68,6 +68,10 @@ class DocumentLibrary(Protocol):
 
     def remove(self, school: str, doc_id: str) -> bool: ...
 
+    def close(self) -> None:
+        """Stop reading files now and remove half-received uploads (at shutdown)."""
+        ...
+
 
 class AnswerRewriter(Protocol):
     """Rewrites the offline answer in friendlier words (an LLM), or returns it unchanged.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.adapters import build_embedder, build_store
 from bot.config import Settings
 from bot.ports import Embedder
+from ingest.isolation import IsolatedReader, ReadLimits
 from ingest.manifest import Manifest
 from ingest.pipeline import Ingestor
 from ingest.split import Chunking
@@ -18,6 +19,14 @@ def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Inge
         store=build_store(settings, embedder),
         manifest=Manifest(cfg.manifest_path),
         chunking=Chunking(chunk_chars=cfg.chunk_chars, overlap_chars=cfg.overlap_chars),
-        max_bytes=int(cfg.max_file_mb * 1024 * 1024),
+        reader=IsolatedReader(
+            ReadLimits(
+                seconds=cfg.read_seconds,
+                memory_mb=cfg.read_memory_mb,
+                max_bytes=int(cfg.max_file_mb * 1024 * 1024),
+                max_chars=cfg.max_chars,
+                max_unpacked_bytes=int(cfg.max_unpacked_mb * 1024 * 1024),
+            )
+        ),
         batch_size=settings.embedding.batch_size,
     )

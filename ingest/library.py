@@ -11,7 +11,6 @@ from pathlib import Path
 
 from bot.errors import DocumentError
 from bot.schemas import DocumentStatus
-from ingest.loaders import load_file
 from ingest.pipeline import Ingestor
 
 ORIGIN = "uploads"
@@ -35,11 +34,24 @@ def safe_filename(name: str) -> str:
     return f"{stem}-{digest}{suffix}"
 
 
+STAGING_PREFIX = ".incoming-"
+
+
 class UploadLibrary:
     def __init__(self, ingestor: Ingestor, uploads_dir: Path) -> None:
         self._ingestor = ingestor
         self._uploads = uploads_dir
         self._lock = threading.Lock()  # one sync at a time: uploads arrive on several API threads
+        self._remove_staging()  # left behind by a server that was killed during an upload
+
+    def _remove_staging(self) -> None:
+        for folder in self._uploads.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        """Stop the file reader (also in the middle of a file) and remove half-received uploads."""
+        self._ingestor.reader.close()
+        self._remove_staging()
 
     def _folder(self, school: str) -> Path:
         folder = self._uploads / school
@@ -48,14 +60,14 @@ class UploadLibrary:
 
     def add(self, school: str, filename: str, data: bytes) -> DocumentStatus:
         name = safe_filename(filename)
-        staging = self._uploads / f".incoming-{uuid.uuid4().hex}"
+        staging = self._uploads / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
         staging.mkdir(parents=True)
         try:
             candidate = staging / name
             candidate.write_bytes(data)
             # Read it before it joins the school's folder: a file Koers cannot read is reported, never stored.
             try:
-                load_file(candidate, staging, school=school, max_bytes=self._ingestor.max_bytes)
+                self._ingestor.reader.read(candidate, staging, school)
             except DocumentError as exc:
                 return DocumentStatus(doc_id="", source=name, status="failed", reason=exc.message)
             with self._lock:

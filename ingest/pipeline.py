@@ -20,6 +20,7 @@ from bot.errors import DocumentError
 from bot.hashing import sha256_file
 from bot.ports import Embedder, VectorStore
 from bot.schemas import Chunk
+from ingest.isolation import IsolatedReader
 from ingest.loaders import load_file
 from ingest.manifest import FileRecord, Manifest
 from ingest.split import Chunking, embedding_text, split_file
@@ -133,8 +134,12 @@ class Ingestor:
     store: VectorStore
     manifest: Manifest
     chunking: Chunking = field(default_factory=Chunking)
-    max_bytes: int = 20 * 1024 * 1024
+    reader: IsolatedReader = field(default_factory=IsolatedReader)
     batch_size: int = 32
+
+    @property
+    def max_bytes(self) -> int:
+        return self.reader.limits.max_bytes
 
     def _file_key(self, path: Path) -> str:
         """What must be unchanged for a file's chunks to be reused: its content and how it is split."""
@@ -214,7 +219,7 @@ class Ingestor:
         """Load and split one file; a file that cannot be read becomes a 'failed' outcome at once."""
         source = path.relative_to(root).as_posix()
         try:
-            loaded = load_file(path, root, school=school, max_bytes=self.max_bytes)
+            loaded = self.reader.read(path, root, school)
             if doc_ids.get(loaded.meta.id, source) != source:
                 raise DocumentError(f"id '{loaded.meta.id}' is already used by {doc_ids[loaded.meta.id]}")
             chunks = split_file(loaded, origin=origin, chunking=self.chunking)

@@ -19,6 +19,7 @@ from koers.cmd_ingest import prepare_sentences, print_report, run_ingest
 from koers.common import console, err_console, settings
 
 STARTUP_TIMEOUT_S = 180
+SHUTDOWN_GRACE_S = 3
 
 
 def serve() -> None:
@@ -53,7 +54,15 @@ def serve() -> None:
         else None,
     )
     service.warm_up()
-    uvicorn.run(app, host=cfg.api.host, port=cfg.api.port, log_level="warning")
+    # On SIGTERM, requests still running after a few seconds are cancelled (an upload being read included),
+    # so a service manager can stop Koers quickly; the ingest is crash-safe either way.
+    uvicorn.run(
+        app,
+        host=cfg.api.host,
+        port=cfg.api.port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
 
 
 def _ui_command(cfg: Settings) -> list[str]:

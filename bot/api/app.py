@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -91,11 +92,19 @@ def create_app(
 ) -> FastAPI:
     """The API; with a document library and API keys it also serves the school admin endpoints, and with a
     session store it keeps conversations for clients that send a ``session_id`` instead of the history."""
+
     # The docs pages load their scripts from this server, not a CDN: a school laptop may be offline.
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if library is not None:  # stop a file that is still being read; remove half-received uploads
+            library.close()
+
     app = FastAPIOffline(
         title="Koers API",
         version="0.1.0",
         description="Dutch career-orientation assistant for vmbo students: grounded answers with sources.",
+        lifespan=lifespan,
     )
     app.state.service = service
     if library is not None and api_keys is not None:

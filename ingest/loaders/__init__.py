@@ -12,17 +12,31 @@ from pathlib import Path
 from bot.errors import DocumentError
 from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section
+from ingest.loaders.bombs import inflation
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_markdown_text, markdown_sections
 from ingest.loaders.meta import FileInfo
 from ingest.loaders.pdf import load_pdf
-from ingest.loaders.sniff import decode_text, read_file
+from ingest.loaders.sniff import decode_text, format_size, read_file
 from ingest.loaders.text import load_text
 
-__all__ = ["MAX_BYTES", "SUPPORTED_EXTENSIONS", "LoadedFile", "Section", "load_file", "markdown_sections"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_CHARS",
+    "MAX_UNPACKED_BYTES",
+    "SUPPORTED_EXTENSIONS",
+    "LoadedFile",
+    "Section",
+    "load_file",
+    "markdown_sections",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
+# Defaults for the amount of text a file may hold and the size its compressed parts may unpack to. A thick
+# school guide of 300 pages holds about 1 million characters and unpacks to a few MB.
+MAX_CHARS = 3_000_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 _TEXT_LOADERS: dict[str, Callable[[str, FileInfo], LoadedFile]] = {
     ".md": load_markdown_text,
@@ -35,9 +49,20 @@ _BINARY_LOADERS: dict[str, Callable[[bytes, FileInfo], LoadedFile]] = {".pdf": l
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_TEXT_LOADERS) | frozenset(_BINARY_LOADERS)
 
 
-def load_file(path: Path, root: Path, *, school: str = "", max_bytes: int = MAX_BYTES) -> LoadedFile:
-    """Read ``path`` (a file under ``root``) by its extension; ``school`` is the tenant of files without
-    front matter. Raises :class:`DocumentError` for anything that cannot be read as a document."""
+def load_file(
+    path: Path,
+    root: Path,
+    *,
+    school: str = "",
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> LoadedFile:
+    """Read ``path`` (a file under ``root``) by its extension; ``school`` is the tenant of files.
+
+    Raises :class:`DocumentError` for anything that cannot be read as a document, for a decompression bomb
+    (see ``ingest.loaders.bombs``) and for more than ``max_chars`` characters of text. Time and memory are
+    bounded by the caller (``ingest.isolation``)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise DocumentError(messages.unsupported(suffix))
@@ -48,6 +73,8 @@ def load_file(path: Path, root: Path, *, school: str = "", max_bytes: int = MAX_
     )  # fmt: skip
     try:
         if suffix in _BINARY_LOADERS:
+            if inflation(raw.data, suffix, max_unpacked_bytes).is_bomb(max_unpacked_bytes):
+                raise DocumentError(messages.unpacks_too_large(format_size(max_unpacked_bytes)))
             loaded = _BINARY_LOADERS[suffix](raw.data, info)
         else:
             decoded = decode_text(raw.data)
@@ -56,11 +83,13 @@ def load_file(path: Path, root: Path, *, school: str = "", max_bytes: int = MAX_
                 loaded.warnings.append(messages.read_as(decoded.encoding))
             if decoded.replaced:
                 loaded.warnings.append(messages.replaced(decoded.replaced))
-    except DocumentError:
+    except (DocumentError, MemoryError):  # a MemoryError is reported by the caller that set the limit
         raise
     except Exception as exc:  # a parser failing halfway: report the file, store nothing of it
         raise DocumentError(messages.CORRUPT) from exc
     loaded.sections = [s for s in loaded.sections if s.text.strip()]
     if not loaded.sections:
         raise DocumentError(messages.EMPTY)
+    if sum(len(s.text) for s in loaded.sections) > max_chars:
+        raise DocumentError(messages.too_much_text(max_chars))
     return loaded

@@ -34,6 +34,31 @@ def replaced(count: int) -> str:
     return f"{count} {tekens} niet worden gelezen en staan er nu als \ufffd; sla het bestand op als UTF-8"
 
 
+def unpacks_too_large(limit: str) -> str:
+    return (
+        f"het bestand pakt uit tot veel meer dan het lijkt (meer dan {limit} of 100 keer zo groot); "
+        "zo'n bestand kan een aanval zijn. Sla het opnieuw op of splits het op"
+    )
+
+
+def too_much_text(limit: int) -> str:
+    count = f"{limit:,}".replace(",", ".")
+    return f"het bestand bevat meer dan {count} tekens tekst; splits het op in kleinere bestanden"
+
+
+def too_slow(seconds: float) -> str:
+    return (
+        f"het lezen duurde langer dan {seconds:g} seconden en is gestopt; "
+        "sla het bestand opnieuw op (bijvoorbeeld als PDF) of splits het op"
+    )
+
+
+TOO_HEAVY = (
+    "het lezen kostte te veel geheugen en is gestopt; sla het bestand opnieuw op (bijvoorbeeld als PDF) "
+    "of splits het op"
+)
+
+
 def other_school(declared: str, tenant: str) -> str:
     if not tenant:
         return (
