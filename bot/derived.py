@@ -11,19 +11,18 @@ T = TypeVar("T")
 
 
 class StoreDerived(Generic[T]):
-    """``build()``'s result, rebuilt when the store's size changed (an ingest or a school's upload), so a new
-    document counts without a restart. A change that keeps the size exactly (a re-upload with as many
-    passages) is only seen after a restart."""
+    """``build()``'s result, rebuilt after any write to the store (an upload, or ``koers ingest`` in another
+    process), so a new or changed document counts without a restart."""
 
     def __init__(self, store: VectorStore, build: Callable[[], T]) -> None:
         self._store = store
         self._build = build
         self._value: T | None = None
-        self._built_for = -1  # the store size the value was built for
+        self._built_for: str | None = None  # the store version the value was built for
 
     def get(self) -> T:
-        size = self._store.count()
-        if self._value is None or size != self._built_for:
+        version = self._store.version()
+        if self._value is None or version != self._built_for:
             self._value = self._build()
-            self._built_for = size
+            self._built_for = version
         return self._value

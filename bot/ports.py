@@ -46,6 +46,10 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def version(self) -> str:
+        """A token that changes with every write to the store, by this process or another one."""
+        ...
+
     def labels(self) -> set[str]:
         """Every route label any stored chunk carries."""
         ...

@@ -1,12 +1,29 @@
-"""Chroma adapter for :class:`bot.ports.VectorStore` (embedded ``PersistentClient``, cosine space)."""
+"""Chroma adapter for :class:`bot.ports.VectorStore` (embedded ``PersistentClient``, cosine space).
+
+One writer, many readers, in several processes. The API reads the store while ``koers ingest`` may write it
+from another process. An embedded Chroma client keeps its vector index in memory and never sees another
+process's writes: its answers then name passages that no longer exist ("Error finding id"). So every store
+folder has a lock file and a generation file (see :class:`_Folder`): a write holds the lock exclusively and
+gives the folder a new generation; a read holds it shared and, when the generation is not the one its
+client saw, first opens a fresh client. Nothing is handed between processes; each notices on its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import fcntl
+import os
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
@@ -93,33 +110,132 @@ def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+Generation = tuple[int, int]  # (inode, mtime in ns) of the generation file; a new file on every write
+
+
+class _Folder:
+    """One Chroma client per store folder in this process, shared by every :class:`ChromaStore` on it (the
+    API's service and its upload ingestor), and opened again when another process has written."""
+
+    _open: ClassVar[dict[Path, _Folder]] = {}
+    _open_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock_file = path / "koers-write.lock"
+        self._generation_file = path / "koers-generation"
+        self._reopen = threading.Lock()
+        self._client: ClientAPI | None = None
+        self._seen: Generation | None = None
+        self._collections: dict[str, Collection] = {}
+
+    @classmethod
+    def at(cls, path: Path) -> _Folder:
+        path = path.resolve()
+        with cls._open_lock:
+            if path not in cls._open:
+                path.mkdir(parents=True, exist_ok=True)
+                cls._open[path] = _Folder(path)
+            return cls._open[path]
+
+    def _generation(self) -> Generation | None:
+        try:
+            stat = self._generation_file.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns
+
+    def _fresh_client(self) -> ClientAPI:
+        if self._client is not None:
+            # Forget Chroma's shared system for this folder, so the next client reads the folder from disk.
+            # The old one is not stopped: no query can be running on it (see reading()/writing()).
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+            self._collections.clear()
+        return chromadb.PersistentClient(
+            path=str(self.path), settings=chromadb.config.Settings(anonymized_telemetry=False)
+        )
+
+    def _current(self, name: str, embedder: Embedder) -> Collection:
+        with self._reopen:
+            generation = self._generation()
+            if self._client is None or generation != self._seen:
+                self._client = self._fresh_client()
+                self._seen = generation
+            if name not in self._collections:
+                self._collections[name] = self._client.get_or_create_collection(
+                    name=name,
+                    embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
+                    metadata={"hnsw:space": "cosine"},
+                )
+            return self._collections[name]
+
+    @contextmanager
+    def _locked(self, mode: int) -> Iterator[None]:
+        # flock is per open file, so each use opens the lock file: threads of one process exclude each
+        # other exactly as processes do.
+        with self._lock_file.open("a") as handle:
+            fcntl.flock(handle, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def reading(self, name: str, embedder: Embedder) -> Iterator[Collection]:
+        with self._locked(fcntl.LOCK_SH):
+            yield self._current(name, embedder)
+
+    @contextmanager
+    def writing(self, name: str, embedder: Embedder) -> Iterator[Collection]:
+        with self._locked(fcntl.LOCK_EX):
+            try:
+                yield self._current(name, embedder)
+            finally:  # also after a failed write: part of it may have been stored
+                with self._reopen:
+                    temporary = self._generation_file.with_suffix(f".{uuid.uuid4().hex}")
+                    temporary.write_text(uuid.uuid4().hex)
+                    os.replace(temporary, self._generation_file)
+                    self._seen = self._generation()  # our own write: this client has seen it
+
+    def generation(self) -> Generation | None:
+        return self._generation()
+
+
 class ChromaStore:
     def __init__(self, path: Path, collection: str, embedder: Embedder) -> None:
+        self._name = collection
+        self._embedder = embedder
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False)
-            )
-            self._collection = self._client.get_or_create_collection(
-                name=collection,
-                embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
-                metadata={"hnsw:space": "cosine"},
-            )
+            self._folder = _Folder.at(path)
+            with self._folder.reading(collection, embedder):
+                pass  # open it now: a broken folder is reported at start, not at the first question
         except Exception as exc:  # chromadb raises many unrelated types for a broken folder
             raise StoreError(
                 f"Cannot open the vector store at {path}: {exc}. "
                 "Remove the folder and run 'koers ingest' again."
             ) from exc
 
+    def _reading(self) -> contextlib.AbstractContextManager[Collection]:
+        return self._folder.reading(self._name, self._embedder)
+
+    def _writing(self) -> contextlib.AbstractContextManager[Collection]:
+        return self._folder.writing(self._name, self._embedder)
+
+    def version(self) -> str:
+        """Changes with every write to the store, by this process or another one."""
+        return str(self._folder.generation())
+
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Vector]) -> None:
         if not chunks:
             return
-        self._collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=[list(v) for v in vectors],  # type: ignore[arg-type]
-            documents=[c.text for c in chunks],
-            metadatas=[_to_metadata(c) for c in chunks],
-        )
+        with self._writing() as collection:
+            collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=[list(v) for v in vectors],  # type: ignore[arg-type]
+                documents=[c.text for c in chunks],
+                metadatas=[_to_metadata(c) for c in chunks],
+            )
 
     def query(
         self,
@@ -136,12 +252,13 @@ class ChromaStore:
         if docs:
             filters.append({"doc_id": {"$in": list(docs)}})
         where: dict[str, Any] = filters[0] if len(filters) == 1 else {"$and": filters}
-        result = self._collection.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]
-            n_results=top_k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._reading() as collection:
+            result = collection.query(
+                query_embeddings=[vector],  # type: ignore[arg-type]
+                n_results=top_k,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         ids = result["ids"][0]
         docs = (result.get("documents") or [[]])[0]
         metas = (result.get("metadatas") or [[]])[0]
@@ -153,22 +270,27 @@ class ChromaStore:
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
-            self._collection.delete(ids=list(chunk_ids))
+            with self._writing() as collection:
+                collection.delete(ids=list(chunk_ids))
 
     def chunk_ids(self, *, school: str, origin: str) -> set[str]:
         where = {"$and": [{"school": school}, {"origin": origin}]}
-        return set(self._collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type]
+        with self._reading() as collection:
+            return set(collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type]
 
     def existing(self, chunk_ids: Sequence[str]) -> set[str]:
         if not chunk_ids:
             return set()
-        return set(self._collection.get(ids=list(chunk_ids), include=[])["ids"])
+        with self._reading() as collection:
+            return set(collection.get(ids=list(chunk_ids), include=[])["ids"])
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._reading() as collection:
+            return int(collection.count())
 
     def labels(self) -> set[str]:
-        metas = self._collection.get(include=["metadatas"])["metadatas"] or []
+        with self._reading() as collection:
+            metas = collection.get(include=["metadatas"])["metadatas"] or []
         return {label for m in metas for label in str(m.get("labels", "")).split(_LIST_SEP) if label}
 
     def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
@@ -179,7 +301,8 @@ class ChromaStore:
         return self._chunks(None)
 
     def _chunks(self, where: dict[str, Any] | None) -> list[Chunk]:
-        result = self._collection.get(where=where, include=["documents", "metadatas"])
+        with self._reading() as collection:
+            result = collection.get(where=where, include=["documents", "metadatas"])
         docs = result.get("documents") or []
         metas = result.get("metadatas") or []
         chunks = [
