@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from bot.text import fold
+from bot.understand.people import PeopleTagger
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,20 @@ def scrub(text: str) -> tuple[str, tuple[str, ...]]:
         if count:
             found.append(kind)
     return text, tuple(found)
+
+
+@cache
+def _people() -> PeopleTagger:
+    return PeopleTagger.load()
+
+
+def scrub_for_storage(text: str) -> str:
+    """What may be stored or shown to a mentor: :func:`scrub`, and every person's name replaced too
+    ("mijn vriendin Noor" -> "mijn vriendin [naam]"), found by a learned tagger (bot.understand.people).
+
+    Answering uses :func:`scrub` only: a friend's name changes nothing in the advice, and a tagger's rare
+    false alarm ("Storm" for a storm) must not change what Koers understands."""
+    return _people().replace(scrub(text)[0])[0]
 
 
 def placeholders(text: str) -> int:

@@ -3,7 +3,8 @@
 Off by default: the API is stateless and the client sends the history. A school that turns sessions on
 (``KOERS_SESSIONS__ENABLED=true``) lets a client start a conversation and send only its id. Then:
 
-* messages are scrubbed of personal data (``bot.guard.scrub``) before they are written, as in the logs;
+* messages are scrubbed of personal data and people's names (``bot.guard.scrub_for_storage``) before they
+  are written;
 * only the last ``max_messages`` are kept, and a conversation is deleted ``ttl_minutes`` after its last
   message (expired ones are purged on every write), or at once when the client ends it;
 * the id is a 192-bit random token and only its SHA-256 hash is stored, so the database alone does not
@@ -20,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.errors import KoersError
-from bot.guard import scrub
+from bot.guard import scrub_for_storage
 from bot.schemas import Message
 
 _SCHEMA = """
@@ -114,7 +115,7 @@ class SessionStore:
             ).fetchone()
             conn.executemany(
                 "INSERT INTO messages VALUES (?, ?, ?, ?)",
-                [(key, last + 1 + i, m.role, scrub(m.content)[0]) for i, m in enumerate(messages)],
+                [(key, last + 1 + i, m.role, scrub_for_storage(m.content)) for i, m in enumerate(messages)],
             )
             conn.execute(
                 "DELETE FROM messages WHERE sha256 = ? AND position <= ?",

@@ -19,6 +19,7 @@ from evals.dataset import load_dataset, stratified_sample
 from evals.guardrails import SAFETY_FILE, load_safety_set, run_safety
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
+from evals.names import NAMES_FILE, load_names_set, run_names
 from evals.paraphrases import PARAPHRASES_FILE, load_intents, run_consistency
 from evals.report import METRICS, failing_cases, markdown_report
 from evals.run import SYSTEMS, THRESHOLDS_FILE, check_thresholds, run_eval
@@ -191,3 +192,16 @@ def paraphrases_command(
         if len(set(tops)) > 1:
             console.print(f"  {intent.id} {intent.expected_routes}: {tops}", markup=False)
     console.print(result.summary())
+
+
+@app.command("names")
+@reports_errors
+def names_command(
+    dataset: Annotated[Path, typer.Option("--set", help="Names set (JSON Lines).")] = NAMES_FILE,
+    split: Annotated[str, typer.Option(help="tune, test or all.")] = "test",
+) -> None:
+    """How well people's names are kept out of what Koers stores (sessions, mentor views)."""
+    result = run_names(load_names_set(dataset, split))
+    for line in (*result.misses, *result.alarms):
+        console.print(f"  {line}", markup=False)
+    console.print({key: round(value, 3) for key, value in result.summary().items()})

@@ -13,7 +13,9 @@ from bot.adapters import build_embedder, choose_embedding_model
 from bot.offline_model import build
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
+from bot.understand.fit_people import compare_people, fit_people, load_names
 from bot.understand.heads import LinearHeads
+from bot.understand.people import PEOPLE_FILE, PeopleTagger
 from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Show or build the embedding model; fit the classifiers.", invoke_without_command=True)
@@ -83,14 +85,18 @@ def train_command(
         ),
     ] = False,
 ) -> None:
-    """Fit the guardrail and intent classifiers on bot/understand/data and write bot/understand/weights."""
+    """Fit the guardrail and intent classifiers and the name tagger on bot/understand/data and write
+    bot/understand/weights."""
     cfg = settings()
     model = model_id(cfg)
     with console.status("Fitting the classifiers...") as status:
         fitted = fit_all(build_embedder(cfg), model, progress=lambda step: status.update(f"{step}..."))
     detectors = Detectors(fitted.guard, fitted.intents)
+    people = fit_people()
     if not check:
         detectors.save(WEIGHTS_DIR)
+        people.save(WEIGHTS_DIR / PEOPLE_FILE)
+        console.print(f"[green]Wrote[/] people: name tagger, {len(people.vocabulary)} corpus words")
         for heads in (fitted.guard, fitted.intents):
             console.print(
                 f"[green]Wrote[/] {heads.card['task']}: {len(heads.labels)} heads, "
@@ -101,6 +107,8 @@ def train_command(
     shipped = Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents"))
     probe = probe_texts()
     differences = compare(shipped, detectors, probe, build_embedder(cfg).embed(probe, kind="query"))
+    names_probe = [example.text for example in load_names()[:200]]
+    differences += compare_people(PeopleTagger.load(WEIGHTS_DIR / PEOPLE_FILE), people, names_probe)
     for difference in differences:
         err_console.print(f"[red]differs:[/] {difference}")
     if differences:

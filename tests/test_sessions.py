@@ -12,6 +12,7 @@ from bot.api import create_app
 from bot.schemas import Answer, Message
 from bot.service import ChatService
 from bot.sessions import SessionNotFound, SessionStore
+from evals.names import load_names_set, run_names
 
 TURNS = ["ik vind lassen echt leuk", "ik zit in kader", "welk niveau kan ik dan doen op het mbo?"]
 
@@ -60,6 +61,28 @@ def test_a_session_stores_no_personal_data(service: ChatService, tmp_path: Path)
     assert "0612345678" not in stored and "sanne@example.nl" not in stored and "Sanne" not in stored
     assert "[telefoonnummer]" in stored and "lassen" in stored
     assert session_id not in (tmp_path / "sessions.sqlite").read_bytes().decode("latin-1"), "only a hash"
+
+
+def test_a_session_stores_no_names_of_friends_or_family(service: ChatService, tmp_path: Path) -> None:
+    """On the main of 2026-12-01 "mijn vriendin Noor ..." was kept word for word in a server session."""
+    store = _store(tmp_path)
+    client = _client(service, store)
+    session_id = client.post("/v1/sessions").json()["session_id"]
+    for message in (
+        "mijn vriendin Noor van Dijk wil ook naar het mbo, kunnen we samen lassen doen?",
+        "mn broer mohammed zegt dat autotechniek saai is",
+    ):
+        assert client.post("/v1/chat", json={"message": message, "session_id": session_id}).status_code == 200
+    stored = "\n".join(store.stored_texts())
+    assert not any(name in stored.lower() for name in ("noor", "dijk", "mohammed")), stored
+    assert stored.count("[naam]") >= 2 and "lassen" in stored and "autotechniek" in stored
+
+
+def test_names_are_removed_on_the_test_half_of_the_names_set() -> None:
+    """The tagger on messages written apart from its training data (evals/datasets/names.jsonl, test half;
+    its threshold was read off the tune half). Figures of 2026-12-01: name recall 0.982, false alarms 0.10."""
+    summary = run_names(load_names_set(split="test")).summary()
+    assert summary["name_recall"] >= 0.95 and summary["false_alarm_messages"] <= 0.2, summary
 
 
 def test_a_session_keeps_only_the_newest_messages(tmp_path: Path) -> None:
