@@ -93,3 +93,10 @@ class DocumentStatus(BaseModel):
     status: Literal["ok", "added", "updated", "unchanged", "deleted", "failed"]
     chunks: int = Field(default=0, description="Passages Koers can quote from it.")
     reason: str = Field(default="", description="Why it could not be read, when status is 'failed'.")
+    conflicts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Sentences Koers leaves out because only the national information may say them (help lines, "
+            "admission and exam rules) or because they tell the assistant to ignore other sources."
+        ),
+    )

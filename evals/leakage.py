@@ -44,7 +44,8 @@ def eval_messages(folder: Path = DATASETS) -> list[tuple[str, str]]:
             if not line.strip():
                 continue
             case = json.loads(line)
-            texts = [case.get("question") or case.get("message") or "", *case.get("paraphrases", [])]
+            texts = [case.get("question") or case.get("message") or case.get("text") or ""]
+            texts += case.get("paraphrases", [])
             texts += [turn["content"] for turn in case.get("history", []) if turn.get("role") == "user"]
             found += [(path.stem, text) for text in texts if text]
     return found

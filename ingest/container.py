@@ -5,18 +5,23 @@ from __future__ import annotations
 from bot.adapters import build_embedder, build_store
 from bot.config import Settings
 from bot.ports import Embedder
+from bot.understand.detectors import load_detectors
 from ingest.isolation import IsolatedReader, ReadLimits
 from ingest.manifest import Manifest
 from ingest.pipeline import Ingestor
+from ingest.protect import ProtectedFacts
 from ingest.split import Chunking
 
 
 def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
     embedder = embedder or build_embedder(settings)
     cfg = settings.ingest
+    store = build_store(settings, embedder)
+    protector = ProtectedFacts(embedder, load_detectors(settings, embedder).school)
     return Ingestor(
         embedder=embedder,
-        store=build_store(settings, embedder),
+        store=store,
+        protector=protector,
         manifest=Manifest(cfg.manifest_path),
         chunking=Chunking(chunk_chars=cfg.chunk_chars, overlap_chars=cfg.overlap_chars),
         reader=IsolatedReader(

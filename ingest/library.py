@@ -83,6 +83,7 @@ class UploadLibrary:
             status=outcome.status,
             chunks=outcome.chunks,
             reason=outcome.reason,
+            conflicts=list(outcome.conflicts),
         )
 
     def list(self, school: str) -> list[DocumentStatus]:
@@ -91,7 +92,7 @@ class UploadLibrary:
         return [
             DocumentStatus(
                 doc_id=r.doc_id, source=r.path, status="ok" if r.status == "ok" else "failed",
-                chunks=len(r.chunk_ids), reason=r.error,
+                chunks=len(r.chunk_ids), reason=r.error, conflicts=list(r.conflicts),
             )
             for r in sorted(records.values(), key=lambda r: r.path)
         ]  # fmt: skip

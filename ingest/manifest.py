@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS files (
     chunk_ids TEXT NOT NULL,
     status TEXT NOT NULL,
     error TEXT NOT NULL DEFAULT '',
+    conflicts TEXT NOT NULL DEFAULT '[]',
     updated_at TEXT NOT NULL DEFAULT (datetime('now')),
     PRIMARY KEY (school, origin, path)
 )
@@ -40,6 +41,7 @@ class FileRecord:
     chunk_ids: tuple[str, ...]
     status: FileStatus
     error: str = ""
+    conflicts: tuple[str, ...] = ()  # sentences left out: only the national information may say them
 
 
 class Manifest:
@@ -51,16 +53,27 @@ class Manifest:
         self._conn.execute("PRAGMA synchronous=FULL")
         with self._conn:
             self._conn.execute(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(files)")}
+            if "conflicts" not in columns:  # a manifest written before conflicts were kept
+                self._conn.execute("ALTER TABLE files ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]'")
 
     def records(self, *, school: str, origin: str) -> dict[str, FileRecord]:
         rows = self._conn.execute(
-            "SELECT school, origin, path, sha256, doc_id, chunk_ids, status, error FROM files "
+            "SELECT school, origin, path, sha256, doc_id, chunk_ids, status, error, conflicts FROM files "
             "WHERE school = ? AND origin = ?",
             (school, origin),
         ).fetchall()
         return {
             row[2]: FileRecord(
-                row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])), row[6], row[7]
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                tuple(json.loads(row[5])),
+                row[6],
+                row[7],
+                tuple(json.loads(row[8])),
             )
             for row in rows
         }
@@ -69,10 +82,11 @@ class Manifest:
         with self._conn:
             self._conn.execute(
                 "INSERT OR REPLACE INTO files"
-                " (school, origin, path, sha256, doc_id, chunk_ids, status, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " (school, origin, path, sha256, doc_id, chunk_ids, status, error, conflicts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.school, record.origin, record.path, record.sha256, record.doc_id,
-                 json.dumps(list(record.chunk_ids)), record.status, record.error),
+                 json.dumps(list(record.chunk_ids)), record.status, record.error,
+                 json.dumps(list(record.conflicts), ensure_ascii=False)),
             )  # fmt: skip
 
     def remove(self, *, school: str, origin: str, path: str) -> None:

@@ -23,6 +23,7 @@ from bot.schemas import Chunk
 from ingest.isolation import IsolatedReader
 from ingest.loaders import load_file
 from ingest.manifest import FileRecord, Manifest
+from ingest.protect import Conflict, ProtectedFacts
 from ingest.split import Chunking, embedding_text, split_file
 
 Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
@@ -50,6 +51,7 @@ class _Pending:
     chunks: list[Chunk]
     missing: list[Chunk]
     warnings: str
+    conflicts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class FileOutcome:
     status: Status
     chunks: int = 0
     reason: str = ""  # why it failed, or a note on how it was read (e.g. the detected text encoding)
+    conflicts: tuple[str, ...] = ()  # sentences left out: only the national information may say them
 
 
 @dataclass
@@ -135,15 +138,18 @@ class Ingestor:
     manifest: Manifest
     chunking: Chunking = field(default_factory=Chunking)
     reader: IsolatedReader = field(default_factory=IsolatedReader)
+    protector: ProtectedFacts | None = None  # screens school documents (see ingest.protect)
     batch_size: int = 32
 
     @property
     def max_bytes(self) -> int:
         return self.reader.limits.max_bytes
 
-    def _file_key(self, path: Path) -> str:
-        """What must be unchanged for a file's chunks to be reused: its content and how it is split."""
-        return f"{sha256_file(path)}:{SPLIT_FORMAT}:{self.chunking.chunk_chars}:{self.chunking.overlap_chars}"
+    def _file_key(self, path: Path, school: str) -> str:
+        """What must be unchanged for a file's chunks to be reused: its content, how it is split and, for a
+        school's file, how its sentences are screened."""
+        key = f"{sha256_file(path)}:{SPLIT_FORMAT}:{self.chunking.chunk_chars}:{self.chunking.overlap_chars}"
+        return f"{key}:{self.protector.version}" if school and self.protector else key
 
     def sync(
         self,
@@ -162,7 +168,7 @@ class Ingestor:
         records = self.manifest.records(school=school, origin=origin)
         stored = self.store.chunk_ids(school=school, origin=origin)
         files = list_files(root)
-        hashes = {p: self._file_key(p) for p in files if p.stat().st_size <= self.max_bytes}
+        hashes = {p: self._file_key(p, school) for p in files if p.stat().st_size <= self.max_bytes}
 
         def current(path: Path) -> FileRecord | None:
             record = records.get(path.relative_to(root).as_posix())
@@ -177,7 +183,9 @@ class Ingestor:
             if path in unchanged:
                 rec = unchanged[path]
                 status: Status = "unchanged" if rec.status == "ok" else "failed"
-                report.outcomes.append(FileOutcome(source, status, len(rec.chunk_ids), rec.error))
+                report.outcomes.append(
+                    FileOutcome(source, status, len(rec.chunk_ids), rec.error, rec.conflicts)
+                )
             else:
                 prepared = self._prepare(
                     path, root, school, origin, records.get(source), hashes.get(path, ""), doc_ids
@@ -222,6 +230,9 @@ class Ingestor:
             loaded = self.reader.read(path, root, school)
             if doc_ids.get(loaded.meta.id, source) != source:
                 raise DocumentError(f"id '{loaded.meta.id}' is already used by {doc_ids[loaded.meta.id]}")
+            conflicts: list[Conflict] = []
+            if school and self.protector is not None:
+                loaded, conflicts = self.protector.screen(loaded)
             chunks = split_file(loaded, origin=origin, chunking=self.chunking)
         except DocumentError as exc:
             # Keep what this file contributed before: a broken new version must not erase a good old one.
@@ -233,7 +244,10 @@ class Ingestor:
         doc_ids[loaded.meta.id] = source
         present = self.store.existing([c.id for c in chunks])
         missing = [c for c in chunks if c.id not in present]
-        return _Pending(source, sha, previous, loaded.meta.id, chunks, missing, "; ".join(loaded.warnings))
+        described = tuple(c.describe() for c in conflicts)
+        return _Pending(
+            source, sha, previous, loaded.meta.id, chunks, missing, "; ".join(loaded.warnings), described
+        )
 
     def _flush(self, pending: list[_Pending], school: str, origin: str, report: IngestReport) -> None:
         """Embed the missing chunks of several files in one call, store them, then record each file."""
@@ -249,10 +263,11 @@ class Ingestor:
             ids = [c.id for c in p.chunks]
             if p.previous:
                 self._delete(sorted(set(p.previous.chunk_ids) - set(ids)), report)
-            self.manifest.put(FileRecord(school, origin, p.source, p.sha, p.doc_id, tuple(ids), "ok"))
-            report.outcomes.append(
-                FileOutcome(p.source, "updated" if p.previous else "added", len(ids), p.warnings)
+            self.manifest.put(
+                FileRecord(school, origin, p.source, p.sha, p.doc_id, tuple(ids), "ok", conflicts=p.conflicts)
             )
+            status: Status = "updated" if p.previous else "added"
+            report.outcomes.append(FileOutcome(p.source, status, len(ids), p.warnings, p.conflicts))
 
     def _delete(self, chunk_ids: Sequence[str], report: IngestReport) -> None:
         if chunk_ids:

@@ -14,15 +14,18 @@ from rich.table import Table
 
 from bot.adapters import build_embedder
 from bot.container import build_service
-from bot.understand.training import DATA_DIR, GUARD_FILE, INTENTS_FILE
+from bot.understand.detectors import load_detectors
+from bot.understand.training import DATA_DIR, TEXT_FILES
 from evals.dataset import load_dataset, stratified_sample
 from evals.guardrails import SAFETY_FILE, load_safety_set, run_safety
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from evals.names import NAMES_FILE, load_names_set, run_names
 from evals.paraphrases import PARAPHRASES_FILE, load_intents, run_consistency
+from evals.protected import PROTECTED_FILE, load_protected_set, run_protected
 from evals.report import METRICS, failing_cases, markdown_report
 from evals.run import SYSTEMS, THRESHOLDS_FILE, check_thresholds, run_eval
+from ingest.protect import ProtectedFacts
 from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Measure answer quality on an eval set.", invoke_without_command=True)
@@ -159,7 +162,7 @@ def leakage_command(
 ) -> None:
     """List training messages that are near-duplicates of an eval message (they would flatter the evals)."""
     embedder = build_embedder(settings())
-    files = {name: DATA_DIR / name for name in (GUARD_FILE, INTENTS_FILE)}
+    files = {name: DATA_DIR / name for name in TEXT_FILES}
     lines = {name: path.read_text(encoding="utf-8").splitlines() for name, path in files.items()}
     texts = {
         name: [json.loads(line)["text"] for line in rows if line.strip()] for name, rows in lines.items()
@@ -205,3 +208,22 @@ def names_command(
     for line in (*result.misses, *result.alarms):
         console.print(f"  {line}", markup=False)
     console.print({key: round(value, 3) for key, value in result.summary().items()})
+
+
+@app.command("protected")
+@reports_errors
+def protected_command(
+    dataset: Annotated[
+        Path, typer.Option("--set", help="Protected-facts set (JSON Lines).")
+    ] = PROTECTED_FILE,
+    split: Annotated[str, typer.Option(help="tune, test or all.")] = "test",
+) -> None:
+    """Which sentences of school documents Koers keeps out (help lines, admission and exam rules, 'ignore
+    other sources'), per class; for school facts the share is the false alarms."""
+    cfg = settings()
+    embedder = build_embedder(cfg)
+    protector = ProtectedFacts(embedder, load_detectors(cfg, embedder).school)
+    result = run_protected(protector, load_protected_set(dataset, split))
+    for line in result.wrong:
+        console.print(f"  {line}", markup=False)
+    console.print(result.summary())

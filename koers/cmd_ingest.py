@@ -64,6 +64,14 @@ def print_report(report: IngestReport, folder: Path) -> None:
         for source, note in notes:
             noted.add_row(source, note)
         console.print(noted)
+    conflicts = [(o.source, c) for o in report.outcomes for c in o.conflicts if o.status != "failed"]
+    if conflicts:
+        left_out = Table(title="Sentences left out (only the national information may say this)")
+        left_out.add_column("file")
+        left_out.add_column("sentence")
+        for source, conflict in conflicts:
+            left_out.add_row(source, conflict)
+        console.print(left_out)
     if report.failed:
         failures = Table(title="Not ingested", title_style="bold red")
         failures.add_column("file")

@@ -14,7 +14,6 @@ from bot.offline_model import build
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.fit_people import compare_people, fit_people, load_names
-from bot.understand.heads import LinearHeads
 from bot.understand.people import PEOPLE_FILE, PeopleTagger
 from koers.common import console, err_console, reports_errors, settings
 
@@ -91,20 +90,20 @@ def train_command(
     model = model_id(cfg)
     with console.status("Fitting the classifiers...") as status:
         fitted = fit_all(build_embedder(cfg), model, progress=lambda step: status.update(f"{step}..."))
-    detectors = Detectors(fitted.guard, fitted.intents)
+    detectors = Detectors(fitted.guard, fitted.intents, fitted.school)
     people = fit_people()
     if not check:
         detectors.save(WEIGHTS_DIR)
         people.save(WEIGHTS_DIR / PEOPLE_FILE)
         console.print(f"[green]Wrote[/] people: name tagger, {len(people.vocabulary)} corpus words")
-        for heads in (fitted.guard, fitted.intents):
+        for heads in (fitted.guard, fitted.intents, fitted.school):
             console.print(
                 f"[green]Wrote[/] {heads.card['task']}: {len(heads.labels)} heads, "
                 f"{heads.card['messages']} messages"
             )
         console.print(f"Thresholds: {fitted.guard.card['thresholds']}")
         return
-    shipped = Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents"))
+    shipped = Detectors.load(WEIGHTS_DIR)
     probe = probe_texts()
     differences = compare(shipped, detectors, probe, build_embedder(cfg).embed(probe, kind="query"))
     names_probe = [example.text for example in load_names()[:200]]

@@ -12,8 +12,7 @@ from bot.adapters import LazyEmbedder
 from bot.ports import Vector
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
-from bot.understand.heads import LinearHeads
-from bot.understand.training import DATA_DIR, GUARD_FILE, INTENTS_FILE
+from bot.understand.training import DATA_DIR, TEXT_FILES
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from tests.conftest import make_settings
 
@@ -40,7 +39,7 @@ def remembering(embedder: LazyEmbedder) -> RememberingEmbedder:
 def _training_texts() -> list[str]:
     return [
         json.loads(line)["text"]
-        for name in (GUARD_FILE, INTENTS_FILE)
+        for name in TEXT_FILES
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -48,7 +47,7 @@ def _training_texts() -> list[str]:
 
 def test_no_training_message_is_a_near_duplicate_of_an_eval_message(remembering: RememberingEmbedder) -> None:
     evals = eval_messages()
-    assert {name for name, _ in evals} >= {"dev", "test", "safety", "paraphrases"}
+    assert {name for name, _ in evals} >= {"dev", "test", "safety", "paraphrases", "names", "protected"}
     pairs = near_duplicates(_training_texts(), evals, remembering)
     shown = "; ".join(f"{p.similarity} {p.training!r} ~ [{p.eval_set}] {p.evaluation!r}" for p in pairs[:5])
     assert not pairs, f"{len(pairs)} training messages at or above {NEAR_DUPLICATE}: {shown}"
@@ -67,9 +66,8 @@ def test_the_shipped_weights_are_what_the_training_data_gives(
 ) -> None:
     settings = make_settings(tmp_path_factory.mktemp("unused"))
     fresh = fit_all(remembering, model_id(settings), DATA_DIR)
-    shipped = Detectors(LinearHeads.load(WEIGHTS_DIR / "guard"), LinearHeads.load(WEIGHTS_DIR / "intents"))
+    shipped = Detectors.load(WEIGHTS_DIR)
     probe = probe_texts()
-    differences = compare(
-        shipped, Detectors(fresh.guard, fresh.intents), probe, remembering.embed(probe, kind="query")
-    )
+    fitted = Detectors(fresh.guard, fresh.intents, fresh.school)
+    differences = compare(shipped, fitted, probe, remembering.embed(probe, kind="query"))
     assert not differences, "run 'koers models train': " + "; ".join(differences)

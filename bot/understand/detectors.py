@@ -21,13 +21,18 @@ from bot.understand.heads import LinearHeads
 from bot.understand.safety import Thresholds
 from bot.understand.training import (
     DATA_DIR,
+    DATA_FILES,
     GUARD_FILE,
     INTENTS_FILE,
+    SCHOOL_FILE,
     GuardExample,
     IntentExample,
+    SchoolSentence,
     data_sha256,
     load_examples,
 )
+
+HEAD_SETS = ("guard", "intents", "school")
 
 logger = logging.getLogger("koers")
 
@@ -36,6 +41,7 @@ logger = logging.getLogger("koers")
 class Detectors:
     guard: LinearHeads
     intents: LinearHeads
+    school: LinearHeads  # sentences of school documents (ingest.protect), not messages
 
     @property
     def thresholds(self) -> dict[str, Thresholds]:
@@ -43,8 +49,12 @@ class Detectors:
         return {name: Thresholds(float(t["alert"]), float(t["sure"])) for name, t in found.items()}
 
     def save(self, folder: Path) -> None:
-        self.guard.save(folder / "guard")
-        self.intents.save(folder / "intents")
+        for name in HEAD_SETS:
+            getattr(self, name).save(folder / name)
+
+    @classmethod
+    def load(cls, folder: Path) -> Detectors:
+        return cls(*(LinearHeads.load(folder / name) for name in HEAD_SETS))
 
 
 def model_id(settings: Settings) -> str:
@@ -54,16 +64,16 @@ def model_id(settings: Settings) -> str:
 
 def _matching(folder: Path, model: str, sha: str) -> Detectors | None:
     try:
-        found = Detectors(LinearHeads.load(folder / "guard"), LinearHeads.load(folder / "intents"))
+        found = Detectors.load(folder)
     except (OSError, ValueError, KeyError):
         return None
-    cards = (found.guard.card, found.intents.card)
+    cards = (found.guard.card, found.intents.card, found.school.card)
     return found if all(c.get("model") == model and c.get("data_sha256") == sha for c in cards) else None
 
 
 def load_detectors(settings: Settings, embedder: Embedder, data_dir: Path = DATA_DIR) -> Detectors:
     model = model_id(settings)
-    sha = data_sha256(data_dir / GUARD_FILE, data_dir / INTENTS_FILE)
+    sha = data_sha256(*(data_dir / name for name in DATA_FILES))
     if (shipped := _matching(WEIGHTS_DIR, model, sha)) is not None:
         return shipped
     key = hashlib.sha256(f"{model}|{sha}".encode()).hexdigest()[:16]
@@ -72,7 +82,7 @@ def load_detectors(settings: Settings, embedder: Embedder, data_dir: Path = DATA
         return found
     logger.warning("Fitting the classifiers for model '%s' (once; kept in %s).", model, cached)
     fitted = fit_all(embedder, model, data_dir)
-    detectors = Detectors(fitted.guard, fitted.intents)
+    detectors = Detectors(fitted.guard, fitted.intents, fitted.school)
     detectors.save(cached)
     return detectors
 
@@ -87,6 +97,7 @@ def probe_texts(data_dir: Path = DATA_DIR) -> list[str]:
     """Every tenth training message: what two fits are compared on."""
     texts = [e.text for e in load_examples(data_dir / GUARD_FILE, GuardExample)]
     texts += [e.text for e in load_examples(data_dir / INTENTS_FILE, IntentExample)]
+    texts += [e.text for e in load_examples(data_dir / SCHOOL_FILE, SchoolSentence)]
     return texts[::10]
 
 
@@ -98,7 +109,8 @@ def compare(
     import numpy as np
 
     found: list[str] = []
-    for name, a, b in (("guard", shipped.guard, fresh.guard), ("intents", shipped.intents, fresh.intents)):
+    for name in HEAD_SETS:
+        a, b = getattr(shipped, name), getattr(fresh, name)
         if a.labels != b.labels:
             found.append(f"{name}: labels {sorted(set(a.labels) ^ set(b.labels))} differ")
             continue

@@ -37,13 +37,17 @@ from bot.understand.safety import CARE_GROUP
 from bot.understand.training import (
     CARE_CLASSES,
     DATA_DIR,
+    DATA_FILES,
     GUARD_CLASSES,
     GUARD_FILE,
     INTENTS_FILE,
     REDIRECT_CLASSES,
     REFUSAL_CLASSES,
+    SCHOOL_CLASSES,
+    SCHOOL_FILE,
     GuardExample,
     IntentExample,
+    SchoolSentence,
     data_sha256,
     load_examples,
 )
@@ -56,6 +60,7 @@ SEED = 0
 # and recall@3 was 0.783 (e5 alone: 0.788 / 0.754); no out-of-fold pass runs when fitting, it costs 90 s.
 GUARD_C = 64.0
 INTENT_C = 16.0
+SCHOOL_C = 16.0
 MIN_POSITIVES = 3  # a route label with fewer training messages gets no head (too little to learn from)
 # Out-of-fold recall the alert thresholds of the refusal and redirect classes keep.
 ALERT_RECALL = {
@@ -83,6 +88,7 @@ NORMAL_SURE_PRECISION = 0.995
 class Fitted:
     guard: LinearHeads
     intents: LinearHeads
+    school: LinearHeads
 
 
 def _model(c: float) -> LogisticRegression:
@@ -222,18 +228,38 @@ def fit_intents(examples: Sequence[IntentExample], vectors: Matrix, meta: dict[s
     return LinearHeads(heads.labels, heads.weights, heads.bias, False, heads.grams, card)
 
 
+def fit_school(examples: Sequence[SchoolSentence], vectors: Matrix, meta: dict[str, str]) -> LinearHeads:
+    """One softmax over the school sentence classes (see ``ingest.protect``), with out-of-fold accuracy."""
+    texts = [e.text for e in examples]
+    targets = [frozenset([e.label]) for e in examples]
+    labels = list(SCHOOL_CLASSES)
+    options = {"c": SCHOOL_C, "softmax": True, "ngrams": True}
+    oof = out_of_fold(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    truth = np.array([labels.index(e.label) for e in examples])
+    heads = _fit(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    card = {
+        **meta,
+        "task": "school_sentences",
+        "c": SCHOOL_C,
+        "messages": len(texts),
+        "oof_accuracy": round(float((oof.argmax(axis=1) == truth).mean()), 4),
+    }
+    return LinearHeads(heads.labels, heads.weights, heads.bias, True, heads.grams, card)
+
+
 def fit_all(
     embedder: Embedder,
     model_id: str,
     data_dir: Path = DATA_DIR,
     progress: Callable[[str], None] | None = None,
 ) -> Fitted:
-    """Both head sets, fitted on the training data in ``data_dir`` with ``embedder``'s vectors."""
+    """The three head sets, fitted on the training data in ``data_dir`` with ``embedder``'s vectors."""
     say = progress or (lambda _: None)
     guard_path, intents_path = data_dir / GUARD_FILE, data_dir / INTENTS_FILE
-    meta = {"model": model_id, "data_sha256": data_sha256(guard_path, intents_path)}
+    meta = {"model": model_id, "data_sha256": data_sha256(*(data_dir / name for name in DATA_FILES))}
     guard_examples = load_examples(guard_path, GuardExample)
     intent_examples = load_examples(intents_path, IntentExample)
+    school_examples = load_examples(data_dir / SCHOOL_FILE, SchoolSentence)
     texts = [e.text for e in guard_examples] + [e.text for e in intent_examples]
     say(f"Embedding {len(texts)} training messages")
     vectors = embed_texts(embedder, texts)
@@ -242,4 +268,7 @@ def fit_all(
     guard = fit_guard(texts, classes, vectors, meta)
     say("Fitting the intent classifier")
     intents = fit_intents(intent_examples, vectors[len(guard_examples) :], meta)
-    return Fitted(guard, intents)
+    say(f"Embedding {len(school_examples)} school sentences and fitting their classifier")
+    school_vectors = embed_texts(embedder, [e.text for e in school_examples])
+    school = fit_school(school_examples, school_vectors, meta)
+    return Fitted(guard, intents, school)

@@ -17,9 +17,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from bot.understand.people import PeopleTagger, Token, _hasher, corpus_vocabulary, token_features, tokens
-from bot.understand.training import DATA_DIR
+from bot.understand.training import DATA_DIR, NAMES_FILE
 
-NAMES_FILE = "names.jsonl"
 # Words written in lower case in the corpus of 2026-12-01 (see corpus_vocabulary), kept as a data file so
 # that editing the corpus does not change the tagger.
 WORDS_FILE = "words.txt"

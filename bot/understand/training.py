@@ -2,6 +2,8 @@
 
 ``data/guard.jsonl``: ``{"text": ..., "label": <guardrail class or "normal">}``, one class per message.
 ``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
+``data/school_sentences.jsonl``: ``{"text": ..., "label": <school sentence class>}``: sentences of school
+documents, and whether only the national information may state them (see ``ingest.protect``).
 
 Both were written by helpers that followed a written spec (``data/SPEC.md``: classes, hard negatives, how
 teenagers type) and never saw an evaluation set; ``tests/test_training_data.py`` checks that no training
@@ -23,6 +25,7 @@ from bot.labels import label_problem
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GUARD_FILE = "guard.jsonl"
 INTENTS_FILE = "intents.jsonl"
+SCHOOL_FILE = "school_sentences.jsonl"
 
 # Guardrail classes in the order they win when several fit: care, then refusals, then redirects.
 CARE_CLASSES = ("self_harm", "abuse", "bullying", "down")
@@ -33,6 +36,10 @@ GuardClass = Literal[
     "self_harm", "abuse", "bullying", "down", "fraud", "danger", "injection", "others_data", "insult",
     "off_topic", "normal",
 ]  # fmt: skip
+# Sentences of a school's own documents: a school fact, or something only the national information may say.
+SCHOOL_FACT = "school_fact"
+SCHOOL_CLASSES = (SCHOOL_FACT, "helpline", "admission", "exam", "ignore_sources")
+SchoolClass = Literal["school_fact", "helpline", "admission", "exam", "ignore_sources"]
 Asker = Literal["student", "mentor", "parent"]
 ASKERS: tuple[Asker, ...] = ("student", "mentor", "parent")
 ASKER_PREFIX = "asker:"
@@ -66,7 +73,17 @@ class IntentExample(BaseModel):
         return frozenset([*self.labels, f"{ASKER_PREFIX}{self.asker}"])
 
 
-Example = TypeVar("Example", GuardExample, IntentExample)
+class SchoolSentence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    label: SchoolClass
+
+
+Example = TypeVar("Example", GuardExample, IntentExample, SchoolSentence)
+DATA_FILES = (GUARD_FILE, INTENTS_FILE, SCHOOL_FILE)
+NAMES_FILE = "names.jsonl"  # the name tagger's data (bot.understand.fit_people)
+TEXT_FILES = (*DATA_FILES, NAMES_FILE)  # every training file whose lines have a "text"
 
 
 def load_examples(path: Path, model: type[Example]) -> list[Example]:
