@@ -24,14 +24,20 @@ def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Inge
         protector=protector,
         manifest=Manifest(cfg.manifest_path),
         chunking=Chunking(chunk_chars=cfg.chunk_chars, overlap_chars=cfg.overlap_chars),
-        reader=IsolatedReader(
-            ReadLimits(
-                seconds=cfg.read_seconds,
-                memory_mb=cfg.read_memory_mb,
-                max_bytes=int(cfg.max_file_mb * 1024 * 1024),
-                max_chars=cfg.max_chars,
-                max_unpacked_bytes=int(cfg.max_unpacked_mb * 1024 * 1024),
-            )
-        ),
+        reader=reader_for(settings),
         batch_size=settings.embedding.batch_size,
+    )
+
+
+def reader_for(settings: Settings) -> IsolatedReader:
+    """The bounded file reader with the configured limits."""
+    cfg = settings.ingest
+    return IsolatedReader(
+        ReadLimits(
+            seconds=cfg.read_seconds,
+            memory_mb=cfg.read_memory_mb,
+            max_bytes=int(cfg.max_file_mb * 1024 * 1024),
+            max_chars=cfg.max_chars,
+            max_unpacked_bytes=int(cfg.max_unpacked_mb * 1024 * 1024),
+        )
     )

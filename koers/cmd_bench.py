@@ -68,3 +68,30 @@ def answer(
         )
     console.print(table)
     console.print(f"peak RSS {result.peak_rss_mb:.0f} MB")
+
+
+@app.command("hostile")
+@reports_errors
+def hostile() -> None:
+    """Seconds until a DOCX bomb, a PDF bomb and an honest but slow PDF are refused, each against reading
+    one ordinary corpus document through the same bounded reader (ingest.isolation)."""
+    from evals.hostile import bench_hostile
+    from ingest.container import reader_for
+
+    cfg = settings()
+    reader = reader_for(cfg)
+    try:
+        ordinary, refusals = bench_hostile(reader, cfg.corpus_dir / "beroepen" / "lasser.md")
+    finally:
+        reader.close()
+    table = Table(
+        title=f"koers bench hostile (limits: {reader.limits.seconds:g} s, {reader.limits.memory_mb} MB)"
+    )
+    for column in ("file", "size", "seconds to refusal", "/ ordinary read", "reason"):
+        table.add_column(column, justify="left" if column in {"file", "reason"} else "right")
+    table.add_row("ordinary document (baseline)", "", f"{ordinary:.3f}", "1", "read")
+    for r in refusals:
+        table.add_row(
+            r.name, f"{r.size_kb:.0f} kB", f"{r.seconds:.2f}", f"{r.seconds / ordinary:.0f}", r.reason
+        )
+    console.print(table)

@@ -22,9 +22,9 @@ from bot.api import create_app
 from bot.api_keys import ApiKeys
 from bot.config import Settings
 from bot.container import build_service
+from evals.hostile import docx_bomb, pdf_bomb, slow_pdf
 from ingest.container import build_ingestor
 from ingest.library import UploadLibrary
-from tests.bombs import docx_bomb, pdf_bomb, slow_pdf
 from tests.conftest import env_for, make_settings
 from tests.servers import koers_serve, running_app
 

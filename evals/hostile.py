@@ -1,15 +1,23 @@
-"""Decompression bombs for the tests: small files that unpack to something huge."""
+"""Hostile files for the tests and `koers bench hostile`: decompression bombs and an honest but slow PDF."""
 
 from __future__ import annotations
 
 import io
 import random
+import shutil
+import tempfile
+import time
 import zipfile
 import zlib
+from dataclasses import dataclass
+from pathlib import Path
 
 import docx
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+from bot.errors import DocumentError
+from ingest.isolation import IsolatedReader
 
 _PARAGRAPH = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
 
@@ -72,3 +80,40 @@ def _pdf(contents: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    name: str
+    size_kb: float
+    seconds: float
+    reason: str
+
+
+def bench_hostile(reader: IsolatedReader, baseline: Path) -> tuple[float, list[Refusal]]:
+    """Seconds to read ``baseline`` (an ordinary document) and, per hostile file, the seconds until it is
+    refused and why, through the same bounded reader an ingest uses (its worker already started)."""
+    folder = Path(tempfile.mkdtemp(prefix="koers-hostile-"))
+    try:
+        reader.read(baseline, baseline.parent)  # start the worker: both sides then pay the same
+        started = time.perf_counter()
+        reader.read(baseline, baseline.parent)
+        ordinary = time.perf_counter() - started
+        found: list[Refusal] = []
+        for name, data in (
+            ("docx-bomb.docx", docx_bomb()),
+            ("pdf-bomb.pdf", pdf_bomb()),
+            ("slow.pdf", slow_pdf(8)),
+        ):
+            path = folder / name
+            path.write_bytes(data)
+            started = time.perf_counter()
+            try:
+                reader.read(path, folder)
+                reason = "read (not refused)"
+            except DocumentError as exc:
+                reason = exc.message
+            found.append(Refusal(name, len(data) / 1024, time.perf_counter() - started, reason))
+        return ordinary, found
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
