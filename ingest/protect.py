@@ -25,9 +25,10 @@ from bot.understand.training import SCHOOL_FACT
 from ingest.loaders import LoadedFile
 
 # A sentence is left out when the classes other than school_fact together reach this probability. Read off
-# the tune half of evals/datasets/protected.jsonl (2026-12-01): from 0.3 to 0.7 every help line, admission
-# rule and "ignore other sources" was left out; 0.4 also caught every exam rule (0.5: 17 of 18), at 5 of 53
-# school facts left out too. Safety first: a school fact left out is reported to the admin, who can reword.
+# the tune half of evals/datasets/protected.jsonl (2026-12-01, training rounds 1 and 2): from 0.3 to 0.5
+# every help line, admission rule, exam rule and "ignore other sources" was left out, at 5 of 53 school
+# facts left out too (0.6-0.7: 17 of 18 exam rules, 3-4 facts). Safety first: the lower end of the range;
+# a school fact left out is reported to the admin, who can reword it.
 MAX_OTHER = 0.4
 
 TOPIC_NAMES = {
