@@ -55,24 +55,29 @@ def _read(path: Path, root: Path, school: str, limits: ReadLimits) -> LoadedFile
         raise DocumentError(messages.TOO_HEAVY) from None
 
 
+# One worker per memory limit in a process, shared by every reader (the API's upload library and the ingest
+# of a folder need no worker each). pebble's pool is thread-safe; starting and stopping it is not.
+_pools: dict[int, ProcessPool] = {}
+_pools_lock = threading.Lock()
+
+
 class IsolatedReader:
     """``read(path, root, school)`` like :func:`ingest.loaders.load_file`, in a bounded worker process."""
 
     def __init__(self, limits: ReadLimits | None = None) -> None:
         self.limits = limits or ReadLimits()
-        self._pool: ProcessPool | None = None
-        self._lock = threading.Lock()  # pebble's pool is thread-safe; starting and stopping it is not
 
     def _workers(self) -> ProcessPool:
-        with self._lock:
-            if self._pool is None or not self._pool.active:
-                self._pool = ProcessPool(
+        with _pools_lock:
+            pool = _pools.get(self.limits.memory_mb)
+            if pool is None or not pool.active:
+                pool = _pools[self.limits.memory_mb] = ProcessPool(
                     max_workers=1,
                     initializer=_limit_memory,
                     initargs=(self.limits.memory_mb,),
                     context=multiprocessing.get_context("forkserver"),
                 )
-            return self._pool
+            return pool
 
     def read(self, path: Path, root: Path, school: str = "") -> LoadedFile:
         future = self._workers().schedule(
@@ -87,9 +92,9 @@ class IsolatedReader:
         return loaded
 
     def close(self) -> None:
-        """Stop the worker now, even in the middle of a file (at shutdown)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
+        """Stop the worker now, even in the middle of a file (at shutdown); a next read starts a new one."""
+        with _pools_lock:
+            pool = _pools.pop(self.limits.memory_mb, None)
         if pool is not None:
             pool.stop()  # type: ignore[no-untyped-call]
             pool.join(timeout=5)
