@@ -17,7 +17,7 @@ def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Inge
     embedder = embedder or build_embedder(settings)
     cfg = settings.ingest
     store = build_store(settings, embedder)
-    protector = ProtectedFacts(embedder, load_detectors(settings, embedder).school)
+    protector = ProtectedFacts.from_detectors(embedder, load_detectors(settings, embedder))
     return Ingestor(
         embedder=embedder,
         store=store,

@@ -7,9 +7,14 @@ tells the assistant to ignore other sources. A learned classifier (the ``school`
 ``bot.understand.detectors``, fitted on ``bot/understand/data/school_sentences.jsonl``, written apart from the
 evaluation set ``evals/datasets/protected.jsonl``) reads every sentence of a school document at ingest.
 
-A sentence that is not a school fact with enough certainty (see :data:`MAX_OTHER`) is removed from the
-document before it is split, and the admin gets it back as a conflict with the national information (upload
-report, document list, ``koers ingest``).
+A second, independent signal comes from the guardrail classifier that reads students' messages: a sentence
+it would refuse as exam fraud or as dangerous instructions ("de antwoorden van het CSPE kun je vooraf kopen")
+at its own alert threshold is not quotable either (on the tune half of the protected set it raised no false
+alarm on a school fact).
+
+A sentence that is not a school fact with enough certainty (see :data:`MAX_OTHER`), or that the guardrails
+refuse, is removed from the document before it is split, and the admin gets it back as a conflict with the
+national information (upload report, document list, ``koers ingest``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from bot.ports import Embedder
 from bot.text import sentences
+from bot.understand.detectors import Detectors
 from bot.understand.heads import LinearHeads, Matrix
 from bot.understand.training import SCHOOL_FACT
 from ingest.loaders import LoadedFile
@@ -36,7 +42,10 @@ TOPIC_NAMES = {
     "admission": "toelating tot het mbo",
     "exam": "examenregels",
     "ignore_sources": "zegt dat andere bronnen niet gelden",
+    "danger": "gevaarlijke instructies",
 }
+# Guardrail classes whose refusal also keeps a school sentence out, and the topic it is reported under.
+REFUSED = {"fraud": "exam", "danger": "danger"}
 
 
 @dataclass(frozen=True)
@@ -53,31 +62,41 @@ class Conflict:
 class ProtectedFacts:
     embedder: Embedder
     heads: LinearHeads  # the school sentence classes, SCHOOL_FACT among them
+    guard: LinearHeads  # the guardrail classes of students' messages
+    refuse_at: dict[str, float]  # alert threshold of each guardrail class in REFUSED
+
+    @classmethod
+    def from_detectors(cls, embedder: Embedder, detectors: Detectors) -> ProtectedFacts:
+        alerts = {name: detectors.thresholds[name].alert for name in REFUSED}
+        return cls(embedder, detectors.school, detectors.guard, alerts)
 
     @property
     def version(self) -> str:
         """Changes when the screening would: another classifier fit or threshold."""
         card = self.heads.card
-        return f"{str(card.get('data_sha256', ''))[:12]}/{card.get('model', '')}/{MAX_OTHER}"
+        alerts = ",".join(f"{name}={alert}" for name, alert in sorted(self.refuse_at.items()))
+        return f"{str(card.get('data_sha256', ''))[:12]}/{card.get('model', '')}/{MAX_OTHER}/{alerts}"
 
-    def probabilities(self, texts: Sequence[str]) -> Matrix:
-        """[sentences, classes] probabilities of the school sentence classes."""
+    def probabilities(self, texts: Sequence[str]) -> tuple[Matrix, Matrix]:
+        """[sentences, classes] probabilities of the school sentence classes and of the guardrail classes."""
         vectors = self.embedder.embed(list(texts), kind="query")
-        return self.heads.probabilities(texts, vectors)
+        return self.heads.probabilities(texts, vectors), self.guard.probabilities(texts, vectors)
 
     def conflicts(self, texts: Sequence[str]) -> list[Conflict]:
         if not texts:
             return []
         fact = self.heads.labels.index(SCHOOL_FACT)
+        refused = [
+            (self.guard.labels.index(name), topic, self.refuse_at[name]) for name, topic in REFUSED.items()
+        ]
         found: list[Conflict] = []
-        for text, row in zip(texts, self.probabilities(texts), strict=True):
+        school, guard = self.probabilities(texts)
+        for text, row, guard_row in zip(texts, school, guard, strict=True):
             if 1.0 - row[fact] >= MAX_OTHER:
-                others = [
-                    (p, label)
-                    for label, p in zip(self.heads.labels, row, strict=True)
-                    if label != SCHOOL_FACT
-                ]
-                found.append(Conflict(text, max(others)[1]))
+                ranked = sorted(zip(row, self.heads.labels, strict=True), reverse=True)
+                found.append(Conflict(text, next(label for _, label in ranked if label != SCHOOL_FACT)))
+            elif hit := next((topic for col, topic, alert in refused if guard_row[col] >= alert), None):
+                found.append(Conflict(text, hit))
         return found
 
     def screen(self, loaded: LoadedFile) -> tuple[LoadedFile, list[Conflict]]:

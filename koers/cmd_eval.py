@@ -222,7 +222,7 @@ def protected_command(
     other sources'), per class; for school facts the share is the false alarms."""
     cfg = settings()
     embedder = build_embedder(cfg)
-    protector = ProtectedFacts(embedder, load_detectors(cfg, embedder).school)
+    protector = ProtectedFacts.from_detectors(embedder, load_detectors(cfg, embedder))
     result = run_protected(protector, load_protected_set(dataset, split))
     for line in result.wrong:
         console.print(f"  {line}", markup=False)
