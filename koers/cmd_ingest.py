@@ -57,28 +57,26 @@ def print_report(report: IngestReport, folder: Path) -> None:
     )
     console.print(table)
     notes = [(o.source, o.reason) for o in report.outcomes if o.reason and o.status in ("added", "updated")]
-    if notes:
-        noted = Table(title="Notes")
-        noted.add_column("file")
-        noted.add_column("note")
-        for source, note in notes:
-            noted.add_row(source, note)
-        console.print(noted)
+    _print_pairs("Notes", ("file", "note"), notes)
     conflicts = [(o.source, c) for o in report.outcomes for c in o.conflicts if o.status != "failed"]
-    if conflicts:
-        left_out = Table(title="Sentences left out (only the national information may say this)")
-        left_out.add_column("file")
-        left_out.add_column("sentence")
-        for source, conflict in conflicts:
-            left_out.add_row(source, conflict)
-        console.print(left_out)
-    if report.failed:
-        failures = Table(title="Not ingested", title_style="bold red")
-        failures.add_column("file")
-        failures.add_column("reason")
-        for source, reason in report.failed:
-            failures.add_row(source, reason)
-        err_console.print(failures)
+    _print_pairs(
+        "Sentences left out (only the national information may say this)", ("file", "sentence"), conflicts
+    )
+    _print_pairs("Not ingested", ("file", "reason"), report.failed, error=True)
+
+
+def _print_pairs(
+    title: str, columns: tuple[str, str], rows: list[tuple[str, str]], *, error: bool = False
+) -> None:
+    """A two-column table, when there is anything to show; errors go to stderr in red."""
+    if not rows:
+        return
+    table = Table(title=title, title_style="bold red" if error else None)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    (err_console if error else console).print(table)
 
 
 def ingest(
