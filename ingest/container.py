@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.adapters import build_embedder, build_store
 from bot.config import Settings
 from bot.ports import Embedder
-from bot.understand.detectors import load_detectors
+from bot.understand.detectors import Detectors, load_detectors
 from ingest.isolation import IsolatedReader, ReadLimits
 from ingest.manifest import Manifest
 from ingest.pipeline import Ingestor
@@ -13,11 +13,14 @@ from ingest.protect import ProtectedFacts
 from ingest.split import Chunking
 
 
-def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
+def build_ingestor(
+    settings: Settings, embedder: Embedder | None = None, detectors: Detectors | None = None
+) -> Ingestor:
+    """Pass ``embedder`` and ``detectors`` to share what a service in the same process already loaded."""
     embedder = embedder or build_embedder(settings)
     cfg = settings.ingest
     store = build_store(settings, embedder)
-    protector = ProtectedFacts.from_detectors(embedder, load_detectors(settings, embedder))
+    protector = ProtectedFacts.from_detectors(embedder, detectors or load_detectors(settings, embedder))
     return Ingestor(
         embedder=embedder,
         store=store,

@@ -37,7 +37,7 @@ def serve() -> None:
     cfg = settings()
     embedder = build_embedder(cfg)
     service = build_service(cfg, embedder)
-    ingestor = build_ingestor(cfg, embedder)
+    ingestor = build_ingestor(cfg, embedder, service.detectors)  # the heads are loaded once
     app = create_app(
         service,
         library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
