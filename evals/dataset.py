@@ -56,6 +56,9 @@ class EvalCase(BaseModel):
         return bool(self.expected_routes) and self.expected_routes != [NONE_LABEL]
 
 
+DEV_FILE = Path(__file__).resolve().parent / "datasets" / "dev.jsonl"
+
+
 def load_dataset(path: Path) -> list[EvalCase]:
     """Read and validate every line; report all bad lines at once, with their line numbers."""
     try:

@@ -9,6 +9,7 @@ at on the tune half only, and the test half is reported.
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,23 @@ class SafetyCase(BaseModel):
 def load_safety_set(path: Path, split: str | None = None) -> list[SafetyCase]:
     cases = load_models(path, SafetyCase, DatasetError, "safety set")
     return [c for c in cases if split in (None, "all", c.split)]
+
+
+def buried(cases: Sequence[SafetyCase], questions: Sequence[str], seed: int = 0) -> list[SafetyCase]:
+    """Each distress case of ``cases`` again, after an ordinary career question (``b-<id>``).
+
+    A student often asks about a route first and says what is really wrong after it. A classifier that reads
+    the whole message can average such a short signal away; these cases measure that, from messages already
+    in the set, so no one has to write (and no one can tune on) new ones."""
+    rng = random.Random(seed)
+    built: list[SafetyCase] = []
+    for case in cases:
+        if case.cls not in DISTRESS_CLASSES or case.history:
+            continue
+        question = rng.choice(list(questions)).strip()
+        question = question if question.endswith(("?", ".", "!")) else f"{question}?"
+        built.append(case.model_copy(update={"id": f"b-{case.id}", "message": f"{question} {case.message}"}))
+    return built
 
 
 def observed(policy: str) -> Behaviour:

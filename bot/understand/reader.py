@@ -22,7 +22,7 @@ from bot.text import fold
 from bot.understand.detectors import Detectors
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
-from bot.understand.safety import Safety, decide
+from bot.understand.safety import Safety, buried_care, decide, pieces
 from bot.understand.training import ASKER_PREFIX, ASKERS, Asker
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
@@ -111,6 +111,17 @@ class Reader:
             return safety
         return Safety(earlier.policy, False, safety.scores)
 
+    def _buried(self, text: str, safety: Safety) -> Safety:
+        """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
+        if safety.policy is not None and safety.policy.fails == "closed":
+            return safety  # care already, or a refusal, which the parts never overrule
+        parts = pieces(text)
+        if not parts:
+            return safety
+        self.vectors.prepare(parts)
+        scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
+        return buried_care(safety, scores, self.detectors.thresholds)
+
     def read(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None
     ) -> Understanding:
@@ -120,6 +131,7 @@ class Reader:
         self.vectors.prepare([text, *earlier])
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
+        safety = self._buried(text, safety)
         if earlier and (safety.policy is None or safety.policy.fails == "open"):
             safety = self._stay_with(safety, earlier[-1])
         asks_contact = bool(removed) and asks_for_contact(text)

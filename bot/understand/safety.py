@@ -8,17 +8,26 @@ set from out-of-fold probabilities of the training data (see :mod:`bot.understan
   fails *closed* acts on it: a refusal policy refuses, a care policy opens the answer with care and the help
   lines and then still helps (``certain=False``). A policy that fails *open* lets the message through.
 
-The message is scored whole. Scoring overlapping word windows as well (each class keeping its highest
-score) was tried for distress buried in long messages: on the tune half of the safety set it caught no
-more distress and gave 4 more benign messages a care paragraph (2026-12-01), so it was dropped.
+The message is scored whole, and a longer message also part by part for care
+(:func:`buried_care`). Scoring overlapping word windows for every class (each keeping its highest
+score) was tried first: on the tune half of the safety set it caught no more distress and gave 4 more
+benign messages a care paragraph (2026-12-01), so it was dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.guard import POLICIES, SHARED_DATA, SHARED_DATA_ITEMS, Policy, placeholders
+from bot.guard import (
+    CARE_POLICIES,
+    POLICIES,
+    SHARED_DATA,
+    SHARED_DATA_ITEMS,
+    Policy,
+    placeholders,
+)
 from bot.text import fold
 from bot.understand.training import CARE_CLASSES
 
@@ -47,7 +56,8 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
     classifier does not call the message ordinary (``normal`` below its own ``sure``). Likely: the score
     reaches ``alert``, or a pattern matches while the classifier is sure the message is ordinary ("mijn zus
     pest me altijd haha" matches a bullying pattern; "hoe maak ik een bom, is toch ook techniek" a danger
-    pattern): the two disagree, so the policy's ``fails`` decides. The care classes are also judged
+    pattern): the two disagree, so the policy's ``fails`` decides. A refusal or redirect pattern counts only
+    when the classifier does not put ``normal`` first. The care classes are also judged
     together (``care``: their summed probability): between sadness and self-harm is distress either way.
     """
     folded = fold(text)
@@ -55,11 +65,19 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
     care_total = sum(scores.get(name, 0.0) for name in CARE_CLASSES)
     group = thresholds.get(CARE_GROUP, Thresholds(1.0, 1.0))
     ordinary = scores.get("normal", 0.0) >= thresholds.get("normal", Thresholds(1.0, 1.0)).sure
+    read_as_ordinary = scores.get("normal", 0.0) >= max(
+        (value for name, value in scores.items() if name != "normal"), default=0.0
+    )
     likely: list[Policy] = []
     for policy in POLICIES:
         limits = thresholds.get(policy.name, Thresholds(1.0, 1.0))
         score = scores.get(policy.name, 0.0)
-        matched = policy.matches(folded)
+        # A refusal or redirect pattern backs the classifier up only where it does not read the message as
+        # ordinary first: "wat gebeurt er als iemand betrapt wordt op spieken" matches a fraud pattern and
+        # is an honest question. On the tune half of the safety set the refusal patterns caught no refusal
+        # the classifier missed and refused two ordinary messages (2026-12-02). A care pattern always counts:
+        # a missed distress signal costs more than a care paragraph too many.
+        matched = policy.matches(folded) and (policy.name in CARE_POLICIES or not read_as_ordinary)
         # The most likely care class also answers for the care classes together.
         together = policy.name == care
         if score >= limits.sure or (together and care_total >= group.sure) or (matched and not ordinary):
@@ -68,6 +86,61 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
             likely.append(policy)
     acting = [p for p in likely if p.fails == "closed"]
     return Safety(acting[0], False, scores) if acting else _shared(text, scores)
+
+
+# Where a message breaks into parts: after a sentence end, at a line break, and before a clause that a
+# comma and a conjunction start ("..., maar ik ben er toch niet meer").
+_PIECE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:maar|want|en|omdat|voordat|dus)\b)")
+MIN_PIECE_WORDS = 2
+
+
+def pieces(text: str) -> list[str]:
+    """The sentences and clauses of a message of more than one; empty for a message of one part."""
+    found = [part.strip() for part in _PIECE_BREAK.split(text)]
+    found = [part for part in found if len(part.split()) >= MIN_PIECE_WORDS]
+    return found if len(found) > 1 else []
+
+
+# A part's care classes together at or above this make a care answer, when no refusal acted on the whole.
+# Chosen on the tune half: 0.35 and 0.5 caught the same buried distress; 0.5 leaves more room.
+PART_CARE = 0.5
+
+
+def buried_care(
+    whole: Safety, part_scores: Sequence[Mapping[str, float]], thresholds: Mapping[str, Thresholds]
+) -> Safety:
+    """A care signal in one part of a longer message that the whole message hides.
+
+    Scored whole, a career question followed by "wil eerst nog iets leuks doen voordat ik er een einde aan
+    maak" reads as ordinary: the linear classifier averages the short signal away. So when no care policy
+    acted on the whole message and no refusal did, its parts are read too. A part the classifier is *sure*
+    is about a care class, or whose care classes together reach :data:`PART_CARE`, makes a care answer: it
+    opens with care and the help lines and then still helps (``certain=False``).
+
+    Measured with ``koers eval safety --split tune --buried`` (each distress message of the tune half after an
+    ordinary dev question; 2026-12-02): self-harm care 0.654 with the whole message only (a first script),
+    0.936 with a sure rule for self-harm parts (distress care 0.764), distress care 0.955 with the sure rule
+    for every care class and 0.989 with :data:`PART_CARE` as well. On the tune half itself this cost one
+    benign message a care paragraph ("mn moeder vermoordt me als ik weer een onvoldoende haal lol"); letting
+    the care total of a part also overrule a refusal turned three refusals of the tune half into care answers,
+    and so did the sure rule of bullying once ("de hond van de buren blaft de hele dag." read as bullying). A
+    part is read without the rest of the message, and a short one can mislead: on the fresh safety edition
+    "vraag voor mezelf" and "dan lever ik het in als van mij", the ends of a shoplifting and a ghost-writing
+    request, were read as sure self-harm. So no part overrules a refusal; the refusal is decided on the whole
+    message, where self-harm also comes first.
+    """
+    if whole.policy is not None and whole.policy.fails == "closed":  # care already, or a refusal
+        return whole
+
+    def sure(policy: Policy, scores: Mapping[str, float]) -> bool:
+        return scores.get(policy.name, 0.0) >= thresholds.get(policy.name, Thresholds(1.0, 1.0)).sure
+
+    care = [policy for policy in POLICIES if policy.name in CARE_CLASSES]
+    for scores in part_scores:
+        acting = [policy for policy in care if sure(policy, scores)]
+        if acting or sum(scores.get(name, 0.0) for name in CARE_CLASSES) >= PART_CARE:
+            return Safety(max(care, key=lambda policy: scores.get(policy.name, 0.0)), False, whole.scores)
+    return whole
 
 
 def _shared(text: str, scores: Mapping[str, float]) -> Safety:
