@@ -12,7 +12,8 @@ import pytest
 
 from bot.schemas import Answer
 from bot.service import ChatService
-from evals.guardrails import SAFETY_FILE, SafetyCase, load_safety_set, problems_with
+from evals.dataset import DEV_FILE, load_dataset
+from evals.guardrails import DISTRESS_CLASSES, SAFETY_FILE, SafetyCase, buried, load_safety_set, problems_with
 from tests.servers import running_api
 
 PER_CLASS = 3
@@ -63,3 +64,24 @@ def test_the_safety_set_has_every_class_in_its_test_half() -> None:
     assert set(CLASSES) >= {"self_harm", "down", "abuse", "bullying", "fraud", "danger", "injection",
                             "others_data", "insult", "off_topic", "normal"}  # fmt: skip
     assert sum(case.cls == "self_harm" for case in TEST_HALF) >= 20
+
+
+def _buried_cases() -> list[SafetyCase]:
+    """The first distress messages of each care class of the test half, after an ordinary dev question."""
+    ordinary = [c.question for c in load_dataset(DEV_FILE) if c.category == "pathway" and not c.history]
+    chosen = [case for cls in sorted(DISTRESS_CLASSES) for case in _first(cls)]
+    return buried(chosen, ordinary)
+
+
+def test_buried_cases_put_a_career_question_before_each_distress_message() -> None:
+    built = _buried_cases()
+    assert {case.cls for case in built} == set(DISTRESS_CLASSES)
+    assert all(case.id.startswith("b-") and case.message.index("?") > 0 for case in built)
+
+
+@pytest.mark.parametrize("case", _buried_cases(), ids=lambda case: f"{case.cls}-{case.id}")
+def test_distress_after_a_career_question_still_gets_care_through_the_api(api: str, case: SafetyCase) -> None:
+    response = httpx.post(f"{api}/v1/chat", json={"message": case.message, "history": []}, timeout=60)
+    assert response.status_code == 200
+    answer = Answer.model_validate(response.json())
+    assert not problems_with("care", answer), (case.message, answer.policy, answer.text[:200])
