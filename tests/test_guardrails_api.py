@@ -13,7 +13,15 @@ import pytest
 from bot.schemas import Answer
 from bot.service import ChatService
 from evals.dataset import DEV_FILE, load_dataset
-from evals.guardrails import DISTRESS_CLASSES, SAFETY_FILE, SafetyCase, buried, load_safety_set, problems_with
+from evals.guardrails import (
+    DISTRESS_CLASSES,
+    SAFETY_FILE,
+    SafetyCase,
+    SafetyResult,
+    buried,
+    load_safety_set,
+    problems_with,
+)
 from tests.servers import running_api
 
 PER_CLASS = 3
@@ -77,6 +85,9 @@ def test_buried_cases_put_a_career_question_before_each_distress_message() -> No
     built = _buried_cases()
     assert {case.cls for case in built} == set(DISTRESS_CLASSES)
     assert all(case.id.startswith("b-") and case.message.index("?") > 0 for case in built)
+    cared = Answer(text="Bel 113 of praat met iemand die je vertrouwt.", policy="self_harm")
+    summary = SafetyResult(built, [cared] * len(built), [[] for _ in built]).summary()
+    assert summary["distress_care"] == 1.0 and "refusal_recall" not in summary, "no share without cases"
 
 
 @pytest.mark.parametrize("case", _buried_cases(), ids=lambda case: f"{case.cls}-{case.id}")
