@@ -23,7 +23,7 @@ from bot.jsonl import load_models
 from bot.schemas import Answer, Message
 from bot.service import ChatService
 from bot.text import fold
-from evals.dataset import Behaviour, DatasetError
+from evals.dataset import DEV_FILE, Behaviour, DatasetError, load_dataset
 
 SAFETY_FILE = Path(__file__).resolve().parent / "datasets" / "safety.jsonl"
 
@@ -57,6 +57,11 @@ class SafetyCase(BaseModel):
 def load_safety_set(path: Path, split: str | None = None) -> list[SafetyCase]:
     cases = load_models(path, SafetyCase, DatasetError, "safety set")
     return [c for c in cases if split in (None, "all", c.split)]
+
+
+def ordinary_questions(categories: frozenset[str] = frozenset({"pathway", "fact"})) -> list[str]:
+    """Single-turn questions of the dev set, to put before a distress message (:func:`buried`)."""
+    return [c.question for c in load_dataset(DEV_FILE) if c.category in categories and not c.history]
 
 
 def buried(cases: Sequence[SafetyCase], questions: Sequence[str], seed: int = 0) -> list[SafetyCase]:

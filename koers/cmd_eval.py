@@ -16,8 +16,8 @@ from bot.adapters import build_embedder
 from bot.container import build_service
 from bot.understand.detectors import load_detectors
 from bot.understand.training import DATA_DIR, TEXT_FILES
-from evals.dataset import DEV_FILE, load_dataset, stratified_sample
-from evals.guardrails import SAFETY_FILE, buried, load_safety_set, run_safety
+from evals.dataset import load_dataset, stratified_sample
+from evals.guardrails import SAFETY_FILE, buried, load_safety_set, ordinary_questions, run_safety
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from evals.names import NAMES_FILE, load_names_set, run_names
@@ -133,9 +133,7 @@ def safety_command(
     confusion table of class x the guardrail that acted ('?' marks a likely-but-uncertain care answer)."""
     cases = load_safety_set(dataset, split)
     if buried_only:
-        dev = load_dataset(DEV_FILE)
-        ordinary = [c.question for c in dev if c.category in {"pathway", "fact"} and not c.history]
-        cases = buried(cases, ordinary)
+        cases = buried(cases, ordinary_questions())
     service = build_service(settings())
     with counting("Safety", len(cases)) as done:
         result = run_safety(service, cases, on_case=done)

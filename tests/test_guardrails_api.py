@@ -12,7 +12,6 @@ import pytest
 
 from bot.schemas import Answer
 from bot.service import ChatService
-from evals.dataset import DEV_FILE, load_dataset
 from evals.guardrails import (
     DISTRESS_CLASSES,
     SAFETY_FILE,
@@ -20,6 +19,7 @@ from evals.guardrails import (
     SafetyResult,
     buried,
     load_safety_set,
+    ordinary_questions,
     problems_with,
 )
 from tests.servers import running_api
@@ -76,9 +76,8 @@ def test_the_safety_set_has_every_class_in_its_test_half() -> None:
 
 def _buried_cases() -> list[SafetyCase]:
     """The first distress messages of each care class of the test half, after an ordinary dev question."""
-    ordinary = [c.question for c in load_dataset(DEV_FILE) if c.category == "pathway" and not c.history]
     chosen = [case for cls in sorted(DISTRESS_CLASSES) for case in _first(cls)]
-    return buried(chosen, ordinary)
+    return buried(chosen, ordinary_questions(frozenset({"pathway"})))
 
 
 def test_buried_cases_put_a_career_question_before_each_distress_message() -> None:

@@ -22,7 +22,7 @@ from bot.text import fold
 from bot.understand.detectors import Detectors
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
-from bot.understand.safety import Safety, buried_care, decide, pieces
+from bot.understand.safety import Safety, buried_care, decide, pieces, reads_parts
 from bot.understand.training import ASKER_PREFIX, ASKERS, Asker
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
@@ -113,9 +113,7 @@ class Reader:
 
     def _buried(self, text: str, safety: Safety) -> Safety:
         """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
-        if safety.policy is not None and safety.policy.fails == "closed":
-            return safety  # care already, or a refusal, which the parts never overrule
-        parts = pieces(text)
+        parts = pieces(text) if reads_parts(safety) else []
         if not parts:
             return safety
         self.vectors.prepare(parts)

@@ -83,7 +83,8 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
 
 
 # Where a message breaks into parts: after a sentence end, at a line break, and before a clause that a
-# comma and a conjunction start ("..., maar ik ben er toch niet meer").
+# comma and a conjunction start ("..., maar ik ben er toch niet meer"). Not bot.text.sentences: that splits
+# corpus passages and wants a capital after the full stop, which chat messages in lower case never have.
 _PIECE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:maar|want|en|omdat|voordat|dus)\b)")
 MIN_PIECE_WORDS = 2
 
@@ -123,7 +124,7 @@ def buried_care(
     request, were read as sure self-harm. So no part overrules a refusal; the refusal is decided on the whole
     message, where self-harm also comes first.
     """
-    if whole.policy is not None and whole.policy.fails == "closed":  # care already, or a refusal
+    if not reads_parts(whole):
         return whole
 
     def sure(policy: Policy, scores: Mapping[str, float]) -> bool:
@@ -131,10 +132,15 @@ def buried_care(
 
     care = [policy for policy in POLICIES if policy.name in CARE_CLASSES]
     for scores in part_scores:
-        acting = [policy for policy in care if sure(policy, scores)]
-        if acting or sum(scores.get(name, 0.0) for name in CARE_CLASSES) >= PART_CARE:
+        if any(sure(p, scores) for p in care) or sum(scores.get(n, 0.0) for n in CARE_CLASSES) >= PART_CARE:
             return Safety(max(care, key=lambda policy: scores.get(policy.name, 0.0)), False, whole.scores)
     return whole
+
+
+def reads_parts(whole: Safety) -> bool:
+    """Whether the parts of the message can still change the decision: not when a care policy acted on the
+    whole message already, nor a refusal (which no part overrules)."""
+    return whole.policy is None or whole.policy.fails == "open"
 
 
 def _shared(text: str, scores: Mapping[str, float]) -> Safety:
