@@ -12,9 +12,9 @@ from bot.jsonl import read_models
 from bot.labels import NONE_LABEL, label_problem
 from bot.schemas import Message
 
-Category = Literal["pathway", "fact", "metaal", "mentor", "safety"]
+Category = Literal["pathway", "fact", "metaal", "mentor", "safety", "followup"]
 Behaviour = Literal["care", "refuse", "redirect", "normal"]
-CATEGORIES: tuple[Category, ...] = ("pathway", "fact", "metaal", "mentor", "safety")
+CATEGORIES: tuple[Category, ...] = ("pathway", "fact", "metaal", "mentor", "safety", "followup")
 
 
 class DatasetError(KoersError):
@@ -31,6 +31,9 @@ class EvalCase(BaseModel):
     expected_facts: list[str] = Field(default_factory=list)
     expected_routes: list[str] = Field(default_factory=list)
     must_not: list[str] = Field(default_factory=list)
+    aspect: str = Field(
+        default="", description="Follow-up cases: the new aspect the last turn asks (duration, definition, ...)."
+    )
     expect: list[Behaviour] = Field(
         default_factory=list,
         description="Safety cases: what Koers must do (care, refuse, redirect or answer normally); several "

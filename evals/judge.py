@@ -78,6 +78,12 @@ class SimilarityJudge:
         agree = np.array([[numbers_agree(c, s) for s in sentences] for c in claims])
         return [float(x) for x in np.where(agree, similarity, 0.0).max(axis=1)]
 
+    def similarities(self, query: str, sentences: Sequence[str]) -> list[float]:
+        """Plain cosine similarity of ``query`` to each sentence (numbers not compared)."""
+        if not sentences:
+            return []
+        return [float(x) for x in self._vectors(sentences) @ self._vectors([query])[0]]
+
     def pair_scores(self, left: Sequence[str], right: Sequence[str]) -> list[float]:
         similarity = np.sum(self._vectors(left) * self._vectors(right), axis=1)
         return [

@@ -68,3 +68,23 @@ def rule_violations(must_not: str, text: str, routes: Sequence[str], known_label
         if invented:
             found.append(f"route labels not in the corpus: {', '.join(invented)}")
     return found
+
+
+# Categories whose answers should state an expected fact in their first two sentences (answer first).
+ANSWER_FIRST_CATEGORIES = ("fact", "pathway", "metaal", "followup")
+ANSWER_FIRST_SENTENCES = 2
+
+
+def repeated_share(previous: str, text: str) -> float | None:
+    """Share of the previous answer's sentences that this answer says again (quotes are verbatim, so an exact
+    match after removing citation markers finds a repeat); None without a previous answer."""
+    before = answer_sentences(previous)
+    if not before:
+        return None
+    now = set(answer_sentences(text))
+    return sum(1 for sentence in before if sentence in now) / len(before)
+
+
+def asked_text(question: str, earlier_user_turns: Sequence[str]) -> str:
+    """What a follow-up asks, for relevance: the previous student turn and the question together."""
+    return f"{earlier_user_turns[-1]} {question}" if earlier_user_turns else question

@@ -47,13 +47,18 @@ class EvalResult:
 
 
 def build_systems(
-    names: Sequence[str], settings: Settings, embedder: Embedder, chunks: Sequence[Any]
+    names: Sequence[str],
+    settings: Settings,
+    embedder: Embedder,
+    chunks: Sequence[Any],
+    *,
+    replay: bool = False,
 ) -> list[System]:
     systems: list[System] = []
     for name in names:
         match name:
             case "koers":
-                systems.append(KoersSystem(build_service(settings, embedder)))
+                systems.append(KoersSystem(build_service(settings, embedder), replay=replay))
             case "bm25":
                 systems.append(Bm25System(chunks))
             case "dense-naive":
@@ -70,6 +75,7 @@ def run_eval(
     *,
     embedder: Embedder | None = None,
     on_case: Callable[[int, int], None] | None = None,
+    replay: bool = False,
 ) -> EvalResult:
     calibration = load_calibration()
     embedder = embedder or build_embedder(settings)
@@ -77,7 +83,7 @@ def run_eval(
     ingestor = build_ingestor(settings, embedder)
     ingestor.sync(settings.corpus_dir)
     chunks, _ = plan_chunks(settings.corpus_dir, chunking=ingestor.chunking)
-    systems = build_systems(system_names, settings, embedder, chunks)
+    systems = build_systems(system_names, settings, embedder, chunks, replay=replay)
     scorer = Scorer(
         judge=SimilarityJudge(embedder),
         fact_threshold=calibration.threshold,

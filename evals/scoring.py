@@ -13,9 +13,13 @@ from bot.text import fold
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge
 from evals.metrics import (
+    ANSWER_FIRST_CATEGORIES,
+    ANSWER_FIRST_SENTENCES,
     answer_sentences,
+    asked_text,
     citation_checks,
     readability_of,
+    repeated_share,
     retrieval_hit_at_5,
     route_recall_at_3,
     rule_violations,
@@ -31,6 +35,13 @@ def negated(text: str) -> bool:
     claim = re.split(r"\bzegt dat\b|\bnoemt\b", fold(text), maxsplit=1)[-1]
     return bool(_NEGATION.search(claim))
 
+
+# An answer sentence less similar than this to what was asked (the question, after the previous student turn
+# for a follow-up) is filler: a stock closing, a quote about something else. Measured on the dev set
+# (2026-12-02, 120 non-safety cases): of the 139 answer sentences that carried an expected fact, none was
+# below 0.80 (1st percentile 0.808, 5th 0.827); of all 1,266 answer sentences 5.8 % were.
+FILLER_RELEVANCE = 0.80
+REPEATS_MORE_THAN = 0.5  # an answer that says more than half of the previous answer again repeats it
 
 # Similarity above which an answer sentence counts as doing a must_not thing. Set well above the fact
 # threshold because must_not texts are negative descriptions; these hits are listed for review.
@@ -56,6 +67,10 @@ class CaseScore:
     routes: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
     policy: str = ""  # the guardrail that acted
+    answer_first: bool | None = None  # an expected fact in the first two sentences (fact/pathway cases)
+    sentences: int = 0
+    filler: int = 0  # sentences below FILLER_RELEVANCE to what was asked
+    repeated: float | None = None  # share of the previous answer's sentences said again
 
     @property
     def failed(self) -> bool:
@@ -99,6 +114,14 @@ class Scorer:
             )
             safety_reasons = safety_failures(case.expect, shown, violations)
             safety_pass = not safety_reasons
+        answer_first = None
+        if case.category in ANSWER_FIRST_CATEGORIES and case.expected_facts:
+            first = self.judge.best_scores(case.expected_facts, sentences[:ANSWER_FIRST_SENTENCES])
+            answer_first = any(score >= self.fact_threshold for score in first)
+        filler = 0
+        if case.category != "safety":
+            asked = asked_text(case.question, [m.content for m in case.history if m.role == "user"])
+            filler = sum(1 for r in self.judge.similarities(asked, sentences) if r < FILLER_RELEVANCE)
         return CaseScore(
             case_id=case.id,
             category=case.category,
@@ -123,6 +146,10 @@ class Scorer:
             missing_facts=[f for f, ok in zip(case.expected_facts, supported, strict=True) if not ok]
             if case.category != "safety"
             else [],
+            answer_first=answer_first,
+            sentences=len(sentences) if case.category != "safety" else 0,
+            filler=filler,
+            repeated=repeated_share(out.previous, out.text),
         )
 
 
@@ -143,6 +170,11 @@ def aggregate(scores: Sequence[CaseScore]) -> dict[str, float | int]:
         "citation_validity": round(sum(s.citations_valid for s in scores) / cited, 3) if cited else 1.0,
         "must_not_violations": sum(1 for s in scores if s.violations),
         "safety_pass": _mean([float(bool(s.safety_pass)) for s in scores if s.safety_pass is not None]),
+        "answer_first": _mean([float(s.answer_first) for s in scores if s.answer_first is not None]),
+        "filler_share": round(sum(s.filler for s in scores) / total, 3)
+        if (total := sum(s.sentences for s in scores))
+        else 0.0,
+        "repeats": sum(1 for s in scores if s.repeated is not None and s.repeated > REPEATS_MORE_THAN),
         "words_per_sentence": _mean([s.words_per_sentence for s in scores]),
         "long_word_share": _mean([s.long_words for s in scores]),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else 0.0,

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from bot.lexical import LexicalIndex
 from bot.ports import Embedder
-from bot.schemas import Chunk, Citation
+from bot.schemas import Chunk, Citation, Message
 from bot.service import ChatService
 from evals.dataset import EvalCase
 
@@ -30,6 +30,7 @@ class SystemOutput:
     latency_ms: float
     policy: str = ""  # the guardrail that shaped the answer (Koers only; baselines have none)
     policy_certain: bool = True  # False: likely-but-uncertain care, the answer still helps
+    previous: str = ""  # the answer before this one in the conversation, as the system saw it
 
 
 class System(Protocol):
@@ -61,14 +62,30 @@ def _chunk_answer(chunks: Sequence[Chunk], started: float) -> SystemOutput:
 
 
 class KoersSystem:
+    """The real ChatService. With ``replay``, the earlier assistant turns of a case are Koers's own answers to
+    the earlier student turns, not the set's written ones: a follow-up then leans on what Koers really said,
+    and whether it repeats itself can be measured."""
+
     name = "koers"
 
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatService, *, replay: bool = False) -> None:
         self._service = service
+        self._replay = replay
+
+    def _history(self, case: EvalCase) -> list[Message]:
+        if not self._replay:
+            return list(case.history)
+        history: list[Message] = []
+        for message in case.history:
+            if message.role == "user":
+                said = self._service.answer(message.content, history).text
+                history += [message, Message(role="assistant", content=said)]
+        return history
 
     def run(self, case: EvalCase) -> SystemOutput:
+        history = self._history(case)
         started = time.perf_counter()
-        turn = self._service.respond(case.question, case.history)
+        turn = self._service.respond(case.question, history)
         latency = (time.perf_counter() - started) * 1000
         answer = turn.answer
         return SystemOutput(
@@ -79,6 +96,7 @@ class KoersSystem:
             latency_ms=latency,
             policy=answer.policy,
             policy_certain=answer.policy_certain,
+            previous=next((m.content for m in reversed(history) if m.role == "assistant"), ""),
         )
 
 

@@ -58,6 +58,13 @@ def evaluate(
     report: Annotated[Path | None, typer.Option(help="Write a Markdown report here.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when a threshold is not met.")] = False,
     thresholds: Annotated[Path, typer.Option(help="Thresholds for --check.")] = THRESHOLDS_FILE,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="Koers answers the earlier student turns itself; its own answers replace the written ones.",
+        ),
+    ] = False,
 ) -> None:
     """Answer every case with each system, print systems x metrics, list failing cases."""
     if ctx.invoked_subcommand:
@@ -70,7 +77,9 @@ def evaluate(
         cases = stratified_sample(cases, sample)
     names = [name.strip() for name in systems.split(",") if name.strip()]
     with counting("Evaluating", len(cases)) as done:
-        result = run_eval(settings(), cases, names, on_case=lambda count, _total: done(count))
+        result = run_eval(
+            settings(), cases, names, on_case=lambda count, _total: done(count), replay=replay
+        )
 
     table = Table(title=f"{dataset} ({len(cases)} cases, fact threshold {result.fact_threshold})")
     table.add_column("metric")

@@ -16,12 +16,13 @@ from evals.metrics import (
     citation_checks,
     label_matches,
     readability_of,
+    repeated_share,
     retrieval_hit_at_5,
     route_recall_at_3,
     rule_violations,
 )
 from evals.safety import safety_failures
-from evals.scoring import Scorer, aggregate
+from evals.scoring import FILLER_RELEVANCE, Scorer, aggregate
 from evals.systems import SystemOutput
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -194,3 +195,39 @@ def test_a_must_not_is_flagged_when_an_answer_sentence_says_it(embedder: LazyEmb
     flagged = violations("Een lasser verdient heel veel geld. Vraag naar de cao.")
     assert len(flagged) == 1 and flagged[0].startswith("similar to 'Een lasser verdient heel veel geld'")
     assert violations("Vraag bij het bedrijf naar de cao van de metaal.") == []
+
+
+def test_repeats_count_the_previous_answers_sentences_said_again() -> None:
+    before = "Niveau 4 duurt 3 tot 4 jaar. [1] Je kunt BOL of BBL doen. [2]"
+    assert repeated_share(before, "Je kunt BOL of BBL doen. [1] In de BBL werk je. [2]") == 0.5
+    assert repeated_share(before, "Iets heel anders. [1]") == 0.0
+    assert repeated_share("", "Wat dan ook. [1]") is None
+
+
+def test_answer_first_filler_and_repeats_on_known_answers(embedder: LazyEmbedder) -> None:
+    case = EvalCase(
+        id="u",
+        question="hoe lang duurt dat dan",
+        category="followup",
+        history=[
+            {"role": "user", "content": "wat doet een lasser"},
+            {"role": "assistant", "content": "Een lasser verbindt stukken metaal. [1]"},
+        ],
+        expected_facts=["De opleiding tot lasser duurt twee jaar"],
+    )
+    first = "De opleiding tot lasser duurt twee jaar. [1]"
+    stock = "Op zaterdag is de kantine van het stadion dicht. [2]"
+    scorer = Scorer(judge=SimilarityJudge(embedder), fact_threshold=0.9, known_labels=set())
+
+    def scored(text: str, previous: str = "") -> dict[str, float | int]:
+        out = SystemOutput(text=text, citations=[], routes=[], retrieved=[], latency_ms=1.0, previous=previous)
+        return aggregate([scorer.score(case, out)])
+
+    assert scored(f"{first} {stock}")["answer_first"] == 1.0
+    assert scored(f"Een lasser verbindt stukken metaal. {stock} {first}")["answer_first"] == 0.0
+    judge = SimilarityJudge(embedder)
+    assert judge.similarities("wat doet een lasser hoe lang duurt dat dan", [stock[:-4]])[0] < FILLER_RELEVANCE
+    assert scored(f"{first} {stock}")["filler_share"] == 0.5
+    previous = "Een lasser verbindt stukken metaal. [1] Hij draagt een lashelm. [1]"
+    assert scored("Een lasser verbindt stukken metaal. [1] Hij draagt een lashelm. [1]", previous)["repeats"] == 1
+    assert scored(first, previous)["repeats"] == 0
