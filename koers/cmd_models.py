@@ -90,13 +90,13 @@ def train_command(
     model = model_id(cfg)
     with console.status("Fitting the classifiers...") as status:
         fitted = fit_all(build_embedder(cfg), model, progress=lambda step: status.update(f"{step}..."))
-    detectors = Detectors(fitted.guard, fitted.intents, fitted.school)
+    detectors = Detectors(fitted.guard, fitted.intents, fitted.school, fitted.questions)
     people = fit_people()
     if not check:
         detectors.save(WEIGHTS_DIR)
         people.save(WEIGHTS_DIR / PEOPLE_FILE)
         console.print(f"[green]Wrote[/] people: name tagger, {len(people.vocabulary)} corpus words")
-        for heads in (fitted.guard, fitted.intents, fitted.school):
+        for heads in (fitted.guard, fitted.intents, fitted.school, fitted.questions):
             console.print(
                 f"[green]Wrote[/] {heads.card['task']}: {len(heads.labels)} heads, "
                 f"{heads.card['messages']} messages"

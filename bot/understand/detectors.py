@@ -24,15 +24,17 @@ from bot.understand.training import (
     DATA_FILES,
     GUARD_FILE,
     INTENTS_FILE,
+    QUESTIONS_FILE,
     SCHOOL_FILE,
     GuardExample,
     IntentExample,
+    QuestionExample,
     SchoolSentence,
     data_sha256,
     load_examples,
 )
 
-HEAD_SETS = ("guard", "intents", "school")
+HEAD_SETS = ("guard", "intents", "school", "questions")
 
 logger = logging.getLogger("koers")
 
@@ -42,6 +44,7 @@ class Detectors:
     guard: LinearHeads
     intents: LinearHeads
     school: LinearHeads  # sentences of school documents (ingest.protect), not messages
+    questions: LinearHeads  # what a message asks, and whether it leans on the turn before
 
     @property
     def thresholds(self) -> dict[str, Thresholds]:
@@ -67,7 +70,7 @@ def _matching(folder: Path, model: str, sha: str) -> Detectors | None:
         found = Detectors.load(folder)
     except (OSError, ValueError, KeyError):
         return None
-    cards = (found.guard.card, found.intents.card, found.school.card)
+    cards = [getattr(found, name).card for name in HEAD_SETS]
     return found if all(c.get("model") == model and c.get("data_sha256") == sha for c in cards) else None
 
 
@@ -82,7 +85,7 @@ def load_detectors(settings: Settings, embedder: Embedder, data_dir: Path = DATA
         return found
     logger.warning("Fitting the classifiers for model '%s' (once; kept in %s).", model, cached)
     fitted = fit_all(embedder, model, data_dir)
-    detectors = Detectors(fitted.guard, fitted.intents, fitted.school)
+    detectors = Detectors(fitted.guard, fitted.intents, fitted.school, fitted.questions)
     detectors.save(cached)
     return detectors
 
@@ -98,6 +101,7 @@ def probe_texts(data_dir: Path = DATA_DIR) -> list[str]:
     texts = [e.text for e in load_examples(data_dir / GUARD_FILE, GuardExample)]
     texts += [e.text for e in load_examples(data_dir / INTENTS_FILE, IntentExample)]
     texts += [e.text for e in load_examples(data_dir / SCHOOL_FILE, SchoolSentence)]
+    texts += [e.text for e in load_examples(data_dir / QUESTIONS_FILE, QuestionExample)]
     return texts[::10]
 
 

@@ -14,8 +14,8 @@ plain vectors; at 2 % false alarms on ordinary messages they caught 0.81-0.94 of
 fine-tune did no better (0.903 vs 0.911 out of fold). More and more varied training data helped: out-of-fold
 accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 
-The guardrail classifier also learns from every intent message as ``normal``: they are ordinary questions
-about school and work, the best counterweight to the hard negatives.
+The guardrail classifier also learns from every intent and question message as ``normal``: they are ordinary
+questions about school and work, the best counterweight to the hard negatives.
 """
 
 from __future__ import annotations
@@ -38,15 +38,19 @@ from bot.understand.training import (
     CARE_CLASSES,
     DATA_DIR,
     DATA_FILES,
+    FOLLOW_UP,
     GUARD_CLASSES,
     GUARD_FILE,
     INTENTS_FILE,
+    QUESTION_KINDS,
+    QUESTIONS_FILE,
     REDIRECT_CLASSES,
     REFUSAL_CLASSES,
     SCHOOL_CLASSES,
     SCHOOL_FILE,
     GuardExample,
     IntentExample,
+    QuestionExample,
     SchoolSentence,
     data_sha256,
     load_examples,
@@ -84,11 +88,15 @@ SURE_PRECISION = 0.95  # out-of-fold precision at which a head is taken as certa
 NORMAL_SURE_PRECISION = 0.995
 
 
+QUESTION_C = 16.0
+
+
 @dataclass(frozen=True)
 class Fitted:
     guard: LinearHeads
     intents: LinearHeads
     school: LinearHeads
+    questions: LinearHeads
 
 
 def _model(c: float) -> LogisticRegression:
@@ -247,6 +255,29 @@ def fit_school(examples: Sequence[SchoolSentence], vectors: Matrix, meta: dict[s
     return LinearHeads(heads.labels, heads.weights, heads.bias, True, heads.grams, card)
 
 
+def fit_questions(examples: Sequence[QuestionExample], vectors: Matrix, meta: dict[str, str]) -> LinearHeads:
+    """One sigmoid per question kind and one for ``follow_up``; the kind read is the most likely one. The
+    card keeps the out-of-fold share of messages whose kind ranked first."""
+    texts = [e.text for e in examples]
+    targets = [e.targets for e in examples]
+    labels = [*QUESTION_KINDS, FOLLOW_UP]
+    options = {"c": QUESTION_C, "softmax": False, "ngrams": True}
+    oof = out_of_fold(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    kinds = len(QUESTION_KINDS)
+    truth = np.array([QUESTION_KINDS.index(e.kind) for e in examples])
+    follow = np.array([e.follow_up for e in examples])
+    heads = _fit(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
+    card = {
+        **meta,
+        "task": "questions",
+        "c": QUESTION_C,
+        "messages": len(texts),
+        "oof_kind_accuracy": round(float((oof[:, :kinds].argmax(axis=1) == truth).mean()), 4),
+        "oof_follow_up_accuracy": round(float(((oof[:, kinds] >= 0.5) == follow).mean()), 4),
+    }
+    return LinearHeads(heads.labels, heads.weights, heads.bias, False, heads.grams, card)
+
+
 def fit_all(
     embedder: Embedder,
     model_id: str,
@@ -260,15 +291,21 @@ def fit_all(
     guard_examples = load_examples(guard_path, GuardExample)
     intent_examples = load_examples(intents_path, IntentExample)
     school_examples = load_examples(data_dir / SCHOOL_FILE, SchoolSentence)
+    question_examples = load_examples(data_dir / QUESTIONS_FILE, QuestionExample)
     texts = [e.text for e in guard_examples] + [e.text for e in intent_examples]
+    texts += [e.text for e in question_examples]
     say(f"Embedding {len(texts)} training messages")
     vectors = embed_texts(embedder, texts)
     say("Fitting the guardrail classifier")
-    classes = [e.label for e in guard_examples] + ["normal"] * len(intent_examples)
+    ordinary = len(intent_examples) + len(question_examples)
+    classes = [e.label for e in guard_examples] + ["normal"] * ordinary
     guard = fit_guard(texts, classes, vectors, meta)
     say("Fitting the intent classifier")
-    intents = fit_intents(intent_examples, vectors[len(guard_examples) :], meta)
+    start = len(guard_examples)
+    intents = fit_intents(intent_examples, vectors[start : start + len(intent_examples)], meta)
+    say("Fitting the question classifier")
+    questions = fit_questions(question_examples, vectors[start + len(intent_examples) :], meta)
     say(f"Embedding {len(school_examples)} school sentences and fitting their classifier")
     school_vectors = embed_texts(embedder, [e.text for e in school_examples])
     school = fit_school(school_examples, school_vectors, meta)
-    return Fitted(guard, intents, school)
+    return Fitted(guard, intents, school, questions)

@@ -4,6 +4,7 @@
 ``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
 ``data/school_sentences.jsonl``: ``{"text": ..., "label": <school sentence class>}``: sentences of school
 documents, and whether only the national information may state them (see ``ingest.protect``).
+``data/questions.jsonl``: ``{"text": ..., "kind": <question kind>, "follow_up": bool}``: what a message asks.
 
 Both were written by helpers that followed a written spec (``data/SPEC.md``: classes, hard negatives, how
 teenagers type) and never saw an evaluation set; ``tests/test_training_data.py`` checks that no training
@@ -26,6 +27,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GUARD_FILE = "guard.jsonl"
 INTENTS_FILE = "intents.jsonl"
 SCHOOL_FILE = "school_sentences.jsonl"
+QUESTIONS_FILE = "questions.jsonl"
 
 # Guardrail classes in the order they win when several fit: care, then refusals, then redirects.
 CARE_CLASSES = ("self_harm", "abuse", "bullying", "down")
@@ -40,6 +42,16 @@ GuardClass = Literal[
 SCHOOL_FACT = "school_fact"
 SCHOOL_CLASSES = (SCHOOL_FACT, "helpline", "admission", "exam", "ignore_sources")
 SchoolClass = Literal["school_fact", "helpline", "admission", "exam", "ignore_sources"]
+# What a message asks (bot.understand.reader.Understanding.kind): it decides which sentences answer first.
+QuestionKind = Literal[
+    "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
+    "try_out", "after", "lesson", "parents", "other",
+]  # fmt: skip
+QUESTION_KINDS: tuple[QuestionKind, ...] = (
+    "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
+    "try_out", "after", "lesson", "parents", "other",
+)  # fmt: skip
+FOLLOW_UP = "follow_up"  # the head that says a message leans on the turn before it
 Asker = Literal["student", "mentor", "parent"]
 ASKERS: tuple[Asker, ...] = ("student", "mentor", "parent")
 ASKER_PREFIX = "asker:"
@@ -80,8 +92,22 @@ class SchoolSentence(BaseModel):
     label: SchoolClass
 
 
-Example = TypeVar("Example", GuardExample, IntentExample, SchoolSentence)
-DATA_FILES = (GUARD_FILE, INTENTS_FILE, SCHOOL_FILE)
+class QuestionExample(BaseModel):
+    """A message and what it asks; ``follow_up``: it leans on an earlier turn ("hoe lang duurt dat dan")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    kind: QuestionKind
+    follow_up: bool = False
+
+    @property
+    def targets(self) -> frozenset[str]:
+        return frozenset([self.kind, *([FOLLOW_UP] if self.follow_up else [])])
+
+
+Example = TypeVar("Example", GuardExample, IntentExample, SchoolSentence, QuestionExample)
+DATA_FILES = (GUARD_FILE, INTENTS_FILE, SCHOOL_FILE, QUESTIONS_FILE)
 NAMES_FILE = "names.jsonl"  # the name tagger's data (bot.understand.fit_people)
 TEXT_FILES = (*DATA_FILES, NAMES_FILE)  # every training file whose lines have a "text"
 
