@@ -25,6 +25,7 @@ class Chunk(BaseModel):
     leerwegen: list[str] = Field(
         default_factory=list, description="vmbo leerwegen the document applies to; empty = all of them."
     )
+    url: str = Field(default="", description="Public web address of the document's first source, if any.")
 
 
 class RetrievedChunk(BaseModel):
@@ -45,6 +46,7 @@ class Citation(BaseModel):
     quote: str = Field(description="Text copied verbatim from the chunk.")
     source: str = ""
     page: int | None = Field(default=None, description="Page of the source file, for PDFs.")
+    url: str = Field(default="", description="Public web address of the document's source, when it has one.")
 
     @classmethod
     def of(cls, number: int, chunk: Chunk, quote: str) -> Citation:
@@ -57,6 +59,7 @@ class Citation(BaseModel):
             quote=quote,
             source=chunk.source,
             page=chunk.page,
+            url=chunk.url,
         )
 
 

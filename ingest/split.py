@@ -76,9 +76,11 @@ def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | Non
     chunking = chunking or Chunking()
     meta = loaded.meta
     school = meta.school
+    url = str(meta.bronnen[0].url) if meta.bronnen else ""
     fingerprint = json.dumps(
         {"title": meta.title, "labels": meta.labels, "kind": meta.kind, "school": school, "origin": origin,
-         "schooljaar": meta.schooljaar or "", "source": loaded.source, "leerwegen": meta.leerwegen},
+         "schooljaar": meta.schooljaar or "", "source": loaded.source, "leerwegen": meta.leerwegen,
+         "url": url},
         sort_keys=True,
     )  # fmt: skip
     prefix = f"{school}/" if school else ""
@@ -103,6 +105,7 @@ def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | Non
                     origin=origin,
                     page=section.page,
                     schooljaar=meta.schooljaar or "",
+                    url=url,
                 )
             )
     return chunks

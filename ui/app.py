@@ -30,7 +30,8 @@ def show_answer(answer: dict[str, Any]) -> None:
         with st.expander(f"Bronnen ({len(citations)})"):
             for c in citations:
                 page = f", p. {c['page']}" if c.get("page") else ""
-                st.markdown(f"**[{c['number']}] {c['title']}{page}**  \n> {c['quote']}")
+                link = f"  \n[Bron op internet]({c['url']})" if c.get("url") else ""
+                st.markdown(f"**[{c['number']}] {c['title']}{page}**  \n> {c['quote']}{link}")
 
 
 def offer_next_steps(answer: dict[str, Any]) -> None:

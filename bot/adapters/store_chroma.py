@@ -80,6 +80,7 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
         "origin": chunk.origin,
         "schooljaar": chunk.schooljaar,
         "leerwegen": _LIST_SEP.join(chunk.leerwegen),
+        "url": chunk.url,
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
@@ -107,6 +108,7 @@ def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         page=int(meta["page"]) if "page" in meta else None,
         schooljaar=str(meta.get("schooljaar", "")),
         leerwegen=[lw for lw in str(meta.get("leerwegen", "")).split(_LIST_SEP) if lw],
+        url=str(meta.get("url", "")),
     )
 
 
