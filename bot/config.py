@@ -103,11 +103,13 @@ class RetrievalSettings(BaseModel):
         ),
     )
     kind_penalty: dict[str, float] = Field(
-        default_factory=lambda: {"les": 0.03},
+        default_factory=lambda: {"les": 0.03, "begrip": 0.03},
         description=(
             "Subtracted from the ranking score of passages of these document kinds. Lesson plans are written "
             "for mentors and quote typical student questions; a student's question should reach the "
-            "student-facing document first, while a mentor's question about a lesson still ranks them first."
+            "student-facing document first (a mentor's lesson question is not penalised). Glossary entries "
+            "(begrip) explain a word in a sentence; a question about the word should reach its full document "
+            "first (dev set: fact coverage 0.549 -> 0.553)."
         ),
     )
 

@@ -15,7 +15,7 @@ from bot.labels import label_problem
 
 DocumentKind = Literal[
     "profiel", "module", "keuzevak", "leerweg", "mbo-opleiding", "mbo-domein", "beroep", "route", "regel",
-    "lob", "les", "hulp", "school",
+    "lob", "les", "hulp", "begrip", "school",
 ]  # fmt: skip
 Leerweg = Literal["BB", "KB", "GL", "TL"]
 
