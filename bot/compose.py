@@ -1,22 +1,26 @@
 """The offline composer: a short Dutch answer made of sentences quoted from retrieved passages.
 
-It never writes a fact of its own. Every factual sentence is copied from a retrieved chunk and carries a
-numbered citation. The only own words are what the student said ("Je zei dat je lassen leuk vindt."), a
-clarifying question, a closing pointer to mentor/decaan and follow-up questions.
+It never writes a fact of its own. Every factual sentence is copied from a retrieved chunk and cited; one
+citation marker closes each run of sentences from the same passage. The only own words are what the student
+said ("Omdat je lassen leuk vindt, noem ik het profiel ..."), a greeting, a clarifying question, the
+closing pointer to mentor/decaan after advice on what fits, a lesson plan's lead-in and follow-up questions.
 
-Plan of an answer: reasons (route advice: the student's words and a quoted sentence from the recommended
-profiel's document) -> for each aspect (what a recommended route is, which niveaus the leerweg opens) its
-document's best sentence, and the passages' best sentences for the question -> a clarifying question or
-the closing line. The passage with the sentence that answers the question best is read first; within a
-passage, sentences keep their order. A sentence that says nothing alone is not quoted: one about the document
-itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
+Plan of an answer: reasons (when the student asks what fits, or says what they like: their words and a
+quoted sentence from the recommended profiel's document) -> for each aspect (what a recommended route is,
+which niveaus the leerweg opens) its document's best sentence, and the passages' best sentences for what is
+asked -> a clarifying question or the closing line. The sentence that answers the question best opens the
+answer; the others follow in reading order (the best passage first, sentences in their order). Sentences of
+the previous answer are not said again. A sentence that says nothing alone is not quoted: one about the
+document itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from bot.guard import looks_like_instruction
 from bot.labels import display_name, kind_of
@@ -34,6 +38,16 @@ NOT_UNDERSTOOD = (
     "welke mbo-opleiding en welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. "
     "Wat wil je weten?"
 )
+GREETING = (
+    "Hoi! Ik ben Koers. Ik help je met drie dingen: welk vmbo-profiel bij je past, welke mbo-opleiding en "
+    "welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. Waar wil je mee beginnen?"
+)
+THANKS = "Graag gedaan! Heb je nog een vraag over school, opleidingen of beroepen? Stel hem gerust."
+START_BUTTONS = [
+    "Welk profiel past bij wat ik leuk vind?",
+    "Welke mbo-opleidingen zijn er in de techniek?",
+    "Wat is het verschil tussen BOL en BBL?",
+]
 MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the dev set, same length)
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
@@ -59,7 +73,7 @@ SIGNPOST = re.compile(
 class Reason:
     """Why a route fits: the student's own words, backed by a sentence quoted from the route's document."""
 
-    said: str  # e.g. "Je zei dat je lassen leuk vindt."
+    said: str  # e.g. "Omdat je lassen leuk vindt, noem ik het profiel Produceren, installeren en energie."
     chunk: Chunk
     quote: str  # verbatim sentence of ``chunk``
 
@@ -108,6 +122,43 @@ def _pool(hits: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk]) -> li
     return pool
 
 
+# The plan's aim, preparation, steps and how to work with Koers fit in this; a conversation's messages may
+# be at most 4,000 characters (schemas.Message), and an answer goes back as history.
+MAX_LESSON_CHARS = 2_600
+
+
+def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
+    """A lesson plan whole and in order, for a mentor: each section under its heading, its lines (paragraphs
+    and the steps of its lists) quoted as they stand, one citation per passage, up to
+    :data:`MAX_LESSON_CHARS` (the later sections stay in the cited document)."""
+    citations = Citations()
+    seen: set[str] = set()
+    blocks: list[str] = []
+    heading = ""
+    for chunk in chunks:
+        lines = [
+            line.strip() for line in chunk.text.splitlines() if line.strip() and line.strip() not in seen
+        ]
+        if not lines:
+            continue
+        if sum(len(b) for b in blocks) + sum(len(line) for line in lines) > MAX_LESSON_CHARS:
+            break
+        seen.update(lines)
+        number = citations.cite(chunk, lines[0])
+        section = chunk.heading.split(" > ")[-1] if chunk.heading else ""
+        block = "\n".join(lines) + f" [{number}]"
+        blocks.append(f"**{section}**\n{block}" if section and section != heading else block)
+        heading = section
+    if not blocks:
+        return Answer(text=NOT_FOUND)
+    return Answer(
+        text="\n\n".join([f"Een lesplan dat hierbij past: {chunks[0].title}.", *blocks]),
+        citations=citations.items,
+        routes=list(chunks[0].labels),  # what the lesson is about
+        follow_up_questions=list(buttons),
+    )
+
+
 def follow_ups(routes: Sequence[str]) -> list[str]:
     questions: list[str] = []
     for label in routes:
@@ -133,6 +184,16 @@ class Citations:
             self.numbers[chunk.id] = len(self.numbers) + 1
             self.items.append(Citation.of(self.numbers[chunk.id], chunk, quote))
         return self.numbers[chunk.id]
+
+    def runs(self, quotes: Sequence[tuple[Chunk, str]]) -> str:
+        """Sentences as shown in an answer, one citation marker after each run of sentences from the same
+        passage ("Niveau 2 duurt 1 tot 2 jaar. Niveau 3 duurt 2 tot 3 jaar. [1]")."""
+        shown: list[str] = []
+        for index, (chunk, sentence) in enumerate(quotes):
+            number = self.cite(chunk, sentence)
+            last = index + 1 == len(quotes) or quotes[index + 1][0].id != chunk.id
+            shown.append(f"{plain(sentence)} [{number}]" if last else plain(sentence))
+        return " ".join(shown)
 
     def quoted(self, chunk: Chunk, sentence: str) -> str:
         """The sentence as shown in an answer, with its citation marker: "Opvoeren is verboden. [1]"."""
@@ -161,6 +222,30 @@ def _orphans(chosen: Sequence[_Quote]) -> list[int]:
         for i, q in enumerate(chosen)
         if LEANS_ON_BEFORE.search(q.text) and (q.chunk.id, q.position - 1) not in places
     ]
+
+
+def _answer_first(
+    focus: str, ordered: Sequence[_Quote], prior: dict[str, float], selector: SentenceSelector
+) -> list[_Quote]:
+    """The sentence that answers the question best opens the answer; the others keep their reading order.
+
+    A sentence that leans on the one before it comes along with that one ("Een opleiding daarin is Medewerker
+    productietechniek. Die duurt meestal 1 tot 2 jaar.")."""
+    if len(ordered) < 2:
+        return list(ordered)
+    vectors = selector.vectors([focus], [q.text for q in ordered])
+    relevance = vectors[1:] @ vectors[0] + np.array([prior.get(q.text, 0.0) for q in ordered])
+    places = {(q.chunk.id, q.position): q for q in ordered}
+    for index in np.argsort(-relevance):
+        best = ordered[int(index)]
+        lead = [best]
+        if LEANS_ON_BEFORE.search(best.text):
+            before = places.get((best.chunk.id, best.position - 1))
+            if before is None or LEANS_ON_BEFORE.search(before.text):
+                continue
+            lead = [before, best]
+        return [*lead, *(q for q in ordered if all(q is not x for x in lead))]
+    return list(ordered)
 
 
 def _select(
@@ -195,56 +280,71 @@ def compose(
     clarification: Clarification | None = None,
     aspects: Sequence[tuple[Aspect, Sequence[RetrievedChunk]]] = (),
     notes: Sequence[str] = (),
+    focus: str = "",
+    avoid: Collection[str] = (),
+    sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
+    closing: str = CLOSING,
+    buttons: Sequence[str] | None = None,
 ) -> Answer:
-    """Write the answer from the passages' best sentences, in reading order, with numbered citations.
+    """Write the answer from the passages' best sentences, with numbered citations.
 
     Each aspect's passages give the sentence that answers the aspect's question best; the rest of the
-    sentences are the ones that answer the student's question best. ``notes`` are facts from the school's
-    own settings (not from a passage), shown before the closing line.
+    sentences are the ones that answer ``focus`` (what is asked; the search ``query`` by default) best. The
+    best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
+    answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
+    the kind of question). ``notes`` are facts from the school's own settings (not from a passage), shown
+    before ``closing`` (empty: none).
     """
+    focus = focus or query
     if not hits:
         text = NOT_FOUND if clarification is None else f"{NOT_FOUND}\n\n{clarification.question}"
         return Answer(
             text=text,
-            follow_up_questions=follow_ups([]),
+            follow_up_questions=list(buttons) if buttons is not None else follow_ups([]),
             clarifying_question=clarification.question if clarification else "",
             choices=clarification.choices if clarification else [],
         )
     citations = Citations()
-    parts: list[str] = []
     pool = _pool(hits, [hit for _, found in aspects for hit in found])
-    first = next((q for q in pool if q.rank == 0), None)
+    first = next((q for q in pool if q.rank == 0 and plain(q.text) not in avoid), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()
     for reason in reasons:
         reason_lines.append(f"{reason.said} {citations.quoted(reason.chunk, reason.quote)}")
         quoted.add(reason.quote)
-    pool = [q for q in pool if q.text not in quoted]
+    pool = [q for q in pool if q.text not in quoted and plain(q.text) not in avoid]
+    texts = [q.text for q in pool]
+    fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
-        for q in pool
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
+        + (LEANS_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
+        + fit
+        for q, fit in zip(pool, fits, strict=True)
     ]
     budget = max(1, max_sentences - len(reasons))
-    texts = [q.text for q in pool]
-    selector.vectors([query, *(aspect.question for aspect, _ in aspects)], texts)  # one batch, then cached
+    selector.vectors([focus, *(aspect.question for aspect, _ in aspects)], texts)  # one batch, then cached
     reserved: list[int] = []
     for aspect, found in aspects:
         ids = {hit.chunk.id for hit in found}
         own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
         best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
         reserved += [own[i] for i in best]
-    chosen = _select(query, pool, prior, selector, budget, reserved[: budget - 1])
-    if first is not None and all(q.rank != 0 for q in chosen):
+    chosen = _select(focus, pool, prior, selector, budget, reserved[: budget - 1]) if pool else []
+    if first is not None and chosen and all(q.rank != 0 for q in chosen):
         chosen[-1] = first  # the passage that matched the whole question best always speaks
-    for quote in _reading_order(query, chosen, selector):
-        parts.append(citations.quoted(quote.chunk, quote.text))
-    ending = clarification.question if clarification else CLOSING
-    text = "\n\n".join(p for p in [" ".join(reason_lines), " ".join(parts), *notes, ending] if p)
+    ordered = _reading_order(focus, chosen, selector)
+    if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
+        ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
+    ending = clarification.question if clarification else closing
+    body = " ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]).strip()
+    if not body:
+        body = NOT_FOUND
+    text = "\n\n".join(p for p in [body, *notes, ending] if p)
     return Answer(
         text=text,
         citations=citations.items,
         routes=list(routes),
-        follow_up_questions=follow_ups(routes),
+        follow_up_questions=list(buttons) if buttons is not None else follow_ups(routes),
         clarifying_question=clarification.question if clarification else "",
         choices=clarification.choices if clarification else [],
     )

@@ -47,6 +47,11 @@ CARE_FIRST_LEAD = (
     "Ik lees in je bericht misschien dat het niet zo goed met je gaat. Klopt dat? "
     "Dan hoef je dat niet alleen te dragen. Praat erover met een volwassene die je vertrouwt."
 )
+# The turn after distress that does not clearly move on ("nee echt niet. alles gaat fout"): stay with it.
+CARE_CONTINUED_LEAD = (
+    "Ik hoor je. Het klinkt alsof het echt zwaar is. Je hoeft dit niet alleen te dragen. "
+    "Praat erover met een volwassene die je vertrouwt, zoals je mentor of een ouder. Ik ben er ook nog."
+)
 CARE_FIRST_BRIDGE = "Je vroeg ook iets over school of werk. Daar gaat de rest van dit antwoord over."
 REFUSALS = {
     "fraud": "Daar help ik niet mee. Examens, cijfers en briefjes moeten eerlijk zijn, voor iedereen. "
@@ -113,7 +118,8 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "
 
 
 def care_first(care: Answer, answer: Answer) -> Answer:
-    """``care`` (a care answer) followed by ``answer``, whose citation numbers move up after care's."""
+    """``care`` (a care answer) followed by ``answer``, whose citation numbers move up after care's, without
+    follow-up buttons."""
     offset = len(care.citations)
     text = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", answer.text)
     moved = [c.model_copy(update={"number": c.number + offset}) for c in answer.citations]
@@ -123,6 +129,7 @@ def care_first(care: Answer, answer: Answer) -> Answer:
             "citations": care.citations + moved,
             "policy": care.policy,
             "policy_certain": False,
+            "follow_up_questions": [],  # no route buttons while a student may be in distress
         }
     )
 

@@ -58,6 +58,7 @@ class Retriever:
         school: str | None = None,
         leerweg: str | None = None,
         asked_about: Set[str] = frozenset(),
+        unpenalised: Set[str] = frozenset(),
     ) -> list[RetrievedChunk]:
         """Passages for ``query``, best first, without those too far from it to be trusted.
 
@@ -66,7 +67,8 @@ class Retriever:
         ``leerweg``, passages of documents written only for other leerwegen are left out (the technologieroute
         is no advice for a basis student), unless the document carries a label in ``asked_about`` (the routes
         the student named: "wat is de technologieroute?" gets its answer). Documents that name no leerwegen
-        apply to all.
+        apply to all. Kinds in ``unpenalised`` lose nothing to the kind penalty (a mentor who plans a lesson
+        asks for the lesson plans).
         """
         vector = self._vector(query)
         fetch = self.top_k * 2 if self.kind_penalty or leerweg else self.top_k
@@ -81,7 +83,7 @@ class Retriever:
         hits.sort(
             key=lambda h: (
                 h.score
-                - self.kind_penalty.get(h.chunk.kind, 0.0)
+                - (0.0 if h.chunk.kind in unpenalised else self.kind_penalty.get(h.chunk.kind, 0.0))
                 + self.bm25_weight * lexical.get(h.chunk.id, 0.0)
             ),
             reverse=True,

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.compose import NOT_UNDERSTOOD, compose
+from bot.compose import (
+    CLOSING,
+    GREETING,
+    NOT_UNDERSTOOD,
+    START_BUTTONS,
+    THANKS,
+    compose,
+    lesson_plan,
+)
 from bot.compose_guarded import (
+    CARE_CONTINUED_LEAD,
     CARE_FIRST_LEAD,
     REFUSAL_REASONS,
     care_answer,
@@ -18,17 +27,18 @@ from bot.compose_guarded import (
 )
 from bot.config import Settings
 from bot.errors import EmptyIndexError
+from bot.glossary import Glossary
 from bot.guard import OFF_TOPIC, Policy
-from bot.plan import aspects, clarification, reasons
+from bot.plan import REASON_KINDS, aspects, buttons, clarification, reasons
 from bot.ports import AnswerRewriter, VectorStore
 from bot.recommend import Recommender, rank_routes
 from bot.retrieve import Retriever
 from bot.route_graph import RouteGraph
-from bot.schemas import Answer, Chunk, Message, RetrievedChunk
+from bot.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
 from bot.sentence_cache import SentenceVectorFile, fill
-from bot.text import sentences
+from bot.text import fold, plain, sentences
 from bot.understand.detectors import Detectors
 from bot.understand.reader import Reader, Understanding
 
@@ -47,6 +57,25 @@ class StreamEvent:
 
     event: Literal["token", "citations", "routes", "follow_ups", "clarify", "done"]
     data: Any
+
+
+# After distress, a message of these kinds that names no route asks nothing new ("nee echt niet. alles gaat
+# fout"): the answer stays with the student. A real question still gets its answer, after care.
+STAY_KINDS = frozenset({"other", "greeting", "thanks"})
+# A lesson question gets a whole lesson plan when that plan holds at least two of its three best passages:
+# the question matches the lesson as a whole. A question that matches one section that many plans share
+# ("how do I keep students from trusting Koers blindly": every plan's privacy section), a test or an
+# activity is answered from the passages like any other.
+LESSON_TOP = 3
+LESSON_MATCHES = 2
+SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
+# How much a sentence that reads like an answer to the kind of question asked (a duration, a cost) gains in
+# relevance: the question heads' probability of that kind for the sentence, times this. See KIND_NOTE.
+KIND_PRIOR = 0.05
+ANSWER_KINDS = frozenset(
+    {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
+)
+_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -68,6 +97,7 @@ class ChatService:
         self.selector = SentenceSelector(self.retriever.embedder, self.sentence_vectors)
         self.recommender = Recommender(self.graph)
         self.reader = Reader(self.retriever.vectors, self.detectors, self.store, self.graph)
+        self.glossary = Glossary(self.store)
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
         return self.respond(message, history, school=school).answer
@@ -80,11 +110,19 @@ class ChatService:
             )
         understanding = self.reader.read(message, history, school=school)
         policy = understanding.safety.policy
+        asks = understanding.kind not in STAY_KINDS or bool(understanding.named)
         if policy is None and not _WORD.search(understanding.text):
             return Turn(Answer(text=NOT_UNDERSTOOD), [])
-        if understanding.care and understanding.safety.certain and policy is not None:
+        if understanding.care and policy is not None and understanding.safety.certain:
             hits = self.retriever.help_passages(understanding.text)
             return Turn(care_answer(policy, hits), hits)
+        if understanding.care and policy is not None and understanding.safety.carried and not asks:
+            # The turn after distress that does not clearly move on: stay with the student, nothing else.
+            hits = self.retriever.help_passages(understanding.text)
+            care = care_answer(policy, hits, lead=CARE_CONTINUED_LEAD)
+            return Turn(care.model_copy(update={"policy_certain": False}), hits)
+        if policy is None and understanding.kind in SMALL_TALK and not understanding.named:
+            return Turn(Answer(text=SMALL_TALK[understanding.kind], follow_up_questions=START_BUTTONS), [])
         # Someone who shares a classmate's details and asks Koers to text her is told that Koers cannot,
         # and that the details were not kept; that says more than "I have no personal data".
         if understanding.asks_contact and (policy is None or policy.name == "others_data"):
@@ -103,10 +141,13 @@ class ChatService:
             school=school,
             leerweg=understanding.leerweg_filter,
             asked_about=understanding.named,
+            unpenalised=frozenset({"les"}) if understanding.kind == "lesson" else frozenset(),
         )
         answer, hits = self._compose(understanding, hits, school)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
+        if understanding.asker == "student":  # a mentor or parent knows the school words
+            answer, hits = self._explain(answer, hits, understanding)
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
@@ -164,10 +205,24 @@ class ChatService:
         if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
+        plans = [hit.chunk.doc_id for hit in hits[:LESSON_TOP] if hit.chunk.kind == "les"]
+        lesson = next((doc for doc in plans if plans.count(doc) >= LESSON_MATCHES), None)
+        if understanding.kind == "lesson" and lesson is not None:
+            # A mentor who plans a lesson gets the lesson plan the question found whole and in order.
+            chunks = self.store.document_chunks(lesson, school=school)
+            looked_up = [RetrievedChunk(chunk=c, score=0.0, via="graph") for c in chunks]
+            return lesson_plan(chunks, buttons(understanding, [])), looked_up
         profile = understanding.profile
         offered = self.schools.offered(school) if self.schools is not None else None
         recommendation = self.recommender.recommend(understanding, hits, offered)
-        found = reasons(recommendation, profile, self.graph, self.store, school=school) if hits else []
+        # Why a profiel fits is said when that is asked, or when this message tells what the student likes.
+        tells = understanding.kind == "other" and any(
+            fold(typed) in fold(understanding.text) for typed in profile.said.values()
+        )
+        fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells
+        found = (
+            reasons(recommendation, profile, self.graph, self.store, school=school) if hits and fit else []
+        )
         planned = aspects(recommendation, profile, self.graph) if hits else []
         self.retriever.prepare([aspect.question for aspect in planned])
         covered = [
@@ -181,9 +236,14 @@ class ChatService:
             max_sentences=max_sentences,
             routes=recommendation.routes,
             reasons=found,
-            clarification=clarification(understanding),
+            clarification=clarification(understanding) if understanding.asker == "student" else None,
             aspects=covered,
             notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
+            focus=understanding.focus,
+            avoid=self._said_before(understanding),
+            sentence_prior=self._kind_prior(understanding),
+            closing=CLOSING if fit else "",
+            buttons=buttons(understanding, recommendation.routes),
         )
         looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]
         looked_up += [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
@@ -191,6 +251,45 @@ class ChatService:
         known = {h.chunk.id for h in hits}
         extra = {h.chunk.id: h for h in looked_up if h.chunk.id not in known and h.chunk.id in cited}
         return answer, hits + list(extra.values())
+
+    def _explain(
+        self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding
+    ) -> tuple[Answer, list[RetrievedChunk]]:
+        """The answer with its hard words explained (see :mod:`bot.glossary`), each definition quoted and
+        cited after the paragraph that first uses the word."""
+        entries = self.glossary.to_explain(
+            _MARKER.sub("", answer.text), [m.content for m in understanding.history]
+        )
+        if not entries:
+            return answer, hits
+        paragraphs = answer.text.split("\n\n")
+        citations = list(answer.citations)
+        for entry in entries:
+            number = len(citations) + 1
+            citations.append(Citation.of(number, entry.chunk, entry.definition))
+            where = next((i for i, p in enumerate(paragraphs) if entry.used_in(p)), 0)
+            paragraphs.insert(where + 1, f"{plain(entry.definition)} [{number}]")
+        looked_up = [RetrievedChunk(chunk=entry.chunk, score=0.0, via="graph") for entry in entries]
+        return answer.model_copy(
+            update={"text": "\n\n".join(paragraphs), "citations": citations}
+        ), hits + looked_up
+
+    @staticmethod
+    def _said_before(understanding: Understanding) -> frozenset[str]:
+        """The sentences of Koers's previous answer, as shown: a follow-up gets what is new."""
+        return frozenset(plain(s) for s in sentences(_MARKER.sub("", understanding.koers_said)))
+
+    def _kind_prior(self, understanding: Understanding) -> Callable[[Sequence[str]], list[float]] | None:
+        """A sentence's head start for reading like an answer to the kind of question asked."""
+        if KIND_PRIOR <= 0 or understanding.kind not in ANSWER_KINDS:
+            return None
+        heads, column = self.detectors.questions, self.detectors.questions.labels.index(understanding.kind)
+
+        def prior(texts: Sequence[str]) -> list[float]:
+            found = heads.probabilities(list(texts), self.selector.vectors([], texts))
+            return [KIND_PRIOR * float(p) for p in found[:, column]]
+
+        return prior
 
     def stream(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None

@@ -32,7 +32,8 @@ class EvalCase(BaseModel):
     expected_routes: list[str] = Field(default_factory=list)
     must_not: list[str] = Field(default_factory=list)
     aspect: str = Field(
-        default="", description="Follow-up cases: the new aspect the last turn asks (duration, definition, ...)."
+        default="",
+        description="Follow-up cases: the new aspect the last turn asks (duration, definition, ...).",
     )
     expect: list[Behaviour] = Field(
         default_factory=list,

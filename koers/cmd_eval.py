@@ -77,9 +77,7 @@ def evaluate(
         cases = stratified_sample(cases, sample)
     names = [name.strip() for name in systems.split(",") if name.strip()]
     with counting("Evaluating", len(cases)) as done:
-        result = run_eval(
-            settings(), cases, names, on_case=lambda count, _total: done(count), replay=replay
-        )
+        result = run_eval(settings(), cases, names, on_case=lambda count, _total: done(count), replay=replay)
 
     table = Table(title=f"{dataset} ({len(cases)} cases, fact threshold {result.fact_threshold})")
     table.add_column("metric")

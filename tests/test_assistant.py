@@ -88,7 +88,7 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
     turn = service.respond("ik vind sleutelen aan scooters leuk, welk profiel past bij mij?")
     answer = turn.answer
     assert answer.routes[0] == "vmbo:M&T"
-    assert "Je zei dat je sleutelen" in answer.text
+    assert "Omdat je sleutelen" in answer.text
     cited = {c.doc_id for c in answer.citations}
     assert "profiel-mt" in cited
     texts = {h.chunk.id: h.chunk.text for h in turn.hits}
@@ -105,7 +105,7 @@ def test_a_route_answer_says_what_the_route_is_and_what_the_leerweg_opens(servic
     assert route_docs & cited_docs, "a recommended route is described from its own document"
     looked_up = {h.chunk.id: h for h in turn.hits if h.via == "graph"}
     assert looked_up and all(c.chunk_id in {h.chunk.id for h in turn.hits} for c in turn.answer.citations)
-    assert len(turn.answer.text.split()) < 140
+    assert len(turn.answer.text.split()) < 160  # with up to two hard words explained
 
 
 def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) -> None:

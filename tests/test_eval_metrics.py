@@ -220,14 +220,21 @@ def test_answer_first_filler_and_repeats_on_known_answers(embedder: LazyEmbedder
     scorer = Scorer(judge=SimilarityJudge(embedder), fact_threshold=0.9, known_labels=set())
 
     def scored(text: str, previous: str = "") -> dict[str, float | int]:
-        out = SystemOutput(text=text, citations=[], routes=[], retrieved=[], latency_ms=1.0, previous=previous)
+        out = SystemOutput(
+            text=text, citations=[], routes=[], retrieved=[], latency_ms=1.0, previous=previous
+        )
         return aggregate([scorer.score(case, out)])
 
     assert scored(f"{first} {stock}")["answer_first"] == 1.0
     assert scored(f"Een lasser verbindt stukken metaal. {stock} {first}")["answer_first"] == 0.0
     judge = SimilarityJudge(embedder)
-    assert judge.similarities("wat doet een lasser hoe lang duurt dat dan", [stock[:-4]])[0] < FILLER_RELEVANCE
+    assert (
+        judge.similarities("wat doet een lasser hoe lang duurt dat dan", [stock[:-4]])[0] < FILLER_RELEVANCE
+    )
     assert scored(f"{first} {stock}")["filler_share"] == 0.5
     previous = "Een lasser verbindt stukken metaal. [1] Hij draagt een lashelm. [1]"
-    assert scored("Een lasser verbindt stukken metaal. [1] Hij draagt een lashelm. [1]", previous)["repeats"] == 1
+    assert (
+        scored("Een lasser verbindt stukken metaal. [1] Hij draagt een lashelm. [1]", previous)["repeats"]
+        == 1
+    )
     assert scored(first, previous)["repeats"] == 0

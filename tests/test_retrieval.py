@@ -62,7 +62,7 @@ def _hit(chunk_id: str, text: str, score: float = 0.8) -> RetrievedChunk:
 
 
 def _quoted(answer_text: str) -> list[str]:
-    return [re.sub(r"\s*\[\d+\]$", "", s) for s in re.findall(r"[^.?!\n]+[.?!] \[\d+\]", answer_text)]
+    return re.findall(r"[^.?!\n]+[.?!]", re.sub(r"\s*\[\d+\]", "", answer_text))
 
 
 def test_an_answer_never_quotes_a_sentence_about_the_document_itself(service: ChatService) -> None:
@@ -87,7 +87,7 @@ def test_a_sentence_that_leans_on_the_one_before_is_quoted_only_with_it(service:
     alone = compose(question, hits, service.selector, max_sentences=2)
     assert leaning not in alone.text, "without 'Je hebt het juiste diploma.' it says nothing"
     together = compose(question, hits, service.selector, max_sentences=8)
-    assert re.search(rf"Je hebt het juiste diploma\. \[\d\] {leaning}", together.text), together.text
+    assert re.search(rf"Je hebt het juiste diploma\.(?: \[\d\])? {leaning}", together.text), together.text
     inside = "De opleiding Technicus engineering hoort daarbij."
     hit = _hit("c", f"Engineering is een richting in het mbo. {inside}")
     answer = compose("welke opleiding hoort bij engineering", [hit], service.selector, max_sentences=1)
@@ -101,7 +101,7 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
     ]
     answer = compose("wat betekent toelatingsrecht", hits, service.selector, max_sentences=8)
     assert answer.text.startswith("Toelatingsrecht betekent"), answer.text
-    assert "Je meldt je aan voor 1 april. [2] Je doet mee aan de intake. [2]" in answer.text
+    assert "Je meldt je aan voor 1 april. Je doet mee aan de intake. [2]" in answer.text, "one marker per run"
 
 
 def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service: ChatService) -> None:
@@ -109,7 +109,7 @@ def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service:
     hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n- eerste monteur (niveau 3).")
     question = "welke opleiding op niveau 2 is er voor netbeheer"
     answer = compose(question, [hit], service.selector, max_sentences=8)
-    shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2). [1]"
+    shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)."
     assert shown in answer.text, answer.text
     assert answer.citations[0].quote == item
 

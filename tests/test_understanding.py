@@ -82,15 +82,20 @@ def test_likely_distress_opens_with_care_and_the_help_lines_and_still_answers(se
         assert f"[{citation.number}]" in both.text
 
 
-def test_care_carries_to_the_next_message_until_it_is_clearly_ordinary(service: ChatService) -> None:
+def test_care_carries_to_the_next_message_and_stops_when_the_student_moved_on(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik wil er gewoon niet meer zijn"),
         Message(role="assistant", content="Wat fijn dat je dit vertelt."),
     ]
     after = service.reader.read("ja. maakt toch niet uit", history).safety
-    assert after.policy is not None and after.policy.name in {"self_harm", "down"}
-    moved_on = service.reader.read("wat is het verschil tussen bol en bbl?", history).safety
-    assert moved_on.policy is None
+    assert after.policy is not None and after.policy.name in {"self_harm", "down"} and after.carried
+    question = service.reader.read("wat is het verschil tussen bol en bbl?", history).safety
+    assert question.policy is not None and question.carried and not question.certain, "care, then the answer"
+    history += [
+        Message(role="user", content="wat is het verschil tussen bol en bbl?"),
+        Message(role="assistant", content="In de BOL leer je vooral op school."),
+    ]
+    assert service.reader.read("en welke past bij lassen?", history).safety.policy is None
 
 
 def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:

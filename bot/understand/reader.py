@@ -8,25 +8,33 @@ intents); the vectors are cached, so retrieval with the message itself embeds no
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.derived import StoreDerived
 from bot.guard import CARE_POLICIES, asks_for_contact, scrub
-from bot.labels import display_name
+from bot.labels import display_name, kind_of
 from bot.ports import VectorStore
 from bot.query_vectors import QueryVectors
 from bot.route_graph import RouteGraph
 from bot.schemas import Message
-from bot.text import fold
+from bot.text import fold, sentences
 from bot.understand.detectors import Detectors
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
 from bot.understand.safety import Safety, buried_care, decide, pieces, reads_parts
-from bot.understand.training import ASKER_PREFIX, ASKERS, Asker
+from bot.understand.training import (
+    ASKER_PREFIX,
+    ASKERS,
+    FOLLOW_UP,
+    QUESTION_KINDS,
+    Asker,
+    QuestionKind,
+)
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
+FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 _FIT_QUESTION = re.compile(
     r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
@@ -57,6 +65,12 @@ class Understanding:
     asks_niveau: bool = False  # about niveaus, diplomas, higher or lower
     names_niveau: bool = False  # says "niveau": which niveau fits depends on the leerweg
     asks_fit: bool = False  # "wat past bij mij?"
+    kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
+    follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"): there is one, and the
+    # question heads say so
+    focus: str = (
+        ""  # what the answer's sentences are chosen for: the message, with the subject of a follow-up
+    )
 
     @property
     def care(self) -> bool:
@@ -68,13 +82,18 @@ class Understanding:
 
 
 def search_query(
-    message: str, earlier: Sequence[str], leerweg: str | None = None, topic: Sequence[str] = ()
+    message: str,
+    earlier: Sequence[str],
+    leerweg: str | None = None,
+    topic: Sequence[str] = (),
+    *,
+    follows_up: bool = False,
 ) -> str:
     """The text to embed: the message, plus the previous student turn and the ``topic`` when the message is
-    a short follow-up, plus the student's leerweg when an earlier turn gave it (a niveau answer depends on
-    it)."""
+    a follow-up (or short), plus the student's leerweg when an earlier turn gave it (a niveau answer depends
+    on it)."""
     query = message
-    if earlier and len(message.split()) <= FOLLOW_UP_MAX_WORDS:
+    if earlier and (follows_up or len(message.split()) <= FOLLOW_UP_MAX_WORDS):
         query = " ".join([earlier[-1], *topic, message])
     if leerweg and not leerwegen_in(message):
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
@@ -97,19 +116,18 @@ class Reader:
         return self._names.get()
 
     def _stay_with(self, safety: Safety, before: str) -> Safety:
-        """Care carries across turns: after a message of distress, the next one keeps a care answer
-        (likely, so the answer still helps) until the classifier is sure it is an ordinary message ("nee
-        echt niet. alles gaat fout" reads as little on its own). Safe-messaging guidance: stay with the
-        person until they clearly move on."""
+        """Care carries across turns: the message after one of distress keeps a care answer (likely, so a
+        question in it is still answered after care), also when it reads as ordinary: "nee echt niet. alles
+        gaat fout" reads as little on its own, and a sudden career question may be a way of not talking
+        about it. Safe-messaging guidance: stay with the person until they clearly move on; a second
+        ordinary message is moving on (the turn before it was not distress). A message that is itself
+        likely distress keeps its own care class, and is marked as carried too."""
         earlier = decide(
             before, self.detectors.guard.scores(before, self.vectors.get(before)), self.detectors.thresholds
         )
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
             return safety
-        ordinary = self.detectors.thresholds.get("normal")
-        if ordinary is not None and safety.scores.get("normal", 0.0) >= ordinary.sure:
-            return safety
-        return Safety(earlier.policy, False, safety.scores)
+        return Safety(safety.policy or earlier.policy, False, safety.scores, carried=True)
 
     def _buried(self, text: str, safety: Safety) -> Safety:
         """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
@@ -119,6 +137,19 @@ class Reader:
         self.vectors.prepare(parts)
         scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
         return buried_care(safety, scores, self.detectors.thresholds)
+
+    def _as_reply(self, text: str, koers_said: str, safety: Safety) -> Safety:
+        """A short reply to a question Koers asked ("het 2e eigenlijk", "ja. voor altijd.") means what it
+        answers: it is read together with that question too, for care only (as a part: see
+        :func:`buried_care`)."""
+        asked = [s for s in sentences(koers_said) if s.rstrip().endswith("?")]
+        if not asked or len(text.split()) > FOLLOW_UP_MAX_WORDS or not reads_parts(safety):
+            return safety
+        pair = f"{asked[-1]} {text}"
+        self.vectors.prepare([pair])
+        return buried_care(
+            safety, [self.detectors.guard.scores(pair, self.vectors.get(pair))], self.detectors.thresholds
+        )
 
     def read(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None
@@ -130,7 +161,12 @@ class Reader:
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
         safety = self._buried(text, safety)
-        if earlier and (safety.policy is None or safety.policy.fails == "open"):
+        koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+        safety = self._as_reply(text, koers_said, safety)
+        uncertain_care = (
+            safety.policy is not None and safety.policy.name in CARE_POLICIES and not safety.certain
+        )
+        if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
             safety = self._stay_with(safety, earlier[-1])
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
@@ -141,13 +177,20 @@ class Reader:
             build_profile(text, history, self.graph, school=school) if self.graph else Profile(school=school)
         )
         named = frozenset(names.named(text))
-        koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
+        named_earlier = tuple(frozenset(names.named(t)) for t in earlier)
         student_said = earlier[-1] if earlier else ""
         topic = (
-            () if names.named(student_said) else tuple(display_name(label) for label in sorted(koers_named))
+            ()
+            if _subjects(names.named(student_said))
+            else tuple(display_name(label) for label in sorted(_subjects(koers_named)))
         )
         folded = fold(text)
+        asked = self.detectors.questions.scores(text, vector)
+        kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
+        follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
+        subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
+        subject = subject or list(topic)
         return Understanding(
             text=text,
             removed=removed,
@@ -161,16 +204,28 @@ class Reader:
                 _routes(self.detectors.intents.scores(t, self.vectors.get(t))) for t in earlier
             ),
             named=named,
-            named_earlier=tuple(frozenset(names.named(t)) for t in earlier),
+            named_earlier=named_earlier,
             koers_said=koers_said,
             koers_named=koers_named,
             topic=topic,
-            query=search_query(text, earlier, profile.leerweg, topic),
+            query=search_query(text, earlier, profile.leerweg, topic, follows_up=follows_up),
             leerweg_filter=_leerweg_filter(text, profile),
             asks_niveau=bool(_NIVEAU_QUESTION.search(folded)),
             names_niveau=bool(re.search(r"\bniveau", folded)),
             asks_fit=bool(_FIT_QUESTION.search(folded)),
+            kind=kind,
+            follows_up=follows_up,
+            focus=f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text,
         )
+
+
+# Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is
+# a circumstance of the student, not a subject.
+SUBJECT_KINDS = frozenset({"vmbo", "mbo", "mbo-domein", "mbo-leerweg", "route", "lob"})
+
+
+def _subjects(labels: Iterable[str]) -> frozenset[str]:
+    return frozenset(label for label in labels if kind_of(label) in SUBJECT_KINDS)
 
 
 def _routes(scores: Mapping[str, float]) -> dict[str, float]:

@@ -46,6 +46,7 @@ class Safety:
     policy: Policy | None = None
     certain: bool = True  # False: likely but not certain; a care answer then still helps
     scores: Mapping[str, float] = field(default_factory=dict)  # class -> highest probability
+    carried: bool = False  # care carried over from distress in the turn before (see Reader._stay_with)
 
 
 def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thresholds]) -> Safety:
