@@ -70,7 +70,9 @@ LESSON_TOP = 3
 LESSON_MATCHES = 2
 SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
 # How much a sentence that reads like an answer to the kind of question asked (a duration, a cost) gains in
-# relevance: the question heads' probability of that kind for the sentence, times this. See KIND_NOTE.
+# relevance: the question heads' probability of that kind for the sentence, times this. On the dev set
+# (2026-12-02) 0, 0.05, 0.1 and 0.2 gave fact coverage 0.542, 0.549, 0.545, 0.490 and answer-first 0.525,
+# 0.545, 0.545, 0.515.
 KIND_PRIOR = 0.05
 ANSWER_KINDS = frozenset(
     {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
