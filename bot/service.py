@@ -146,10 +146,10 @@ class ChatService:
             unpenalised=frozenset({"les"}) if understanding.kind == "lesson" else frozenset(),
         )
         answer, hits = self._compose(understanding, hits, school)
-        if self.rewriter is not None and hits:
-            answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
         if understanding.asker == "student":  # a mentor or parent knows the school words
             answer, hits = self._explain(answer, hits, understanding)
+        if self.rewriter is not None and hits:
+            answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
