@@ -266,11 +266,14 @@ class ChatService:
             return answer, hits
         paragraphs = answer.text.split("\n\n")
         citations = list(answer.citations)
-        for entry in entries:
+        explained: list[tuple[int, str]] = []  # (paragraph that first uses the word, the explanation)
+        for entry in entries:  # in the order the words occur, so the numbers run on in reading order
             number = len(citations) + 1
             citations.append(Citation.of(number, entry.chunk, entry.definition))
             where = next((i for i, p in enumerate(paragraphs) if entry.used_in(p)), 0)
-            paragraphs.insert(where + 1, f"{plain(entry.definition)} [{number}]")
+            explained.append((where, f"{plain(entry.definition)} [{number}]"))
+        for where, line in reversed(explained):  # from the back, so earlier places do not move
+            paragraphs.insert(where + 1, line)
         looked_up = [RetrievedChunk(chunk=entry.chunk, score=0.0, via="graph") for entry in entries]
         return answer.model_copy(
             update={"text": "\n\n".join(paragraphs), "citations": citations}

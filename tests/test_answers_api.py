@@ -110,6 +110,13 @@ def test_citations_carry_the_public_address_of_their_source(api: str) -> None:
     assert answer.citations and all(c.url.startswith("https://") for c in answer.citations)
 
 
+def test_citation_numbers_run_in_reading_order_with_hard_words_explained(api: str) -> None:
+    (answer,) = _talk(api, "is mbo gratis?")
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    first_uses = list(dict.fromkeys(numbers))
+    assert first_uses == sorted(first_uses) == list(range(1, len(answer.citations) + 1)), answer.text
+
+
 def test_a_hard_word_is_explained_the_first_time_only(service: ChatService) -> None:
     found = service.glossary.to_explain("Kijk in het kwalificatiedossier van je opleiding.", [])
     assert [entry.word for entry in found] == ["Kwalificatiedossier"]
