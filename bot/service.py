@@ -38,7 +38,7 @@ from bot.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.schools import SchoolProfielen, not_offered_note
 from bot.select import SentenceSelector
 from bot.sentence_cache import SentenceVectorFile, fill
-from bot.text import fold, plain, sentences
+from bot.text import fold, plain, sentences, without_citations
 from bot.understand.detectors import Detectors
 from bot.understand.reader import Reader, Understanding
 
@@ -77,7 +77,6 @@ KIND_PRIOR = 0.05
 ANSWER_KINDS = frozenset(
     {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
 )
-_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -260,7 +259,7 @@ class ChatService:
         """The answer with its hard words explained (see :mod:`bot.glossary`), each definition quoted and
         cited after the paragraph that first uses the word."""
         entries = self.glossary.to_explain(
-            _MARKER.sub("", answer.text), [m.content for m in understanding.history]
+            without_citations(answer.text), [m.content for m in understanding.history]
         )
         if not entries:
             return answer, hits
@@ -282,7 +281,7 @@ class ChatService:
     @staticmethod
     def _said_before(understanding: Understanding) -> frozenset[str]:
         """The sentences of Koers's previous answer, as shown: a follow-up gets what is new."""
-        return frozenset(plain(s) for s in sentences(_MARKER.sub("", understanding.koers_said)))
+        return frozenset(plain(s) for s in sentences(without_citations(understanding.koers_said)))
 
     def _kind_prior(self, understanding: Understanding) -> Callable[[Sequence[str]], list[float]] | None:
         """A sentence's head start for reading like an answer to the kind of question asked."""

@@ -93,3 +93,11 @@ def readability(text: str) -> tuple[float, float]:
         return 0.0, 0.0
     long_share = sum(1 for w in all_words if len(w) >= LONG_WORD_LETTERS) / len(all_words)
     return len(all_words) / len(found), long_share
+
+
+_CITATION_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+
+
+def without_citations(text: str) -> str:
+    """An answer's text without its citation markers ("... jaar. [2]" -> "... jaar."), line breaks kept."""
+    return _CITATION_MARKER.sub("", text)

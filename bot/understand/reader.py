@@ -66,11 +66,8 @@ class Understanding:
     names_niveau: bool = False  # says "niveau": which niveau fits depends on the leerweg
     asks_fit: bool = False  # "wat past bij mij?"
     kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
-    follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"): there is one, and the
-    # question heads say so
-    focus: str = (
-        ""  # what the answer's sentences are chosen for: the message, with the subject of a follow-up
-    )
+    follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
+    focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
 
     @property
     def care(self) -> bool:
