@@ -59,6 +59,8 @@ class Recommendation:
 class Recommender:
     def __init__(self, graph: RouteGraph | None) -> None:
         self.graph = graph
+        # Opleidingen that take no new students stay in the graph so documents can name them, never advised.
+        self._closed = {n.id for n in graph.nodes if n.status != "open"} if graph else set()
         self._parents = self._parent_map()
         self._attributes = self._attribute_map()
 
@@ -149,6 +151,7 @@ class Recommender:
                 for label, value in scores.items()
                 if value > 0
                 and not label.startswith(("beroep:", "module:"))
+                and label not in self._closed
                 and (label not in unavailable or label in named)
             ),
             key=lambda label: (-scores[label], label),

@@ -21,6 +21,12 @@ from bot.labels import TECHNICAL_PROFIELEN, label_problem
 GRAPH_FILE = "routes.yaml"  # in the corpus folder
 NodeType = Literal["profiel", "module", "domein", "opleiding", "beroep"]
 EdgeType = Literal["bevat", "doorstroom", "leidt-tot", "stapelen"]
+# An opleiding node is a kwalificatie a student enrols in, or a kwalificatiedossier that groups several
+# (Mechatronica, Productietechniek): a dossier "bevat" its kwalificaties and is never a diploma itself.
+OpleidingSoort = Literal["kwalificatie", "dossier"]
+# open: new students can start; afbouw: no new students, running groups finish; gestopt: no longer given.
+OpleidingStatus = Literal["open", "afbouw", "gestopt"]
+LADDER_NIVEAUS = (2, 3, 4)  # a complete ladder in one trade: niveau 2 -> 3 -> 4 through stapelen edges
 
 _ID_PREFIX: dict[str, str] = {
     "profiel": "vmbo:",
@@ -31,7 +37,7 @@ _ID_PREFIX: dict[str, str] = {
 }
 # Which node types an edge of each type may connect (from, to).
 _EDGE_ENDS: dict[str, set[tuple[str, str]]] = {
-    "bevat": {("profiel", "module"), ("domein", "opleiding")},
+    "bevat": {("profiel", "module"), ("domein", "opleiding"), ("opleiding", "opleiding")},
     "doorstroom": {("profiel", "domein"), ("profiel", "opleiding"), ("module", "opleiding")},
     "leidt-tot": {("opleiding", "beroep")},
     "stapelen": {("opleiding", "opleiding")},
@@ -51,6 +57,15 @@ class Node(BaseModel):
     mbo_leerwegen: list[Literal["BOL", "BBL"]] = Field(default_factory=list)
     dossier: str | None = Field(default=None, description="Kwalificatiedossier, where sourced.")
     code: str | None = Field(default=None, description="Erkende opleidingscode (crebo), only where verified.")
+    bron: str | None = Field(
+        default=None, pattern=r"^https?://", description="URL of the source that confirms name and niveaus."
+    )
+    soort: OpleidingSoort = "kwalificatie"
+    status: OpleidingStatus = "open"
+    controleren: str | None = Field(
+        default=None,
+        description="What no source confirmed yet (an opleiding without niveaus must say why); in REVIEW.md.",
+    )
     interests: list[str] = Field(
         default_factory=list,
         description="RIASEC letters and everyday Dutch activity words (sleutelen, lassen).",
@@ -65,8 +80,10 @@ class Node(BaseModel):
             raise ValueError(problem)
         if any(n not in (1, 2, 3, 4) for n in self.niveaus):
             raise ValueError("niveaus must be 1-4")
-        if self.type != "opleiding" and (self.niveaus or self.code or self.dossier):
-            raise ValueError("only opleidingen have niveaus, a dossier or a code")
+        if self.type != "opleiding" and (
+            self.niveaus or self.code or self.dossier or self.bron or self.soort != "kwalificatie"
+        ):
+            raise ValueError("only opleidingen have niveaus, a dossier, a code, a bron or a soort")
         return self
 
 
@@ -120,6 +137,31 @@ class RouteGraph(BaseModel):
                     queue.append(nxt)
         return {n for n in seen if n != start and index[n].type == node_type}
 
+    def ladders(self) -> list[tuple[str, ...]]:
+        """Complete niveau ladders: kwalificaties joined by stapelen edges through niveau 2, 3 and 4.
+
+        One ladder per niveau-2 kwalificatie (its first complete path), so a trade with two niveau-4 options
+        counts once."""
+        index = self._index
+        kwalificaties = {n.id for n in self.nodes if n.type == "opleiding" and n.soort == "kwalificatie"}
+
+        def steps(node_id: str, niveau: int) -> list[str]:
+            return [
+                t
+                for t in self.successors(node_id, "stapelen")
+                if t in kwalificaties and niveau in index[t].niveaus
+            ]
+
+        low, mid, high = LADDER_NIVEAUS
+        ladders: dict[str, tuple[str, ...]] = {}
+        for start in sorted(kwalificaties):
+            if low not in index[start].niveaus:
+                continue
+            for middle in steps(start, mid):
+                for top in steps(middle, high):
+                    ladders.setdefault(start, (start, middle, top))
+        return list(ladders.values())
+
     def niveaus_for(self, leerweg: str) -> list[int]:
         return next((a.niveaus for a in self.admission if a.leerweg == leerweg), [])
 
@@ -149,13 +191,33 @@ class RouteGraph(BaseModel):
             elif len(self.reachable(profiel, "opleiding")) < 3:
                 found.append(f"'{profiel}' reaches fewer than 3 opleidingen")
         for node in self.nodes:
-            if node.type == "opleiding" and not self.reachable(node.id, "beroep"):
-                found.append(f"opleiding '{node.id}' leads to no beroep")
+            if node.type == "opleiding":
+                found += _opleiding_problems(node, self)
+        for edge in self.edges:
+            source, target = index.get(edge.source), index.get(edge.target)
+            if source is None or target is None or source.type != "opleiding":
+                continue
+            if edge.type == "bevat" and source.soort != "dossier":
+                found.append(f"edge {edge.source} -> {edge.target}: only a dossier 'bevat' an opleiding")
+            up = not (source.niveaus and target.niveaus) or max(target.niveaus) > min(source.niveaus)
+            if edge.type == "stapelen" and not up:
+                found.append(f"stapelen {edge.source} -> {edge.target} does not go to a higher niveau")
         missing = {"BB", "KB", "GL", "TL"} - {a.leerweg for a in self.admission}
         found += [f"no admission rule for leerweg {leerweg}" for leerweg in sorted(missing)]
         found += [f"admission {a.leerweg} cites missing document '{a.doc}'" for a in self.admission
                   if a.doc not in document_ids]  # fmt: skip
         return found
+
+
+def _opleiding_problems(node: Node, graph: RouteGraph) -> list[str]:
+    found: list[str] = []
+    if not node.niveaus and not node.controleren:
+        found.append(f"opleiding '{node.id}' has no niveaus (or a 'controleren' note that says why)")
+    if not node.bron:
+        found.append(f"opleiding '{node.id}' has no bron (the URL that confirms its name and niveaus)")
+    if node.status == "open" and not graph.reachable(node.id, "beroep"):
+        found.append(f"opleiding '{node.id}' leads to no beroep")
+    return found
 
 
 def load_route_graph(path: Path) -> RouteGraph:

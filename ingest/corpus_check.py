@@ -12,6 +12,7 @@ from bot.labels import kind_of
 from bot.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
 from bot.text import readability, words
 from ingest.documents import Document, load_markdown
+from ingest.graph_claims import GraphClaims
 from ingest.pipeline import list_files
 
 MIN_WORDS, MAX_WORDS = 150, 800
@@ -87,6 +88,11 @@ def check_corpus(root: Path) -> CorpusCheck:
         graph_problems = graph.problems(set(first_seen))
     except DocumentError as exc:
         graph_problems = [exc.message]
+    if graph is not None:
+        claims = GraphClaims(graph)
+        for check in checks:
+            if check.doc is not None:
+                check.problems += claims.problems(check.doc.body)
     return CorpusCheck(checks, graph, graph_problems)
 
 
@@ -99,6 +105,9 @@ class CorpusStats:
     labels: set[str]
     graph_nodes: Counter[str]
     graph_edges: int
+    ladders: list[tuple[str, ...]]
+    opleidingen_sourced: int  # opleiding nodes with niveaus and a bron
+    opleidingen_unconfirmed: list[str]  # opleiding nodes whose niveaus no source confirmed (see controleren)
 
 
 def corpus_stats(check: CorpusCheck) -> CorpusStats:
@@ -112,4 +121,13 @@ def corpus_stats(check: CorpusCheck) -> CorpusStats:
         labels=labels,
         graph_nodes=Counter(n.type for n in check.graph.nodes) if check.graph else Counter(),
         graph_edges=len(check.graph.edges) if check.graph else 0,
+        ladders=check.graph.ladders() if check.graph else [],
+        opleidingen_unconfirmed=[n.id for n in check.graph.nodes if n.type == "opleiding" and not n.niveaus]
+        if check.graph
+        else [],
+        opleidingen_sourced=sum(
+            1 for n in check.graph.nodes if n.type == "opleiding" and n.niveaus and n.bron
+        )
+        if check.graph
+        else 0,
     )

@@ -40,6 +40,10 @@ class DocumentMeta(BaseModel):
     bijgewerkt: dt.date = Field(description="Date the content was last checked.")
     schooljaar: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")
     school: str = Field(default="", description="Tenant id for a school's own document; empty = national.")
+    controleren: list[str] = Field(
+        default_factory=list,
+        description="Claims no official source confirmed yet; `koers corpus review` lists them for a decaan.",
+    )
 
     @field_validator("schooljaar", mode="before")
     @classmethod

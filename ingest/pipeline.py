@@ -28,7 +28,7 @@ from ingest.split import Chunking, embedding_text, split_file
 
 Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
 # Folder documentation and the route graph live beside the documents but are not documents.
-IGNORED_NAMES = frozenset({"README.md", "routes.yaml"})
+IGNORED_NAMES = frozenset({"README.md", "REVIEW.md", "routes.yaml"})  # docs about the folder
 
 
 # Chunks of several files are embedded together: large, length-sorted batches are what make encoding fast.

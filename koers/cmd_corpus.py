@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ingest.corpus_check import MAX_AVG_SENTENCE_WORDS, check_corpus, corpus_stats
+from ingest.review import REVIEW_FILE, render_review, review_corpus
 from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Check the corpus or show what it covers.", no_args_is_help=True)
@@ -71,3 +73,26 @@ def stats(path: PathOption = None) -> None:
     console.print(labels)
     graph = ", ".join(f"{count} {kind}" for kind, count in sorted(result.graph_nodes.items()))
     console.print(f"Route graph: {graph or 'missing'}; {result.graph_edges} edges")
+    opleidingen = result.graph_nodes.get("opleiding", 0)
+    console.print(f"Opleidingen with niveaus and a bron: {result.opleidingen_sourced} of {opleidingen}")
+    if result.opleidingen_unconfirmed:
+        unconfirmed = ", ".join(n.removeprefix("mbo:") for n in result.opleidingen_unconfirmed)
+        console.print(f"  niveaus not confirmed by a source (see REVIEW.md): {unconfirmed}")
+    console.print(f"Complete niveau ladders (2 -> 3 -> 4): {len(result.ladders)}")
+    for ladder in result.ladders:
+        console.print("  " + " -> ".join(step.removeprefix("mbo:") for step in ladder))
+
+
+@app.command("review")
+@reports_errors
+def review(path: PathOption = None) -> None:
+    """Write REVIEW.md: per document, the claims still unverified or older than five years, as a checklist."""
+    root = path or settings().corpus_dir
+    check = check_corpus(root)
+    today = dt.date.today()
+    reviews = review_corpus(check, today)
+    documents = sum(1 for d in check.docs if d.doc is not None)
+    target = root / REVIEW_FILE
+    target.write_text(render_review(reviews, documents, today), encoding="utf-8")
+    items = sum(len(r.items) for r in reviews)
+    console.print(f"{target}: {items} points to check in {len(reviews)} of {documents} documents")

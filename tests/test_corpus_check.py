@@ -93,3 +93,77 @@ def test_graph_integrity_problems_are_reported(tmp_path: Path) -> None:
     problems = check_corpus(corpus).graph_problems
     assert "edge vmbo:PIE -> beroep:astronaut: no node 'beroep:astronaut'" in problems
     assert "technical profiel 'vmbo:MaT' is missing" in problems
+
+
+def _corpus_copy(tmp_path: Path) -> tuple[Path, dict]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return corpus, yaml.safe_load((corpus / "routes.yaml").read_text(encoding="utf-8"))
+
+
+def _save_graph(corpus: Path, graph: dict) -> None:
+    (corpus / "routes.yaml").write_text(yaml.safe_dump(graph, allow_unicode=True), encoding="utf-8")
+
+
+def test_every_opleiding_needs_niveaus_a_bron_and_steps_that_go_up(tmp_path: Path) -> None:
+    corpus, graph = _corpus_copy(tmp_path)
+    node = next(n for n in graph["nodes"] if n["id"] == "mbo:Technicus engineering")
+    del node["niveaus"], node["bron"]
+    low = next(n for n in graph["nodes"] if n["id"] == "mbo:Medewerker productietechniek")
+    graph["edges"].append({"from": "mbo:Operator C", "to": low["id"], "type": "stapelen"})
+    graph["edges"].append({"from": low["id"], "to": "mbo:Operator C", "type": "bevat"})
+    _save_graph(corpus, graph)
+    problems = check_corpus(corpus).graph_problems
+    assert any(p.startswith("opleiding 'mbo:Technicus engineering' has no niveaus") for p in problems)
+    assert any(p.startswith("opleiding 'mbo:Technicus engineering' has no bron") for p in problems)
+    assert (
+        "stapelen mbo:Operator C -> mbo:Medewerker productietechniek does not go to a higher niveau"
+        in problems
+    )
+    assert f"edge {low['id']} -> mbo:Operator C: only a dossier 'bevat' an opleiding" in problems
+
+
+def test_a_niveau_ladder_runs_from_niveau_2_through_3_to_4() -> None:
+    graph = load_route_graph(CORPUS / "routes.yaml")
+    ladders = graph.ladders()
+    assert len(ladders) >= 12
+    for low, middle, high in ladders:
+        assert (
+            2 in graph.node(low).niveaus and 3 in graph.node(middle).niveaus and 4 in graph.node(high).niveaus
+        )
+        assert middle in graph.successors(low, "stapelen") and high in graph.successors(middle, "stapelen")
+
+
+def _write_body(corpus: Path, text: str) -> str:
+    path = corpus / "beroepen" / "lasser.md"
+    front, _, _ = path.read_text(encoding="utf-8").partition("\n# ")
+    title = front.split('title: "', 1)[1].split('"', 1)[0]
+    path.write_text(f"{front}\n# {title}\n\n{text}\n\n" + GOOD_BODY.split("\n\n", 1)[1], encoding="utf-8")
+    return "beroepen/lasser.md"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Na het vmbo kies je Technicus engineering (niveau 2).", "says 'Technicus engineering' is niveau 2"),
+        ("Daarna kun je Technicus engineering op niveau 3 doen.", "says 'Technicus engineering' is niveau 3"),
+        ("Je kiest Allround ruimtevaartlasser (niveau 3).", "not in routes.yaml"),
+        ("De opleiding Technicus engineering wordt afgebouwd.", "is afbouw; routes.yaml has status open"),
+    ],
+)
+def test_what_a_document_says_about_an_opleiding_must_match_the_graph(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    corpus, _ = _corpus_copy(tmp_path)
+    source = _write_body(corpus, text)
+    checked = {d.source: " ".join(d.problems) for d in check_corpus(corpus).docs}
+    assert problem in checked[source]
+
+
+def test_generic_level_names_and_matching_niveaus_pass(tmp_path: Path) -> None:
+    corpus, _ = _corpus_copy(tmp_path)
+    source = _write_body(
+        corpus, "Je begint met de vakopleiding (niveau 3). Technicus engineering (niveau 4) duurt langer."
+    )
+    checked = {d.source: d.problems for d in check_corpus(corpus).docs}
+    assert checked[source] == []
