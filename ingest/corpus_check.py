@@ -93,6 +93,11 @@ def check_corpus(root: Path) -> CorpusCheck:
         for check in checks:
             if check.doc is not None:
                 check.problems += claims.problems(check.doc.body)
+                check.problems += [
+                    f"label '{label}' names an opleiding that is not in routes.yaml (add it with its bron)"
+                    for label in check.doc.meta.labels
+                    if kind_of(label) == "mbo" and graph.find(label) is None
+                ]
     return CorpusCheck(checks, graph, graph_problems)
 
 

@@ -149,6 +149,7 @@ def _write_body(corpus: Path, text: str) -> str:
         ("Daarna kun je Technicus engineering op niveau 3 doen.", "says 'Technicus engineering' is niveau 3"),
         ("Je kiest Allround ruimtevaartlasser (niveau 3).", "not in routes.yaml"),
         ("De opleiding Technicus engineering wordt afgebouwd.", "is afbouw; routes.yaml has status open"),
+        ("Scheepsbouwer is gestopt.", "says 'Scheepsbouwer' is gestopt; routes.yaml has status afbouw"),
     ],
 )
 def test_what_a_document_says_about_an_opleiding_must_match_the_graph(
@@ -167,3 +168,17 @@ def test_generic_level_names_and_matching_niveaus_pass(tmp_path: Path) -> None:
     )
     checked = {d.source: d.problems for d in check_corpus(corpus).docs}
     assert checked[source] == []
+
+
+def test_an_opleiding_label_must_be_a_node_of_the_graph(tmp_path: Path) -> None:
+    corpus, _ = _corpus_copy(tmp_path)
+    path = corpus / "beroepen" / "lasser.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "labels: [", 'labels: ["mbo:Monteur laag- en middenspanningsdistributie", ', 1
+    )
+    path.write_text(text, encoding="utf-8")
+    checked = {d.source: " ".join(d.problems) for d in check_corpus(corpus).docs}
+    assert (
+        "label 'mbo:Monteur laag- en middenspanningsdistributie' names an opleiding that is not in"
+        in checked["beroepen/lasser.md"]
+    )
