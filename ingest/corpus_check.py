@@ -34,6 +34,7 @@ class CorpusCheck:
     docs: list[DocCheck]
     graph: RouteGraph | None
     graph_problems: list[str]
+    claims: dict[str, int] = field(default_factory=dict)  # rule -> how many claims it compared
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,7 @@ def check_corpus(root: Path) -> CorpusCheck:
         graph_problems = graph.problems(set(first_seen))
     except DocumentError as exc:
         graph_problems = [exc.message]
+    counts: dict[str, int] = {}
     if graph is not None:
         claims = GraphClaims(graph)
         for check in checks:
@@ -98,7 +100,17 @@ def check_corpus(root: Path) -> CorpusCheck:
                     for label in check.doc.meta.labels
                     if kind_of(label) == "mbo" and graph.find(label) is None
                 ]
-    return CorpusCheck(checks, graph, graph_problems)
+        counts = {
+            "niveau claims": claims.niveau_claims,
+            "status claims": claims.status_claims,
+            "opleiding labels": sum(
+                1 for c in checks if c.doc for label in c.doc.meta.labels if kind_of(label) == "mbo"
+            ),
+            "opleidingen with niveaus and a bron": sum(
+                1 for n in graph.nodes if n.type == "opleiding" and n.niveaus and n.bron
+            ),
+        }
+    return CorpusCheck(checks, graph, graph_problems, counts)
 
 
 @dataclass

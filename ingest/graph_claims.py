@@ -37,6 +37,8 @@ class GraphClaims:
 
     def __init__(self, graph: RouteGraph) -> None:
         self.graph = graph
+        self.niveau_claims = 0  # how many "(niveau N)" claims and status sentences were compared
+        self.status_claims = 0
 
     @cached_property
     def _opleidingen(self) -> list[Node]:
@@ -67,8 +69,10 @@ class GraphClaims:
             node = self._by_name[match.group(1)]
             named_ends[match.end()] = node
             if after := _AFTER_NAME.match(sentence, match.end()):
+                self.niveau_claims += 1
                 found += self._compare(node, {int(after.group(1))}, sentence)
         for claim in _NIVEAU_CLAIM.finditer(sentence):
+            self.niveau_claims += 1
             before = sentence[: claim.start()].rstrip()
             named = named_ends.get(len(before))
             if named is not None:
@@ -98,6 +102,7 @@ class GraphClaims:
         found: list[str] = []
         for match in self._name_pattern.finditer(sentence):
             node = self._by_name[match.group(1)]
+            self.status_claims += 1
             if node.status != said[0]:
                 found.append(
                     f"says '{node.name}' is {said[0]}; routes.yaml has status {node.status} "

@@ -47,6 +47,10 @@ def check(path: PathOption = None, verbose: Annotated[bool, typer.Option("--verb
         f"(limit {MAX_AVG_SENTENCE_WORDS:.0f} per document); route graph: "
         f"{'ok' if not result.graph_problems else f'{len(result.graph_problems)} problems'}"
     )
+    if result.claims:
+        console.print(
+            "Compared with the route graph: " + ", ".join(f"{n} {rule}" for rule, n in result.claims.items())
+        )
     if not result.ok:
         raise typer.Exit(code=1)
 
