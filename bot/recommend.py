@@ -17,7 +17,8 @@ niveau 3 or 4 is pushed down and stapelen comes up; a question about niveaus get
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ class Recommender:
         self._closed = {n.id for n in graph.nodes if n.status != "open"} if graph else set()
         self._parents = self._parent_map()
         self._attributes = self._attribute_map()
+        self._specificity = self._specificity_map()
 
     def _parent_map(self) -> dict[str, set[str]]:
         """For each opleiding/beroep/domein: the profielen and domeinen a route to it passes through."""
@@ -84,6 +86,15 @@ class Recommender:
             attributes[node.id].update(f"mbo-leerweg:{w}" for w in node.mbo_leerwegen)
         return attributes
 
+    def _specificity_map(self) -> dict[str, float]:
+        """How much an interest word says about which route fits: 1.0 for a word one node has, falling to 0.0
+        for a word every node has (a normalised idf). "warmtepompen" points somewhere; "uitzoeken", shared
+        by dozens of opleidingen, hardly does, and ties between all of them only add noise."""
+        nodes = [n for n in self.graph.nodes if n.interests] if self.graph else []
+        counts = Counter(word for node in nodes for word in set(node.interests))
+        total = math.log(len(nodes) + 1)
+        return {word: math.log((len(nodes) + 1) / count) / total for word, count in counts.items()}
+
     def _interest(self, profile: Profile) -> tuple[dict[str, float], dict[str, list[str]], set[str]]:
         scores: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
@@ -95,7 +106,9 @@ class Recommender:
             shared = [w for w in profile.interests if w in node.interests]
             letters = [r for r in profile.riasec if r in node.interests]
             if shared or letters:
-                scores[node.id] = min(1.0, (len(shared) + 0.25 * len(letters)) / max(1, len(likes) or 1))
+                specific = sum(map(self._specificity.__getitem__, shared))
+                specific += 0.25 * sum(map(self._specificity.__getitem__, letters))
+                scores[node.id] = min(1.0, specific / max(1, len(likes)))
                 reasons[node.id] = shared
             if any(w in node.interests for w in profile.dislikes):
                 disliked.add(node.id)

@@ -44,10 +44,12 @@ def _aliases(graph: RouteGraph | None, labels: Iterable[str]) -> dict[str, list[
         found[label].update(EXTRA_ALIASES.get(label, ()))
     for node in graph.nodes if graph else []:
         if node.type == "beroep":
-            # A beroep named by the student points at the opleidingen that lead to it.
-            for edge in graph.edges if graph else []:
-                if edge.target == node.id and edge.type == "leidt-tot":
-                    found[edge.source].add(fold(node.name))
+            # A beroep named by the student points at the opleidingen where the way to it starts: those that
+            # lead to it, less the steps up a niveau ladder ("timmerman" -> Timmerman, not Allround timmerman).
+            leading = {e.source for e in graph.edges if e.target == node.id and e.type == "leidt-tot"}
+            steps_up = {e.target for e in graph.edges if e.type == "stapelen" and e.source in leading}
+            for source in leading - steps_up:
+                found[source].add(fold(node.name))
     return {label: sorted(names) for label, names in found.items()}
 
 
