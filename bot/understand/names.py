@@ -42,10 +42,12 @@ def _aliases(graph: RouteGraph | None, labels: Iterable[str]) -> dict[str, list[
         if kind == "mbo-niveau":
             found[label].add(f"niveau {value}")
         found[label].update(EXTRA_ALIASES.get(label, ()))
-    for node in graph.nodes if graph else []:
+    if graph is None:
+        return {label: sorted(names) for label, names in found.items()}
+    for node in graph.nodes:
         if node.type == "beroep":
-            # A beroep named by the student points at the opleidingen where the way to it starts: those that
-            # lead to it, less the steps up a niveau ladder ("timmerman" -> Timmerman, not Allround timmerman).
+            # A beroep named by the student points at the opleidingen where the way to it starts: those
+            # that lead to it, less the steps up a niveau ladder ("timmerman" -> Timmerman, not Allround).
             leading = {e.source for e in graph.edges if e.target == node.id and e.type == "leidt-tot"}
             steps_up = {e.target for e in graph.edges if e.type == "stapelen" and e.source in leading}
             for source in leading - steps_up:
