@@ -127,14 +127,14 @@ def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
     shutil.copytree(CORPUS, small, ignore=shutil.ignore_patterns("lessen", "arbeidsmarkt", "metaal"))
     build_ingestor(cfg, embedder).sync(small)
     service = build_service(cfg, embedder)
-    question = "is dakdekker een opleiding op het mbo?"
-    assert "mbo:Dakdekker" not in service.reader.names.named(question)
-    text = "Dakdekker is een mbo-opleiding in de bouw. Je werkt op daken van huizen en gebouwen."
-    chunk = Chunk(id="school-x-dak-1", doc_id="school-x-dak", title="Dakdekker", text=text,
-                  labels=["mbo:Dakdekker"], kind="opleiding", school="school-x")  # fmt: skip
+    question = "is orgelbouwer een opleiding op het mbo?"
+    assert "mbo:Orgelbouwer" not in service.reader.names.named(question)
+    text = "Orgelbouwer is een mbo-opleiding in het ambacht. Je bouwt en herstelt orgels in kerken en zalen."
+    chunk = Chunk(id="school-x-orgel-1", doc_id="school-x-orgel", title="Orgelbouwer", text=text,
+                  labels=["mbo:Orgelbouwer"], kind="opleiding", school="school-x")  # fmt: skip
     service.store.upsert([chunk], embedder.embed([text], kind="passage"))
-    assert "mbo:Dakdekker" in service.reader.names.named(question), "named routes include new labels"
-    assert "mbo:Dakdekker" in service.answer(question, school="school-x").routes
+    assert "mbo:Orgelbouwer" in service.reader.names.named(question), "named routes include new labels"
+    assert "mbo:Orgelbouwer" in service.answer(question, school="school-x").routes
 
 
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:

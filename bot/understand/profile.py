@@ -101,11 +101,24 @@ _KLAS = re.compile(r"\b(?:klas|leerjaar)\s*([1-4])\b|\b([1-4])(?:e|de)?\s+(?:kla
 _WORD_CACHE: dict[str, re.Pattern[str]] = {}
 
 
-def _word(term: str) -> re.Pattern[str]:
-    """A folded term as a word prefix: 'sleutel' matches 'sleutelen' and 'sleutelt' (Dutch verb forms)."""
-    if term not in _WORD_CACHE:
-        _WORD_CACHE[term] = re.compile(rf"(?<![a-z0-9]){re.escape(fold(term))}[a-z']*")
-    return _WORD_CACHE[term]
+# What may follow a short stem: Dutch inflections and diminutives. A stem under five letters is a prefix of
+# too many other words ('verv' of 'vervelend', 'met' of 'metaal'), so it only matches with one of these, and
+# a stem cut from a longer word ('met' from 'meten') needs one: 'met' alone is another word.
+_SHORT_STEM = 5
+_INFLECTION = r"(?:en|e|t|te|ten|de|den|er|ers|ing|ingen|s|'s|je|jes|tje|tjes|pje|pjes)"
+
+
+def _word(term: str, *, cut: bool = False) -> re.Pattern[str]:
+    """A folded term as a word prefix: 'sleutel' matches 'sleutelen' and 'sleutelt' (Dutch verb forms).
+    ``cut``: the term is a stem cut from a longer activity word."""
+    key = f"{term}|{cut}"
+    if key not in _WORD_CACHE:
+        folded = fold(term)
+        rest = "[a-z']*"
+        if len(folded) < _SHORT_STEM and " " not in folded:
+            rest = _INFLECTION + ("" if cut else "?") + "(?![a-z'])"
+        _WORD_CACHE[key] = re.compile(rf"(?<![a-z0-9]){re.escape(folded)}{rest}")
+    return _WORD_CACHE[key]
 
 
 def stem(term: str) -> str:
@@ -181,7 +194,8 @@ def build_profile(
             klas = int(match.group(1) or match.group(2))
         taken: list[tuple[int, int]] = []
         for typed, word in lexicon:
-            for match in _word(stem(typed)).finditer(text):
+            stemmed = stem(typed)
+            for match in _word(stemmed, cut=stemmed != fold(typed)).finditer(text):
                 if any(a <= match.start() < b for a, b in taken):
                     continue  # 'met je handen' already covers 'handen'
                 taken.append((match.start(), match.end()))
