@@ -162,6 +162,10 @@ class RouteGraph(BaseModel):
                     ladders.setdefault(start, (start, middle, top))
         return list(ladders.values())
 
+    def sourced_opleidingen(self) -> list[str]:
+        """Opleidingen whose niveaus a source confirms: they have niveaus and a bron."""
+        return [n.id for n in self.nodes if n.type == "opleiding" and n.niveaus and n.bron]
+
     def niveaus_for(self, leerweg: str) -> list[int]:
         return next((a.niveaus for a in self.admission if a.leerweg == leerweg), [])
 

@@ -106,9 +106,7 @@ def check_corpus(root: Path) -> CorpusCheck:
             "opleiding labels": sum(
                 1 for c in checks if c.doc for label in c.doc.meta.labels if kind_of(label) == "mbo"
             ),
-            "opleidingen with niveaus and a bron": sum(
-                1 for n in graph.nodes if n.type == "opleiding" and n.niveaus and n.bron
-            ),
+            "opleidingen with niveaus and a bron": len(graph.sourced_opleidingen()),
         }
     return CorpusCheck(checks, graph, graph_problems, counts)
 
@@ -142,9 +140,5 @@ def corpus_stats(check: CorpusCheck) -> CorpusStats:
         opleidingen_unconfirmed=[n.id for n in check.graph.nodes if n.type == "opleiding" and not n.niveaus]
         if check.graph
         else [],
-        opleidingen_sourced=sum(
-            1 for n in check.graph.nodes if n.type == "opleiding" and n.niveaus and n.bron
-        )
-        if check.graph
-        else 0,
+        opleidingen_sourced=len(check.graph.sourced_opleidingen()) if check.graph else 0,
     )
