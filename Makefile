@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run    set up everything and start Koers (API :8000, UI :8501)"
 	@echo "make test   set up everything and run the tests and the quick eval"
-	@echo "make lint   ruff check, ruff format --check and mypy"
+	@echo "make lint   ruff check, ruff format --check, mypy and the import contracts"
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -45,6 +45,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff check --fix .

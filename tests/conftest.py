@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.adapters import LazyEmbedder, build_embedder
-from bot.config import Settings, load_settings
 from bot.container import build_service
+from bot.core.config import Settings, load_settings
 from bot.service import ChatService
 from ingest.container import build_ingestor
 

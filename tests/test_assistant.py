@@ -10,9 +10,9 @@ import httpx
 
 from bot.adapters import LazyEmbedder
 from bot.container import build_service
-from bot.labels import kind_of
-from bot.route_graph import load_route_graph
-from bot.schemas import Answer, Chunk, Message
+from bot.core.labels import kind_of
+from bot.core.route_graph import load_route_graph
+from bot.core.schemas import Answer, Chunk, Message
 from bot.service import ChatService
 from bot.understand.profile import build_profile
 from ingest.container import build_ingestor

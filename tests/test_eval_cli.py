@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.conftest import env_for
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from tests.conftest import CORPUS, env_for, make_settings
 
 KOERS = [sys.executable, "-m", "koers"]
 PRINT_IDS = (
-    "from bot.config import load_settings\nfrom bot.adapters import build_embedder, build_store\n"
+    "from bot.core.config import load_settings\nfrom bot.adapters import build_embedder, build_store\n"
     "cfg = load_settings()\nstore = build_store(cfg, build_embedder(cfg))\n"
     "print('\\n'.join(sorted(store.chunk_ids(school='', origin='corpus'))))\n"
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.conftest import CORPUS, env_for, make_settings
 from tests.servers import free_port
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.ports import Vector
+from bot.core.ports import Vector
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.training import DATA_DIR, TEXT_FILES

@@ -15,8 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.errors import DocumentError, describe_validation_error
-from bot.labels import TECHNICAL_PROFIELEN, label_problem
+from bot.core.errors import DocumentError, describe_validation_error
+from bot.core.labels import TECHNICAL_PROFIELEN, label_problem
 
 GRAPH_FILE = "routes.yaml"  # in the corpus folder
 NodeType = Literal["profiel", "module", "domein", "opleiding", "beroep"]

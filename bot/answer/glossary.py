@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.derived import StoreDerived
-from bot.ports import VectorStore
-from bot.schemas import Chunk
-from bot.text import LONG_WORD_LETTERS, fold, sentences
+from bot.core.ports import VectorStore
+from bot.core.schemas import Chunk
+from bot.core.text import LONG_WORD_LETTERS, fold, sentences
+from bot.retrieve.derived import StoreDerived
 
 GLOSSARY_KIND = "begrip"
 MAX_EXPLAINED = 2  # more definitions than this bury the answer

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
-from bot.schemas import Answer, Chunk, DocumentStatus, Message, RetrievedChunk
+from bot.core.schemas import Answer, Chunk, DocumentStatus, Message, RetrievedChunk
 
 Vector = list[float]
 
@@ -91,3 +92,11 @@ class AnswerRewriter(Protocol):
         hits: Sequence[RetrievedChunk],
         draft: Answer,
     ) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class PromptMessage:
+    """One chat message, kept free of LangChain so the prompt can be read and tested on its own."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str

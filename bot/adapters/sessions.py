@@ -3,8 +3,8 @@
 Off by default: the API is stateless and the client sends the history. A school that turns sessions on
 (``KOERS_SESSIONS__ENABLED=true``) lets a client start a conversation and send only its id. Then:
 
-* messages are scrubbed of personal data and people's names (``bot.guard.scrub_for_storage``) before they
-  are written;
+* messages are scrubbed of personal data and people's names (``scrub``, in Koers
+  ``bot.understand.guard.scrub_for_storage``) before they are written;
 * only the last ``max_messages`` are kept, and a conversation is deleted ``ttl_minutes`` after its last
   message (expired ones are purged on every write), or at once when the client ends it;
 * the id is a 192-bit random token and only its SHA-256 hash is stored, so the database alone does not
@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.errors import KoersError
-from bot.guard import scrub_for_storage
-from bot.schemas import Message
+from bot.adapters import sqlite
+from bot.core.errors import KoersError
+from bot.core.schemas import Message
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -52,11 +53,12 @@ def _hash(session_id: str) -> str:
 
 
 class SessionStore:
-    def __init__(self, path: Path, *, ttl: timedelta, max_messages: int) -> None:
+    def __init__(self, path: Path, *, ttl: timedelta, max_messages: int, scrub: Callable[[str], str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._ttl = ttl
         self._max_messages = max_messages
+        self._scrub = scrub  # personal data and names out, before anything is written
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
 
@@ -64,11 +66,8 @@ class SessionStore:
     def ttl_minutes(self) -> int:
         return int(self._ttl.total_seconds() // 60)
 
-    def _connect(self) -> sqlite3.Connection:
-        # One short-lived connection per call: the API serves requests from several threads.
-        conn = sqlite3.connect(self._path)
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self._path, setup=["PRAGMA foreign_keys = ON"])
 
     def _expiry(self) -> str:
         return (datetime.now(UTC) + self._ttl).isoformat()
@@ -115,7 +114,7 @@ class SessionStore:
             ).fetchone()
             conn.executemany(
                 "INSERT INTO messages VALUES (?, ?, ?, ?)",
-                [(key, last + 1 + i, m.role, scrub_for_storage(m.content)) for i, m in enumerate(messages)],
+                [(key, last + 1 + i, m.role, self._scrub(m.content)) for i, m in enumerate(messages)],
             )
             conn.execute(
                 "DELETE FROM messages WHERE sha256 = ? AND position <= ?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from bot.ports import VectorStore
+from bot.core.ports import VectorStore
 
 T = TypeVar("T")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+from bot.core.labels import display_name
 
 
 class Chunk(BaseModel):
@@ -86,6 +88,11 @@ class Answer(BaseModel):
         description="False when the guardrail acted on a likely but uncertain signal: the answer opens with "
         "care and the help lines, and then still answers the question.",
     )
+
+    @computed_field(description="The routes as a student reads them, in the order of ``routes``.")  # type: ignore[prop-decorator]
+    @property
+    def route_names(self) -> list[str]:
+        return [display_name(label) for label in self.routes]
 
 
 class DocumentStatus(BaseModel):

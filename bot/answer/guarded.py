@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.compose import Citations
-from bot.guard import Policy
-from bot.schemas import Answer, Chunk, RetrievedChunk
-from bot.text import fold, sentences
+from bot.answer.compose import Citations
+from bot.core.schemas import Answer, Chunk, RetrievedChunk
+from bot.core.text import fold, sentences
+from bot.understand.guard import Policy
 
 CARE_LEADS = {
     "self_harm": (

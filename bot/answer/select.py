@@ -2,8 +2,8 @@
 
 Sentences are compared with the question by embedding similarity (the same model as retrieval, with the
 question prompt on both sides, as two statements are compared). Vectors are cached per sentence, in memory
-and on disk (bot.sentence_cache): the corpus repeats, so after a few questions most sentences are embedded
-already, also after a restart.
+and on disk (bot.adapters.sentence_vectors): the corpus repeats, so after a few questions most sentences
+are embedded already, also after a restart.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.ports import Embedder
-from bot.sentence_cache import SentenceVectorFile
+from bot.adapters.sentence_vectors import SentenceVectorFile
+from bot.core.ports import Embedder
 
 CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensional model
 MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
-from bot.derived import StoreDerived
-from bot.lexical import LexicalIndex
-from bot.ports import Embedder, Vector, VectorStore
-from bot.query_vectors import QueryVectors
-from bot.schemas import Chunk, RetrievedChunk
+from bot.adapters.bm25 import LexicalIndex
+from bot.core.ports import Embedder, Vector, VectorStore
+from bot.core.schemas import Chunk, RetrievedChunk
+from bot.retrieve.derived import StoreDerived
+from bot.retrieve.query_vectors import QueryVectors
 
 # With BM25 on, the dense search hands this many candidates to the mixed ranking: BM25 reorders passages that
 # are close in meaning; it does not bring in passages that are not (the trust threshold stays dense).
@@ -29,7 +29,7 @@ class Retriever:
     top_k: int
     min_score: float
     kind_penalty: dict[str, float] = field(default_factory=dict)
-    bm25_weight: float = 0.0  # share of BM25 in the ranking; 0 = dense only (see bot.lexical)
+    bm25_weight: float = 0.0  # share of BM25 in the ranking; 0 = dense only (see bot.adapters.bm25)
     vectors: QueryVectors = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

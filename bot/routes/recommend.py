@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.labels import PROFIELEN, is_canonical, kind_of, value_of
-from bot.route_graph import RouteGraph
-from bot.schemas import RetrievedChunk
+from bot.core.labels import PROFIELEN, is_canonical, kind_of, value_of
+from bot.core.route_graph import RouteGraph
+from bot.core.schemas import RetrievedChunk
 from bot.understand.profile import Profile
 from bot.understand.reader import Understanding
 

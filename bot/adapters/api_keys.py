@@ -10,7 +10,10 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+from contextlib import AbstractContextManager
 from pathlib import Path
+
+from bot.adapters import sqlite
 
 PREFIX = "koers_"
 _SCHEMA = """
@@ -35,9 +38,8 @@ class ApiKeys:
         with self._connect() as conn:
             conn.execute(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        # One short-lived connection per call: the API serves requests from several threads.
-        return sqlite3.connect(self._path)
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self._path)
 
     def create(self, school: str) -> str:
         """Make a new key for ``school`` and return it; it cannot be shown again."""

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.compose import Aspect, Clarification, Reason
-from bot.labels import display_name, kind_of, value_of
-from bot.ports import VectorStore
-from bot.recommend import Recommendation
-from bot.route_graph import RouteGraph
-from bot.text import fold, sentences
+from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.labels import display_name, kind_of, value_of
+from bot.core.ports import VectorStore
+from bot.core.route_graph import RouteGraph
+from bot.core.text import fold, sentences
+from bot.routes.recommend import Recommendation
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
 from bot.understand.reader import Understanding
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.schemas import Chunk
+from bot.core.schemas import Chunk
 
 
 class LexicalIndex:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from bot.text import fold
+from bot.core.text import fold
 from bot.understand.people import PeopleTagger
 
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.guard import looks_like_instruction
-from bot.labels import display_name, kind_of
-from bot.schemas import Answer, Chunk, Citation, RetrievedChunk
-from bot.select import SentenceSelector
-from bot.text import plain, sentences
+from bot.answer.select import SentenceSelector
+from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.labels import display_name, kind_of
+from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
+from bot.core.text import plain, sentences
+from bot.understand.guard import looks_like_instruction
 
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
 NOT_FOUND = (
@@ -67,29 +68,6 @@ SIGNPOST = re.compile(
     r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a route fits: the student's own words, backed by a sentence quoted from the route's document."""
-
-    said: str  # e.g. "Omdat je lassen leuk vindt, noem ik het profiel Produceren, installeren en energie."
-    chunk: Chunk
-    quote: str  # verbatim sentence of ``chunk``
-
-
-@dataclass(frozen=True)
-class Aspect:
-    """Something a route answer covers besides the question: a document and a question to ask of it."""
-
-    doc: str
-    question: str
-
-
-@dataclass(frozen=True)
-class Clarification:
-    question: str
-    choices: list[str]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.errors import KoersError, describe_validation_error
+from bot.core.errors import KoersError, describe_validation_error
 
 Model = TypeVar("Model", bound=BaseModel)
 
