@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.adapters import LazyEmbedder
 from bot.adapters.api_keys import ApiKeys
@@ -31,6 +32,7 @@ KOERS = [sys.executable, "-m", "koers"]
 GOOD = "Op het Technisch College leer je lassen in de nieuwe werkplaats van hal 3.\n"
 
 
+@pytest.mark.slow
 def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -97,6 +99,7 @@ def test_the_api_answers_while_an_upload_is_read_and_refuses_bombs(
     assert not any(cfg.ingest.uploads_dir.glob(".incoming-*"))
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_api_during_an_upload_and_leaves_nothing_behind(
     corpus_settings: Settings, tmp_path: Path
 ) -> None:

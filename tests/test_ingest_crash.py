@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.adapters import LazyEmbedder
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, env_for, make_settings
@@ -32,6 +34,7 @@ def _updated_rows(manifest: Path, since: str) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_sigkill_mid_ingest_keeps_answers_and_the_rerun_converges(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:
