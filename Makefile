@@ -8,12 +8,13 @@ STAMP := $(VENV)/.koers-installed
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format setup model clean help
+.PHONY: run test test-fast lint format setup model clean help
 
 help:
 	@echo "make run    set up everything and start Koers (API :8000, UI :8501)"
 	@echo "make test   set up everything and run the tests and the quick eval"
-	@echo "make lint   ruff check, ruff format --check and mypy"
+	@echo "make test-fast  the tests not marked slow (the loop while you work)"
+	@echo "make lint   ruff check, ruff format --check, mypy and the import contracts"
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -41,10 +42,15 @@ test: model lint
 	# A quick eval on a fixed sample of the dev set; fails when a threshold in evals/thresholds.yaml is not met.
 	$(BIN)/koers eval --set evals/datasets/dev.jsonl --sample 40 --check
 
+# The loop while you work: every test except those marked slow (see pyproject.toml).
+test-fast: model
+	$(BIN)/pytest -m "not slow" -q
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.adapters import build_embedder, build_store
-from bot.config import Settings
-from bot.llm import build_rewriter
-from bot.ports import Embedder
-from bot.retrieve import Retriever
-from bot.route_graph import GRAPH_FILE, load_route_graph
-from bot.schools import SchoolProfielen
-from bot.sentence_cache import SentenceVectorFile
+from bot.adapters.schools import SchoolProfielen
+from bot.adapters.sentence_vectors import SentenceVectorFile
+from bot.answer.rewrite import build_rewriter
+from bot.core.config import Settings
+from bot.core.ports import Embedder
+from bot.core.route_graph import GRAPH_FILE, load_route_graph
+from bot.retrieve.retriever import Retriever
 from bot.service import ChatService
 from bot.understand.detectors import load_detectors
 

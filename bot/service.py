@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.compose import (
+from bot.adapters.schools import SchoolProfielen, not_offered_note
+from bot.adapters.sentence_vectors import SentenceVectorFile, fill
+from bot.answer.compose import (
     CLOSING,
     GREETING,
     NOT_UNDERSTOOD,
@@ -16,7 +18,8 @@ from bot.compose import (
     compose,
     lesson_plan,
 )
-from bot.compose_guarded import (
+from bot.answer.glossary import Glossary
+from bot.answer.guarded import (
     CARE_CONTINUED_LEAD,
     CARE_FIRST_LEAD,
     REFUSAL_REASONS,
@@ -25,21 +28,18 @@ from bot.compose_guarded import (
     refusal_answer,
     with_privacy_note,
 )
-from bot.config import Settings
-from bot.errors import EmptyIndexError
-from bot.glossary import Glossary
-from bot.guard import OFF_TOPIC, Policy
-from bot.plan import REASON_KINDS, aspects, buttons, clarification, reasons
-from bot.ports import AnswerRewriter, VectorStore
-from bot.recommend import Recommender, rank_routes
-from bot.retrieve import Retriever
-from bot.route_graph import RouteGraph
-from bot.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
-from bot.schools import SchoolProfielen, not_offered_note
-from bot.select import SentenceSelector
-from bot.sentence_cache import SentenceVectorFile, fill
-from bot.text import fold, plain, sentences, without_citations
+from bot.answer.select import SentenceSelector
+from bot.core.config import Settings
+from bot.core.errors import EmptyIndexError
+from bot.core.ports import AnswerRewriter, VectorStore
+from bot.core.route_graph import RouteGraph
+from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
+from bot.core.text import fold, plain, sentences, without_citations
+from bot.retrieve.retriever import Retriever
+from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons
+from bot.routes.recommend import Recommender, rank_routes
 from bot.understand.detectors import Detectors
+from bot.understand.guard import OFF_TOPIC, Policy
 from bot.understand.reader import Reader, Understanding
 
 
@@ -256,8 +256,8 @@ class ChatService:
     def _explain(
         self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding
     ) -> tuple[Answer, list[RetrievedChunk]]:
-        """The answer with its hard words explained (see :mod:`bot.glossary`), each definition quoted and
-        cited after the paragraph that first uses the word."""
+        """The answer with its hard words explained (see :mod:`bot.answer.glossary`), each definition quoted
+        and cited after the paragraph that first uses the word."""
         entries = self.glossary.to_explain(
             without_citations(answer.text), [m.content for m in understanding.history]
         )

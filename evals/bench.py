@@ -13,9 +13,9 @@ import numpy as np
 
 from bot.adapters import build_embedder
 from bot.adapters.embedder_st import SentenceTransformerEmbedder
-from bot.config import Settings
 from bot.container import build_service
-from bot.ports import Embedder
+from bot.core.config import Settings
+from bot.core.ports import Embedder
 from bot.understand.detectors import Detectors
 from evals.dataset import load_dataset
 from evals.systems import DenseNaiveSystem, KoersSystem, System

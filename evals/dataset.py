@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.errors import KoersError
-from bot.jsonl import read_models
-from bot.labels import NONE_LABEL, label_problem
-from bot.schemas import Message
+from bot.core.errors import KoersError
+from bot.core.jsonl import read_models
+from bot.core.labels import NONE_LABEL, label_problem
+from bot.core.schemas import Message
 
 Category = Literal["pathway", "fact", "metaal", "mentor", "safety", "followup"]
 Behaviour = Literal["care", "refuse", "redirect", "normal"]

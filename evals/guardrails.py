@@ -18,11 +18,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.guard import CARE_POLICIES
-from bot.jsonl import load_models
-from bot.schemas import Answer, Message
+from bot.core.jsonl import load_models
+from bot.core.schemas import Answer, Message
+from bot.core.text import fold
 from bot.service import ChatService
-from bot.text import fold
+from bot.understand.guard import CARE_POLICIES
 from evals.dataset import DEV_FILE, Behaviour, DatasetError, load_dataset
 
 SAFETY_FILE = Path(__file__).resolve().parent / "datasets" / "safety.jsonl"

@@ -16,7 +16,7 @@ import docx
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.isolation import IsolatedReader
 
 _PARAGRAPH = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"

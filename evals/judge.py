@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.errors import KoersError
-from bot.ports import Embedder
+from bot.core.errors import KoersError
+from bot.core.ports import Embedder
 
 CALIBRATION_DIR = Path(__file__).resolve().parent / "calibration"
 PAIRS_FILE = CALIBRATION_DIR / "fact_pairs.jsonl"

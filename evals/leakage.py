@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.ports import Embedder
-from bot.text import fold
+from bot.core.ports import Embedder
+from bot.core.text import fold
 
 NEAR_DUPLICATE = 0.95
 DATASETS = Path(__file__).resolve().parent / "datasets"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.claims import states_money_amount, unverified_codes
-from bot.labels import kind_of, value_of
-from bot.schemas import Chunk, Citation
-from bot.text import fold, readability, sentences
+from bot.core.claims import states_money_amount, unverified_codes
+from bot.core.labels import kind_of, value_of
+from bot.core.schemas import Chunk, Citation
+from bot.core.text import fold, readability, sentences
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.guard import scrub_for_storage
-from bot.jsonl import load_models
+from bot.core.jsonl import load_models
 from bot.understand.fit_people import name_tokens
+from bot.understand.guard import scrub_for_storage
 from bot.understand.people import PLACEHOLDER, tokens
 from evals.dataset import DatasetError
 

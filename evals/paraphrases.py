@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.jsonl import load_models
+from bot.core.jsonl import load_models
 from bot.service import ChatService
 from evals.dataset import DatasetError
 from evals.metrics import label_matches

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.jsonl import load_models
+from bot.core.jsonl import load_models
 from evals.dataset import DatasetError
 from ingest.protect import ProtectedFacts
 

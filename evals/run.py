@@ -10,10 +10,10 @@ from typing import Any
 import yaml
 
 from bot.adapters import build_embedder
-from bot.config import Settings
 from bot.container import build_service
-from bot.errors import ConfigError
-from bot.ports import Embedder
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
+from bot.core.ports import Embedder
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge, load_calibration
 from evals.scoring import CaseScore, Scorer, aggregate

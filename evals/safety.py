@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.schemas import Answer
-from bot.text import fold
+from bot.core.schemas import Answer
+from bot.core.text import fold
 from evals.dataset import Behaviour
 from evals.guardrails import problems_with
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.schemas import Answer
-from bot.text import fold
+from bot.core.schemas import Answer
+from bot.core.text import fold
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge
 from evals.metrics import (

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.lexical import LexicalIndex
-from bot.ports import Embedder
-from bot.schemas import Chunk, Citation, Message
+from bot.adapters.bm25 import LexicalIndex
+from bot.core.ports import Embedder
+from bot.core.schemas import Chunk, Citation, Message
 from bot.service import ChatService
 from evals.dataset import EvalCase
 

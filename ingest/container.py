@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.adapters import build_embedder, build_store
-from bot.config import Settings
-from bot.ports import Embedder
+from bot.core.config import Settings
+from bot.core.ports import Embedder
 from bot.understand.detectors import Detectors, load_detectors
 from ingest.isolation import IsolatedReader, ReadLimits
 from ingest.manifest import Manifest

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.claims import states_money_amount, unverified_codes
-from bot.errors import DocumentError
-from bot.labels import kind_of
-from bot.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
-from bot.text import readability, words
+from bot.core.claims import states_money_amount, unverified_codes
+from bot.core.errors import DocumentError
+from bot.core.labels import kind_of
+from bot.core.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
+from bot.core.text import readability, words
 from ingest.documents import Document, load_markdown
 from ingest.graph_claims import GraphClaims
 from ingest.pipeline import list_files
@@ -50,7 +50,7 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
             f"average sentence {avg_sentence:.1f} words (B1: at most {MAX_AVG_SENTENCE_WORDS:.0f})"
         )
     for code in unverified_codes(doc.body):
-        problems.append(f"five-digit number {code} is not a verified opleidingscode (bot/claims.py)")
+        problems.append(f"five-digit number {code} is not a verified opleidingscode (bot/core/claims.py)")
     if states_money_amount(doc.body):
         problems.append("states an amount of money; amounts change yearly, point to the school instead")
     if not doc.body.lstrip().startswith(f"# {doc.meta.title}"):

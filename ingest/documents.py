@@ -10,8 +10,8 @@ import frontmatter
 import yaml
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
 
-from bot.errors import DocumentError, describe_validation_error
-from bot.labels import label_problem
+from bot.core.errors import DocumentError, describe_validation_error
+from bot.core.labels import label_problem
 
 DocumentKind = Literal[
     "profiel", "module", "keuzevak", "leerweg", "mbo-opleiding", "mbo-domein", "beroep", "route", "regel",

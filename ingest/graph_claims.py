@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from bot.route_graph import Node, OpleidingStatus, RouteGraph
-from bot.text import sentences
+from bot.core.route_graph import Node, OpleidingStatus, RouteGraph
+from bot.core.text import sentences
 
 _NIVEAU_CLAIM = re.compile(r"\(niveau ((?:\d|\s|,|en|of|tot|-)+)\)")
 _AFTER_NAME = re.compile(r"\s+(?:op\s+)?niveau\s+(\d)\b")  # "Timmerman niveau 4", "Timmerman op niveau 4"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.loaders import MAX_BYTES, MAX_CHARS, MAX_UNPACKED_BYTES, LoadedFile, load_file, messages
 
 

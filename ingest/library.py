@@ -9,8 +9,8 @@ import threading
 import uuid
 from pathlib import Path
 
-from bot.errors import DocumentError
-from bot.schemas import DocumentStatus
+from bot.core.errors import DocumentError
+from bot.core.schemas import DocumentStatus
 from ingest.pipeline import Ingestor
 
 ORIGIN = "uploads"

@@ -7,10 +7,12 @@ SQLite transaction, so after a crash the manifest never claims more than the sto
 from __future__ import annotations
 
 import json
-import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from bot.adapters import sqlite
 
 FileStatus = Literal["ok", "failed"]
 
@@ -46,23 +48,25 @@ class FileRecord:
 
 class Manifest:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Shared by the API's worker threads; callers serialise writes (see ingest.library).
-        self._conn = sqlite3.connect(path, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        with self._conn:
-            self._conn.execute(_SCHEMA)
-            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(files)")}
+        self._path = path
+        with self._connect() as conn:
+            conn.execute(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(files)")}
             if "conflicts" not in columns:  # a manifest written before conflicts were kept
-                self._conn.execute("ALTER TABLE files ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]'")
+                conn.execute("ALTER TABLE files ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]'")
+
+    def _connect(self) -> AbstractContextManager[Any]:
+        # One short-lived connection per call (the API's worker threads share the manifest; callers
+        # serialise writes, see ingest.library), with a full sync: the manifest says what the store holds.
+        return sqlite.connect(self._path, setup=["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"])
 
     def records(self, *, school: str, origin: str) -> dict[str, FileRecord]:
-        rows = self._conn.execute(
-            "SELECT school, origin, path, sha256, doc_id, chunk_ids, status, error, conflicts FROM files "
-            "WHERE school = ? AND origin = ?",
-            (school, origin),
-        ).fetchall()
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT school, origin, path, sha256, doc_id, chunk_ids, status, error, conflicts FROM files "
+                "WHERE school = ? AND origin = ?",
+                (school, origin),
+            ).fetchall()
         return {
             row[2]: FileRecord(
                 row[0],
@@ -79,8 +83,8 @@ class Manifest:
         }
 
     def put(self, record: FileRecord) -> None:
-        with self._conn:
-            self._conn.execute(
+        with self._connect() as conn:
+            conn.execute(
                 "INSERT OR REPLACE INTO files"
                 " (school, origin, path, sha256, doc_id, chunk_ids, status, error, conflicts)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -90,10 +94,10 @@ class Manifest:
             )  # fmt: skip
 
     def remove(self, *, school: str, origin: str, path: str) -> None:
-        with self._conn:
-            self._conn.execute(
+        with self._connect() as conn:
+            conn.execute(
                 "DELETE FROM files WHERE school = ? AND origin = ? AND path = ?", (school, origin, path)
             )
 
     def close(self) -> None:
-        self._conn.close()
+        """Nothing stays open between calls; kept so callers can say they are done."""

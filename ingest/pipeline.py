@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.errors import DocumentError
-from bot.hashing import sha256_file
-from bot.ports import Embedder, VectorStore
-from bot.schemas import Chunk
+from bot.core.errors import DocumentError
+from bot.core.hashing import sha256_file
+from bot.core.ports import Embedder, VectorStore
+from bot.core.schemas import Chunk
 from ingest.isolation import IsolatedReader
 from ingest.loaders import load_file
 from ingest.manifest import FileRecord, Manifest

@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.ports import Embedder
-from bot.text import sentences
+from bot.core.ports import Embedder
+from bot.core.text import sentences
 from bot.understand.detectors import Detectors
 from bot.understand.heads import LinearHeads, Matrix
 from bot.understand.training import SCHOOL_FACT

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.route_graph import GRAPH_FILE
-from bot.text import sentences
+from bot.core.route_graph import GRAPH_FILE
+from bot.core.text import sentences
 from ingest.corpus_check import CorpusCheck
 from ingest.documents import Document
 

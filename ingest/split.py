@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from bot.schemas import Chunk
+from bot.core.schemas import Chunk
 from ingest.loaders.base import LoadedFile
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

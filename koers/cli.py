@@ -1,11 +1,21 @@
 """The ``koers`` command. Subcommands in flow order: models, corpus, ingest, ask, serve, ui, run, eval,
-bench, admin."""
+bench, admin, settings."""
 
 from __future__ import annotations
 
 import typer
 
-from koers import cmd_admin, cmd_ask, cmd_bench, cmd_corpus, cmd_eval, cmd_ingest, cmd_models, cmd_serve
+from koers import (
+    cmd_admin,
+    cmd_ask,
+    cmd_bench,
+    cmd_corpus,
+    cmd_eval,
+    cmd_ingest,
+    cmd_models,
+    cmd_serve,
+    cmd_settings,
+)
 from koers.common import reports_errors
 
 app = typer.Typer(
@@ -24,6 +34,7 @@ app.command("run")(reports_errors(cmd_serve.run))
 app.add_typer(cmd_eval.app, name="eval")
 app.add_typer(cmd_bench.app, name="bench")
 app.add_typer(cmd_admin.app, name="admin")
+app.command("settings")(cmd_settings.settings)
 
 
 def main() -> None:

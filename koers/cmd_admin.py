@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bot.api_keys import ApiKeys
-from bot.labels import display_name
-from bot.schools import SchoolProfielen
+from bot.adapters.api_keys import ApiKeys
+from bot.adapters.schools import SchoolProfielen
+from bot.core.labels import display_name
 from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Manage school admin API keys and school settings.", no_args_is_help=True)

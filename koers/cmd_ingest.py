@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.config import Settings
+from bot.core.config import Settings
 from ingest.container import build_ingestor
 from ingest.pipeline import IngestProgress, IngestReport
 from koers.common import console, err_console, settings
@@ -106,8 +106,8 @@ def prepare_sentences(cfg: Settings) -> int:
     Once after an install or a corpus change; the model is not even loaded when nothing is missing.
     """
     from bot.adapters import build_embedder, build_store
+    from bot.adapters.sentence_vectors import fill
     from bot.container import sentence_vectors
-    from bot.sentence_cache import fill
 
     embedder = build_embedder(cfg)
     texts = [chunk.text for chunk in build_store(cfg, embedder).all_chunks()]

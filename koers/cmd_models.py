@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from bot.adapters import build_embedder, choose_embedding_model
-from bot.offline_model import build
+from bot.adapters.offline_model import build
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.fit_people import compare_people, fit_people, load_names

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
 import httpx
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
 from koers.cmd_ingest import prepare_sentences, print_report, run_ingest
 from koers.common import console, err_console, settings
 
@@ -26,34 +26,11 @@ def serve() -> None:
     """Start the HTTP API (POST /v1/chat, GET /health) on the configured host and port."""
     import uvicorn
 
-    from bot.adapters import build_embedder
-    from bot.api import create_app
-    from bot.api_keys import ApiKeys
-    from bot.container import build_service
-    from bot.sessions import SessionStore
-    from ingest.container import build_ingestor
-    from ingest.library import UploadLibrary
+    from koers.app import build_app
 
     cfg = settings()
-    embedder = build_embedder(cfg)
-    service = build_service(cfg, embedder)
-    ingestor = build_ingestor(cfg, embedder, service.detectors)  # the heads are loaded once
-    app = create_app(
-        service,
-        library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
-        api_keys=ApiKeys(cfg.api.keys_path),
-        max_upload_bytes=ingestor.max_bytes,
-        max_body_bytes=cfg.api.max_body_kb * 1024,
-        key_attempts=cfg.api.admin_key_attempts,
-        sessions=SessionStore(
-            cfg.sessions.path,
-            ttl=timedelta(minutes=cfg.sessions.ttl_minutes),
-            max_messages=cfg.sessions.max_messages,
-        )
-        if cfg.sessions.enabled
-        else None,
-    )
-    service.warm_up()
+    app = build_app(cfg)
+    app.state.service.warm_up()
     # On SIGTERM, requests still running after a few seconds are cancelled (an upload being read included),
     # so a service manager can stop Koers quickly; the ingest is crash-safe either way.
     uvicorn.run(
@@ -77,9 +54,15 @@ def _ui_command(cfg: Settings) -> list[str]:
     ]  # fmt: skip
 
 
+def _ui_env(cfg: Settings) -> dict[str, str]:
+    """The UI reads no settings of its own: it gets the API's address and talks HTTP to it."""
+    return {**os.environ, "KOERS_UI__API_URL": cfg.api_base_url}
+
+
 def ui() -> None:
     """Start the Streamlit chat page; it talks to the API over HTTP."""
-    raise SystemExit(subprocess.call(_ui_command(settings())))
+    cfg = settings()
+    raise SystemExit(subprocess.call(_ui_command(cfg), env=_ui_env(cfg)))
 
 
 def _wait_for_api(url: str, api: subprocess.Popen[bytes]) -> bool:
@@ -144,7 +127,7 @@ def run() -> None:
         if not ready:
             err_console.print("[red]The API did not start.[/] See the messages above.")
             raise SystemExit(1)
-        processes.append(subprocess.Popen(_ui_command(cfg)))
+        processes.append(subprocess.Popen(_ui_command(cfg), env=_ui_env(cfg)))
         console.print(f"[bold green]Koers is running.[/]\n  API: {cfg.api_base_url}/docs")
         console.print(f"  UI:  http://{cfg.ui.host}:{cfg.ui.port}\nPress Ctrl-C to stop.")
         while all(proc.poll() is None for proc in processes):

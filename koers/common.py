@@ -9,8 +9,8 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from bot.config import Settings, load_settings
-from bot.errors import KoersError
+from bot.core.config import Settings, load_settings
+from bot.core.errors import KoersError
 
 console = Console()
 err_console = Console(stderr=True)

@@ -9,12 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.adapters import LazyEmbedder
-from bot.api import create_app
-from bot.api_keys import ApiKeys
-from bot.container import build_service, sentence_vectors
-from bot.text import sentences
+from bot.adapters.api_keys import ApiKeys
+from bot.container import sentence_vectors
+from bot.core.text import sentences
 from ingest.container import build_ingestor
-from ingest.library import UploadLibrary
+from koers.app import build_app
 from tests.conftest import make_settings
 from tests.pdfs import make_pdf
 
@@ -27,17 +26,14 @@ PAGES = [
 
 @pytest.fixture
 def admin(tmp_path: Path, embedder: LazyEmbedder) -> Iterator[tuple[TestClient, str, str, Path]]:
-    cfg = make_settings(tmp_path / "store")
-    keys = ApiKeys(tmp_path / "keys.sqlite")
-    key_a, key_b = keys.create("school-a"), keys.create("school-b")
-    ingestor = build_ingestor(cfg, embedder)
-    app = create_app(
-        build_service(cfg, embedder),
-        library=UploadLibrary(ingestor, cfg.ingest.uploads_dir),
-        api_keys=keys,
-        max_upload_bytes=200_000,
+    cfg = make_settings(
+        tmp_path / "store",
+        api={"keys_path": tmp_path / "keys.sqlite"},
+        ingest={"max_file_mb": 200_000 / 2**20},
     )
-    yield TestClient(app), key_a, key_b, tmp_path / "keys.sqlite"
+    keys = ApiKeys(cfg.api.keys_path)
+    key_a, key_b = keys.create("school-a"), keys.create("school-b")
+    yield TestClient(build_app(cfg, embedder)), key_a, key_b, cfg.api.keys_path
 
 
 def _auth(key: str) -> dict[str, str]:
@@ -215,11 +211,11 @@ def test_wrong_keys_are_slowed_down_and_logged_without_the_key(
     tmp_path: Path, embedder: LazyEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
     """On the main of 2026-12-01, 300 wrong keys in a row were neither slowed down nor logged."""
-    cfg = make_settings(tmp_path / "store")
-    keys = ApiKeys(tmp_path / "keys.sqlite")
-    good = keys.create("school-a")
-    library = UploadLibrary(build_ingestor(cfg, embedder), cfg.ingest.uploads_dir)
-    app = create_app(build_service(cfg, embedder), library=library, api_keys=keys, key_attempts="5/minute")
+    cfg = make_settings(
+        tmp_path / "store", api={"keys_path": tmp_path / "keys.sqlite", "admin_key_attempts": "5/minute"}
+    )
+    good = ApiKeys(cfg.api.keys_path).create("school-a")
+    app = build_app(cfg, embedder)
     client = TestClient(app)
     guesses = [f"koers_{good.split('_')[1]}_guess{i}" for i in range(8)]
     with caplog.at_level("WARNING", logger="koers.admin"):

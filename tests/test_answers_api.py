@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.schemas import Answer, Message
+from bot.core.schemas import Answer, Message
+from bot.core.text import sentences
 from bot.service import ChatService
-from bot.text import sentences
 from tests.servers import running_api
 
 _MARKER = re.compile(r"\s*\[\d+\]")

@@ -10,9 +10,9 @@ import httpx
 
 from bot.adapters import LazyEmbedder
 from bot.container import build_service
-from bot.labels import kind_of
-from bot.route_graph import load_route_graph
-from bot.schemas import Answer, Chunk, Message
+from bot.core.labels import kind_of
+from bot.core.route_graph import load_route_graph
+from bot.core.schemas import Answer, Chunk, Message
 from bot.service import ChatService
 from bot.understand.profile import build_profile
 from ingest.container import build_ingestor
@@ -124,7 +124,9 @@ def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
 ) -> None:
     cfg = make_settings(tmp_path / "store")
     small = tmp_path / "corpus"
-    shutil.copytree(CORPUS, small, ignore=shutil.ignore_patterns("lessen", "arbeidsmarkt", "metaal"))
+    for part in ("profielen", "domeinen", "hulp"):
+        shutil.copytree(CORPUS / part, small / part)
+    shutil.copy(CORPUS / "routes.yaml", small / "routes.yaml")
     build_ingestor(cfg, embedder).sync(small)
     service = build_service(cfg, embedder)
     question = "is orgelbouwer een opleiding op het mbo?"
@@ -189,7 +191,7 @@ def test_a_document_that_says_negeer_je_instructies_changes_nothing(
         for name in ("profielen/pie.md", "profielen/mt.md", "profielen/bwi.md", "routes.yaml"):
             (corpus / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(CORPUS / name, corpus / name)
-        for doc in ("domeinen", "beroepen", "mbo", "vmbo"):
+        for doc in ("domeinen",):  # enough for a profiel answer; more documents only cost time
             shutil.copytree(CORPUS / doc, corpus / doc)
         if variant == "injected":
             with (corpus / "profielen/pie.md").open("a", encoding="utf-8") as handle:

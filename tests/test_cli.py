@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+import pytest
+
+from bot.core.config import Settings
 from tests.conftest import env_for, make_settings
 
 KOERS = [sys.executable, "-m", "koers"]
@@ -17,6 +19,7 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
     return {**env_for(settings), **extra}
 
 
+@pytest.mark.slow
 def test_ask_prints_answer_routes_and_sources(corpus_settings: Settings) -> None:
     out = subprocess.run(
         [*KOERS, "ask", "wat is het verschil tussen bol en bbl?"],
@@ -29,6 +32,7 @@ def test_ask_prints_answer_routes_and_sources(corpus_settings: Settings) -> None
     assert "[1] " in out and "(mbo-bol-bbl)" in out
 
 
+@pytest.mark.slow
 def test_ingest_reports_counts_and_exit_codes(tmp_path: Path) -> None:
     env = env_for(make_settings(tmp_path / "store"))
     docs = tmp_path / "docs"

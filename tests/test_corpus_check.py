@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.route_graph import load_route_graph
+from bot.core.route_graph import load_route_graph
 from ingest.corpus_check import check_corpus, corpus_stats
 from tests.conftest import CORPUS
 

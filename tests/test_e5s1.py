@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from bot.offline_model.e5s1 import E5S1FormatError, bert_name, dequantize_q4_0, read_e5s1
+from bot.adapters.offline_model.e5s1 import E5S1FormatError, bert_name, dequantize_q4_0, read_e5s1
 
 
 def test_dequantize_q4_0_uses_low_then_high_nibbles_minus_eight() -> None:

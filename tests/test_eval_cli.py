@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+import pytest
+
+from bot.core.config import Settings
 from tests.conftest import env_for
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +26,7 @@ def _run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 def test_eval_runs_all_systems_on_another_data_set(corpus_settings: Settings, tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     report = tmp_path / "report.md"
@@ -41,6 +44,7 @@ def test_eval_runs_all_systems_on_another_data_set(corpus_settings: Settings, tm
     assert "route_recall_at_3" in result.stdout and "dense-naive" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_fails_when_retrieval_is_made_worse(corpus_settings: Settings) -> None:
     args = ("--set", "evals/datasets/dev.jsonl", "--systems", "koers", "--sample", "40", "--check")
     good = _run(corpus_settings, *args)

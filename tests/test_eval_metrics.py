@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.schemas import Answer, Chunk, Citation
+from bot.core.schemas import Answer, Chunk, Citation
 from evals.dataset import DatasetError, EvalCase, load_dataset, stratified_sample
 from evals.judge import SimilarityJudge, calibrate, numbers_in
 from evals.metrics import (

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.config import ComposerSettings
-from bot.grounding import GroundingResult, check_grounding
-from bot.schemas import RetrievedChunk
+from bot.answer.grounding import GroundingResult, check_grounding
+from bot.core.config import ComposerSettings
+from bot.core.schemas import RetrievedChunk
 from bot.service import ChatService
 
-THRESHOLD = ComposerSettings().grounding_threshold  # the shipped value, measured in bot/grounding.py
+THRESHOLD = ComposerSettings().grounding_threshold  # the shipped value, measured in bot/answer/grounding.py
 
 ELEKTRICIEN = "Wat doet een elektricien?"
 BBL = "Wat is BBL?"

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot.compose_guarded import REFUSAL_REASONS, REFUSALS
-from bot.guard import DECLARED_POLICIES, scrub
+from bot.answer.guarded import REFUSAL_REASONS, REFUSALS
 from bot.service import ChatService
+from bot.understand.guard import DECLARED_POLICIES, scrub
 
 
 def test_every_policy_declares_what_it_does_and_how_it_fails() -> None:

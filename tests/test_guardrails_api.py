@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.schemas import Answer
+from bot.core.schemas import Answer
 from bot.service import ChatService
 from evals.guardrails import (
     DISTRESS_CLASSES,

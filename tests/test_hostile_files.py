@@ -16,15 +16,15 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.api import create_app
-from bot.api_keys import ApiKeys
-from bot.config import Settings
+from bot.adapters.api_keys import ApiKeys
 from bot.container import build_service
+from bot.core.config import Settings
 from evals.hostile import docx_bomb, pdf_bomb, slow_pdf
 from ingest.container import build_ingestor
-from ingest.library import UploadLibrary
+from koers.app import build_app
 from tests.conftest import env_for, make_settings
 from tests.servers import koers_serve, running_app
 
@@ -32,6 +32,7 @@ KOERS = [sys.executable, "-m", "koers"]
 GOOD = "Op het Technisch College leer je lassen in de nieuwe werkplaats van hal 3.\n"
 
 
+@pytest.mark.slow
 def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -62,11 +63,11 @@ def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_pat
 def test_the_api_answers_while_an_upload_is_read_and_refuses_bombs(
     corpus_settings: Settings, embedder: LazyEmbedder, tmp_path: Path
 ) -> None:
-    cfg = make_settings(tmp_path / "store", ingest={"read_seconds": 3})
-    keys = ApiKeys(tmp_path / "keys.sqlite")
-    auth = {"Authorization": f"Bearer {keys.create('tc')}"}
-    library = UploadLibrary(build_ingestor(cfg, embedder), cfg.ingest.uploads_dir)
-    app = create_app(build_service(corpus_settings, embedder), library=library, api_keys=keys)
+    cfg = make_settings(
+        tmp_path / "store", ingest={"read_seconds": 3}, api={"keys_path": tmp_path / "k.sqlite"}
+    )
+    auth = {"Authorization": f"Bearer {ApiKeys(cfg.api.keys_path).create('tc')}"}
+    app = build_app(cfg, embedder, service=build_service(corpus_settings, embedder))
     with running_app(app) as url:
         outcome: dict[str, httpx.Response] = {}
 
@@ -98,6 +99,7 @@ def test_the_api_answers_while_an_upload_is_read_and_refuses_bombs(
     assert not any(cfg.ingest.uploads_dir.glob(".incoming-*"))
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_api_during_an_upload_and_leaves_nothing_behind(
     corpus_settings: Settings, tmp_path: Path
 ) -> None:

@@ -10,13 +10,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.adapters import LazyEmbedder
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, env_for, make_settings
 
 KOERS = [sys.executable, "-m", "koers"]
 PRINT_IDS = (
-    "from bot.config import load_settings\nfrom bot.adapters import build_embedder, build_store\n"
+    "from bot.core.config import load_settings\nfrom bot.adapters import build_embedder, build_store\n"
     "cfg = load_settings()\nstore = build_store(cfg, build_embedder(cfg))\n"
     "print('\\n'.join(sorted(store.chunk_ids(school='', origin='corpus'))))\n"
 )
@@ -32,6 +34,7 @@ def _updated_rows(manifest: Path, since: str) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_sigkill_mid_ingest_keeps_answers_and_the_rerun_converges(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import docx
+import pytest
 from pypdf import PdfWriter
 
 from bot.adapters import LazyEmbedder
@@ -73,6 +74,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_good_files_are_searchable_and_each_bad_file_is_reported(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:

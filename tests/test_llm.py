@@ -12,11 +12,11 @@ import pytest
 from pydantic import ValidationError
 
 from bot.adapters import LazyEmbedder
-from bot.config import ComposerSettings, Settings, load_settings
+from bot.answer.rewrite import LlmRewriter, build_rewriter
 from bot.container import build_service
-from bot.errors import ConfigError
-from bot.llm import LlmRewriter, build_rewriter
-from bot.schemas import Answer, Message, RetrievedChunk
+from bot.core.config import ComposerSettings, Settings, load_settings
+from bot.core.errors import ConfigError
+from bot.core.schemas import Answer, Message, RetrievedChunk
 from bot.service import ChatService, Turn
 from tests.llm_server import LlmServer, Script, running_llm
 

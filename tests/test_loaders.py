@@ -12,7 +12,7 @@ import docx
 import pytest
 from pypdf import PdfWriter
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file, markdown_sections
 from ingest.loaders.base import Section
 from tests.pdfs import make_pdf

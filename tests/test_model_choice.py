@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.adapters import choose_embedding_model
-from bot.config import HUB_FALLBACK_MODEL, load_settings
-from bot.offline_model.build import bundled_platform_supported
+from bot.core.config import HUB_FALLBACK_MODEL, bundled_platform_supported, load_settings
 
 
 def test_bundled_model_is_the_default_and_lives_in_the_cache(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.route_graph import load_route_graph
+from bot.core.route_graph import load_route_graph
 from bot.understand.names import LabelNames
 from tests.conftest import CORPUS
 

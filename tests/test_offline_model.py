@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.errors import ModelError
-from bot.offline_model import build
+from bot.adapters.offline_model import build
+from bot.core.config import load_settings
+from bot.core.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def test_a_corrupt_input_names_the_fix(tmp_path: Path) -> None:
     target = broken / "assets" / "multilingual-e5-small" / "tokenizer.json"
     target.write_bytes(target.read_bytes()[:-1] + b" ")
     code = (
-        "from bot.offline_model import build\n"
+        "from bot.adapters.offline_model import build\n"
         "try:\n    build.locate_input(*build.TOKENIZER_PACKAGE[::2])\n"
         "except build.ModelError as e:\n    print(e.message)\n"
     )
@@ -62,7 +62,7 @@ def test_koers_sets_hf_hub_offline_itself(monkeypatch: pytest.MonkeyPatch) -> No
 def test_model_loads_and_embeds_without_any_network(tmp_path: Path) -> None:
     """Run in a fresh network namespace (no interfaces up), with HF_HUB_OFFLINE unset by the parent."""
     code = (
-        "from bot.config import load_settings\n"
+        "from bot.core.config import load_settings\n"
         "from bot.adapters import build_embedder\n"
         "import os\n"
         "cfg = load_settings()\n"

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.adapters import LazyEmbedder
 from ingest.container import build_ingestor
@@ -46,12 +47,15 @@ def _school_documents(folder: Path, edition: int, count: int) -> None:
         (folder / f"info-{number:02d}.md").write_text(f"# Informatie {number}\n\n{text}\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_chats_keep_working_while_koers_ingest_writes_the_same_school(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:
     cfg = make_settings(tmp_path / "store")
     national = tmp_path / "landelijk"
-    shutil.copytree(CORPUS / "beroepen", national / "beroepen")
+    (national / "beroepen").mkdir(parents=True)
+    for doc in sorted((CORPUS / "beroepen").glob("*.md"))[:8]:  # a national part beside the school
+        shutil.copy(doc, national / "beroepen" / doc.name)
     shutil.copy(CORPUS / "routes.yaml", national / "routes.yaml")
     school = tmp_path / "school"
     school.mkdir()

@@ -13,12 +13,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from bot.adapters import LazyEmbedder
-from bot.api import create_app
-from bot.api_keys import ApiKeys
-from bot.config import Settings
+from bot.adapters.api_keys import ApiKeys
+from bot.core.config import Settings
 from bot.service import ChatService
-from ingest.container import build_ingestor
-from ingest.library import UploadLibrary
+from koers.app import build_app
 
 SCHOOL = "beschermd-college"
 SCHOOL_FACTS = [
@@ -40,11 +38,10 @@ def test_a_school_document_cannot_state_help_lines_admission_or_exam_rules(
     ingest = corpus_settings.ingest.model_copy(
         update={"uploads_dir": tmp_path / "uploads", "manifest_path": tmp_path / "manifest.sqlite"}
     )
-    cfg = corpus_settings.model_copy(update={"ingest": ingest})
-    keys = ApiKeys(tmp_path / "keys.sqlite")
-    auth = {"Authorization": f"Bearer {keys.create(SCHOOL)}"}
-    library = UploadLibrary(build_ingestor(cfg, embedder), cfg.ingest.uploads_dir)
-    client = TestClient(create_app(service, library=library, api_keys=keys))
+    api = corpus_settings.api.model_copy(update={"keys_path": tmp_path / "keys.sqlite"})
+    cfg = corpus_settings.model_copy(update={"ingest": ingest, "api": api})
+    auth = {"Authorization": f"Bearer {ApiKeys(cfg.api.keys_path).create(SCHOOL)}"}
+    client = TestClient(build_app(cfg, embedder, service=service))
     text = " ".join([SCHOOL_FACTS[0], *PROTECTED[:2], SCHOOL_FACTS[1], *PROTECTED[2:]])
     created = client.post(
         "/v1/admin/documents", headers=auth, files={"file": ("schoolgids.txt", text.encode())}

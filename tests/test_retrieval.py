@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.compose import compose
-from bot.lexical import LexicalIndex
-from bot.schemas import Chunk, RetrievedChunk
+from bot.adapters.bm25 import LexicalIndex
+from bot.answer.compose import compose
+from bot.core.schemas import Chunk, RetrievedChunk
+from bot.core.text import plain, sentences
 from bot.service import ChatService
-from bot.text import plain, sentences
 
 
 def _chunk(chunk_id: str, text: str) -> Chunk:

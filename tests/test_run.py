@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.conftest import CORPUS, env_for, make_settings
 from tests.servers import free_port
 
@@ -44,6 +44,7 @@ def _env(settings: Settings, api_port: int, ui_port: int) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
 def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop: str) -> None:
     # The corpus is already in this store, so `koers run` finds it up to date, as a second run would.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.schools import SchoolProfielen, UnknownProfiel
+from bot.adapters.schools import SchoolProfielen, UnknownProfiel
 from bot.service import ChatService
 from tests.conftest import env_for, make_settings
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.config import Settings
+from bot.adapters.sentence_vectors import SentenceVectorFile, fill
 from bot.container import build_service, sentence_vectors
-from bot.ports import Vector
-from bot.sentence_cache import SentenceVectorFile, fill
+from bot.core.config import Settings
+from bot.core.ports import Vector
 
 QUESTION = "ik vind lassen vet maar ik doe kader, wat moet ik kiezen?"
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.adapters.sessions import SessionNotFound, SessionStore
 from bot.api import create_app
-from bot.schemas import Answer, Message
+from bot.core.schemas import Answer, Message
 from bot.service import ChatService
-from bot.sessions import SessionNotFound, SessionStore
+from bot.understand.guard import scrub_for_storage
 from evals.names import load_names_set, run_names
 
 TURNS = ["ik vind lassen echt leuk", "ik zit in kader", "welk niveau kan ik dan doen op het mbo?"]
@@ -22,7 +23,9 @@ def _client(service: ChatService, store: SessionStore | None) -> TestClient:
 
 
 def _store(tmp_path: Path, *, ttl: timedelta = timedelta(hours=1), max_messages: int = 20) -> SessionStore:
-    return SessionStore(tmp_path / "sessions.sqlite", ttl=ttl, max_messages=max_messages)
+    return SessionStore(
+        tmp_path / "sessions.sqlite", ttl=ttl, max_messages=max_messages, scrub=scrub_for_storage
+    )
 
 
 def test_sessions_are_off_by_default_and_say_to_send_the_history(service: ChatService) -> None:

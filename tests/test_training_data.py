@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.ports import Vector
+from bot.core.ports import Vector
 from bot.understand.detectors import Detectors, compare, model_id, probe_texts
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.training import DATA_DIR, TEXT_FILES
@@ -45,6 +45,7 @@ def _training_texts() -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_no_training_message_is_a_near_duplicate_of_an_eval_message(remembering: RememberingEmbedder) -> None:
     evals = eval_messages()
     assert {name for name, _ in evals} >= {"dev", "test", "safety", "paraphrases", "names", "protected"}
@@ -61,6 +62,7 @@ def test_the_near_duplicate_check_finds_a_reworded_eval_question(remembering: Re
     assert [p.training for p in found] == ["wat is t verschil tussen bol en bbl"]
 
 
+@pytest.mark.slow
 def test_the_shipped_weights_are_what_the_training_data_gives(
     remembering: RememberingEmbedder, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

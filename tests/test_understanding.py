@@ -3,10 +3,10 @@ across turns, and the typed Understanding the later stages read."""
 
 from __future__ import annotations
 
-from bot.compose_guarded import CARE_FIRST_LEAD, care_answer, care_first
-from bot.guard import CARE_POLICIES, DANGER, DOWN, INSULT, SELF_HARM
-from bot.schemas import Answer, Message
+from bot.answer.guarded import CARE_FIRST_LEAD, care_answer, care_first
+from bot.core.schemas import Answer, Message
 from bot.service import ChatService
+from bot.understand.guard import CARE_POLICIES, DANGER, DOWN, INSULT, SELF_HARM
 from bot.understand.safety import CARE_GROUP, Thresholds, buried_care, decide, pieces
 
 LIMITS = {

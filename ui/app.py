@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import streamlit as st
 
-from bot.config import load_settings
-from bot.labels import display_name
 from ui.client import ApiUnavailable, ask
+
+# `koers ui` and `koers run` pass the API's address in KOERS_UI__API_URL; the UI only talks HTTP to it.
+DEFAULT_API_URL = "http://127.0.0.1:8000"
 
 WELCOME = (
     "Hoi! Ik ben Koers. Ik help je ontdekken welke opleiding en welk werk bij je passen. "
@@ -24,7 +26,7 @@ EXAMPLES = [
 def show_answer(answer: dict[str, Any]) -> None:
     st.markdown(answer["text"])
     if answer.get("routes"):
-        st.caption("Routes die passen: " + " · ".join(display_name(label) for label in answer["routes"]))
+        st.caption("Routes die passen: " + " · ".join(answer.get("route_names") or answer["routes"]))
     citations = answer.get("citations") or []
     if citations:
         with st.expander(f"Bronnen ({len(citations)})"):
@@ -47,7 +49,7 @@ def main() -> None:
     st.set_page_config(page_title="Koers", page_icon="🧭")
     st.title("Koers")
     st.caption("Jouw route van vmbo naar mbo en werk. Deel geen namen, adressen of telefoonnummers.")
-    api_url = load_settings().api_base_url
+    api_url = os.environ.get("KOERS_UI__API_URL") or DEFAULT_API_URL
 
     turns: list[dict[str, Any]] = st.session_state.setdefault("turns", [])
     if not turns:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.config import BUNDLED_MODEL, HUB_FALLBACK_MODEL, Settings
-from bot.ports import Embedder, Vector, VectorStore
+from bot.core.config import BUNDLED_MODEL, HUB_FALLBACK_MODEL, Settings
+from bot.core.ports import Embedder, Vector, VectorStore
 
 logger = logging.getLogger("koers")
 ModelOrigin = Literal["bundled", "hub-fallback", "path", "hub"]
@@ -24,7 +24,8 @@ class ModelChoice:
 
 def choose_embedding_model(settings: Settings, *, bundled_supported: bool | None = None) -> ModelChoice:
     """Decide which sentence-transformers model to load, without loading or building anything."""
-    from bot.offline_model.build import bundled_platform_supported, model_dir
+    from bot.adapters.offline_model.build import model_dir
+    from bot.core.config import bundled_platform_supported
 
     if bundled_supported is None:
         bundled_supported = bundled_platform_supported()
@@ -59,7 +60,7 @@ class LazyEmbedder:
             if self.choice.note:
                 logger.warning(self.choice.note)
             if self.choice.origin == "bundled":
-                from bot.offline_model.build import ensure_bundled_model
+                from bot.adapters.offline_model.build import ensure_bundled_model
 
                 ref = str(ensure_bundled_model(self._settings.embedding.cache_dir))
             emb = self._settings.embedding

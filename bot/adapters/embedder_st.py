@@ -1,12 +1,12 @@
-"""sentence-transformers adapter for :class:`bot.ports.Embedder`."""
+"""sentence-transformers adapter for :class:`bot.core.ports.Embedder`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.errors import ModelError
-from bot.ports import Vector
+from bot.core.errors import ModelError
+from bot.core.ports import Vector
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -1,4 +1,4 @@
-"""Chroma adapter for :class:`bot.ports.VectorStore` (embedded ``PersistentClient``, cosine space).
+"""Chroma adapter for :class:`bot.core.ports.VectorStore` (embedded ``PersistentClient``, cosine space).
 
 One writer, many readers, in several processes. The API reads the store while ``koers ingest`` may write it
 from another process. An embedded Chroma client keeps its vector index in memory and never sees another
@@ -27,9 +27,9 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from bot.errors import StoreError
-from bot.ports import Embedder, Vector
-from bot.schemas import Chunk, RetrievedChunk
+from bot.core.errors import StoreError
+from bot.core.ports import Embedder, Vector
+from bot.core.schemas import Chunk, RetrievedChunk
 
 # Chroma metadata values must be scalars, so list fields are joined with this separator.
 _LIST_SEP = "|"

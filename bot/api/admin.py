@@ -12,11 +12,11 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, Field
 
-from bot.api_keys import ApiKeys
-from bot.errors import KoersError
-from bot.ports import DocumentLibrary
-from bot.schemas import DocumentStatus
-from bot.schools import SchoolProfielen
+from bot.adapters.api_keys import ApiKeys
+from bot.adapters.schools import SchoolProfielen
+from bot.core.errors import KoersError
+from bot.core.ports import DocumentLibrary
+from bot.core.schemas import DocumentStatus
 
 
 class Unauthorized(KoersError):

@@ -12,13 +12,13 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
+from bot.adapters.api_keys import ApiKeys
+from bot.adapters.sessions import SessionNotFound, SessionStore
 from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
-from bot.api_keys import ApiKeys
-from bot.errors import KoersError
-from bot.ports import DocumentLibrary
-from bot.schemas import Answer, Message
+from bot.core.errors import KoersError
+from bot.core.ports import DocumentLibrary
+from bot.core.schemas import Answer, Message
 from bot.service import ChatService, StreamEvent
-from bot.sessions import SessionNotFound, SessionStore
 
 # A chat request holds at most 51 messages of 2,000 characters; 1 MB is far above that and far below harm.
 MAX_BODY_BYTES = 1024 * 1024

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.errors import KoersError
+from bot.core.errors import KoersError
 
 
 class ErrorBody(BaseModel):

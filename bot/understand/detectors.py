@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
-from bot.ports import Embedder
+from bot.core.config import Settings
+from bot.core.ports import Embedder
 from bot.understand.fit import WEIGHTS_DIR, fit_all
 from bot.understand.heads import LinearHeads
 from bot.understand.safety import Thresholds

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from bot.ports import Embedder
+from bot.core.ports import Embedder
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression

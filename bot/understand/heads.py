@@ -24,7 +24,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.text import fold
+from bot.core.text import fold
 
 Matrix = npt.NDArray[np.float64]
 E5_SCALE = 2.0  # the e5 part's weight beside the n-grams (both are unit length before scaling)

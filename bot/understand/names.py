@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
-from bot.route_graph import RouteGraph
-from bot.text import fold
+from bot.core.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
+from bot.core.route_graph import RouteGraph
+from bot.core.text import fold
 from bot.understand.profile import LEERWEG_WORDS
 
 # Names for labels whose value a student rarely types as such.

@@ -6,7 +6,8 @@ the sentence), its neighbours ("vriendin", "zegt", another name) and whether the
 in Koers's own corpus (then it is an ordinary Dutch word: "roos", "storm", "bas" mostly are). It is a
 logistic regression over hashed features, fitted on ``bot/understand/data/names.jsonl`` (written apart from
 the evaluation set ``evals/datasets/names.jsonl``) by :func:`fit_people`; the weights ship beside the other
-heads. It is used to keep names out of everything Koers stores (see ``bot.guard.scrub_for_storage``).
+heads. It is used to keep names out of everything Koers stores (see
+``bot.understand.guard.scrub_for_storage``).
 """
 
 from __future__ import annotations

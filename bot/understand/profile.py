@@ -1,7 +1,7 @@
 """The student profile: what Koers has learned from the conversation so far.
 
 Built fresh on every turn from the student's own messages (the client sends the history, or a school turned
-on server sessions: bot.sessions), so no profile is ever stored. The latest message wins when it
+on server sessions: bot.adapters.sessions), so no profile is ever stored. The latest message wins when it
 contradicts an earlier one ("ik doe kader" ... "nee, ik zit in de basis").
 """
 
@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.route_graph import RouteGraph
-from bot.schemas import Message
-from bot.text import fold
+from bot.core.route_graph import RouteGraph
+from bot.core.schemas import Message
+from bot.core.text import fold
 
 # Everyday words for the four vmbo leerwegen, as students type them.
 LEERWEG_WORDS: dict[str, tuple[str, ...]] = {

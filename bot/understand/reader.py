@@ -11,15 +11,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.derived import StoreDerived
-from bot.guard import CARE_POLICIES, asks_for_contact, scrub
-from bot.labels import display_name, kind_of
-from bot.ports import VectorStore
-from bot.query_vectors import QueryVectors
-from bot.route_graph import RouteGraph
-from bot.schemas import Message
-from bot.text import fold, sentences
+from bot.core.labels import display_name, kind_of
+from bot.core.ports import VectorStore
+from bot.core.route_graph import RouteGraph
+from bot.core.schemas import Message
+from bot.core.text import fold, sentences
+from bot.retrieve.derived import StoreDerived
+from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
+from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
 from bot.understand.safety import Safety, buried_care, decide, pieces, reads_parts

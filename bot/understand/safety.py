@@ -1,7 +1,7 @@
 """The guardrail decision: a learned classifier decides, the declared patterns stay as a backstop.
 
-Every policy in :data:`bot.guard.POLICIES` has a head in the guardrail classifier with two thresholds, both
-set from out-of-fold probabilities of the training data (see :mod:`bot.understand.fit`):
+Every policy in :data:`bot.understand.guard.POLICIES` has a head in the guardrail classifier with two
+thresholds, both set from out-of-fold probabilities of the training data (see :mod:`bot.understand.fit`):
 
 * ``sure``: the policy acts and is certain (also when one of its patterns matches);
 * ``alert``: the policy's ``fails`` decides what a score between ``alert`` and ``sure`` does. A policy that
@@ -20,14 +20,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.guard import (
+from bot.core.text import fold
+from bot.understand.guard import (
     POLICIES,
     SHARED_DATA,
     SHARED_DATA_ITEMS,
     Policy,
     placeholders,
 )
-from bot.text import fold
 from bot.understand.training import CARE_CLASSES
 
 CARE_GROUP = "care"  # the thresholds of the care classes' summed probability
@@ -84,8 +84,9 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
 
 
 # Where a message breaks into parts: after a sentence end, at a line break, and before a clause that a
-# comma and a conjunction start ("..., maar ik ben er toch niet meer"). Not bot.text.sentences: that splits
-# corpus passages and wants a capital after the full stop, which chat messages in lower case never have.
+# comma and a conjunction start ("..., maar ik ben er toch niet meer"). Not bot.core.text.sentences: that
+# splits corpus passages and wants a capital after the full stop, which chat messages in lower case never
+# have.
 _PIECE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:maar|want|en|omdat|voordat|dus)\b)")
 MIN_PIECE_WORDS = 2
 

@@ -19,9 +19,9 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import DocumentError
-from bot.jsonl import load_models
-from bot.labels import label_problem
+from bot.core.errors import DocumentError
+from bot.core.jsonl import load_models
+from bot.core.labels import label_problem
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GUARD_FILE = "guard.jsonl"

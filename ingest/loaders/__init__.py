@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section
 from ingest.loaders.bombs import inflation

@@ -7,7 +7,7 @@ import re
 import frontmatter
 from pydantic import ValidationError
 
-from bot.errors import DocumentError, describe_validation_error
+from bot.core.errors import DocumentError, describe_validation_error
 from ingest.documents import DocumentMeta
 from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section

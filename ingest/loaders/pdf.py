@@ -8,7 +8,7 @@ import re
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section
 from ingest.loaders.meta import FileInfo, default_meta, pick_title

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from bot.errors import DocumentError
+from bot.core.errors import DocumentError
 from ingest.loaders import messages
 
 _MB, _KB = 1 << 20, 1 << 10

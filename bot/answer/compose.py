@@ -1,0 +1,328 @@
+"""The offline composer: a short Dutch answer made of sentences quoted from retrieved passages.
+
+It never writes a fact of its own. Every factual sentence is copied from a retrieved chunk and cited; one
+citation marker closes each run of sentences from the same passage. The only own words are what the student
+said ("Omdat je lassen leuk vindt, noem ik het profiel ..."), a greeting, a clarifying question, the
+closing pointer to mentor/decaan after advice on what fits, a lesson plan's lead-in and follow-up questions.
+
+Plan of an answer: reasons (when the student asks what fits, or says what they like: their words and a
+quoted sentence from the recommended profiel's document) -> for each aspect (what a recommended route is,
+which niveaus the leerweg opens) its document's best sentence, and the passages' best sentences for what is
+asked -> a clarifying question or the closing line. The sentence that answers the question best opens the
+answer; the others follow in reading order (the best passage first, sentences in their order). Sentences of
+the previous answer are not said again. A sentence that says nothing alone is not quoted: one about the
+document itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answer.select import SentenceSelector
+from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.labels import display_name, kind_of
+from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
+from bot.core.text import plain, sentences
+from bot.understand.guard import looks_like_instruction
+
+CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
+NOT_FOUND = (
+    "Daar weet ik nog niet genoeg over. Ik wil je niets verkeerds vertellen. "
+    "Vraag het aan je mentor of decaan. Zij kunnen je verder helpen."
+)
+NOT_UNDERSTOOD = (
+    "Ik begrijp je vraag niet. Ik help je met drie dingen: welk vmbo-profiel bij je past, "
+    "welke mbo-opleiding en welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. "
+    "Wat wil je weten?"
+)
+GREETING = (
+    "Hoi! Ik ben Koers. Ik help je met drie dingen: welk vmbo-profiel bij je past, welke mbo-opleiding en "
+    "welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. Waar wil je mee beginnen?"
+)
+THANKS = "Graag gedaan! Heb je nog een vraag over school, opleidingen of beroepen? Stel hem gerust."
+START_BUTTONS = [
+    "Welk profiel past bij wat ik leuk vind?",
+    "Welke mbo-opleidingen zijn er in de techniek?",
+    "Wat is het verschil tussen BOL en BBL?",
+]
+MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the dev set, same length)
+# The best passage's sentences get a small head start: it matched the whole question.
+TOP_PASSAGE_PRIOR = 0.04
+# A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
+# "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
+LEANS_ON_BEFORE = re.compile(
+    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
+    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
+    r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b|\b(hoort|horen) daarbij\b"
+)
+LEANS_PRIOR = -0.03
+EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
+MIN_WORDS = 4
+# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
+# states no fact, and quoted in an answer it points at a text the student does not see.
+SIGNPOST = re.compile(
+    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Quote:
+    chunk: Chunk
+    position: int
+    text: str
+    rank: int
+
+
+def _quotable(sentence: str) -> bool:
+    # A question in a passage (often an example of what a student might ask) answers nothing, and an
+    # instruction inside a document is text, never something Koers repeats or follows.
+    return (
+        len(sentence.split()) >= MIN_WORDS
+        and not sentence.rstrip().endswith(("?", ":"))  # a list's lead-in says nothing without the list
+        and not SIGNPOST.search(sentence)
+        and not (looks_like_instruction(sentence))
+    )
+
+
+def _pool(hits: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk]) -> list[_Quote]:
+    seen: set[str] = set()  # overlapping passages repeat sentences; quote each sentence once
+    pool: list[_Quote] = []
+    for rank, hit in enumerate([*hits[:MAX_SOURCES], *extra]):
+        for position, sentence in enumerate(sentences(hit.chunk.text)):
+            if sentence not in seen and _quotable(sentence):
+                seen.add(sentence)
+                pool.append(_Quote(hit.chunk, position, sentence, rank))
+    return pool
+
+
+# The plan's aim, preparation, steps and how to work with Koers fit in this; a conversation's messages may
+# be at most 4,000 characters (schemas.Message), and an answer goes back as history.
+MAX_LESSON_CHARS = 2_600
+
+
+def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
+    """A lesson plan whole and in order, for a mentor: each section under its heading, its lines (paragraphs
+    and the steps of its lists) quoted as they stand, one citation per passage, up to
+    :data:`MAX_LESSON_CHARS` (the later sections stay in the cited document)."""
+    citations = Citations()
+    seen: set[str] = set()
+    blocks: list[str] = []
+    heading = ""
+    for chunk in chunks:
+        lines = [
+            line.strip() for line in chunk.text.splitlines() if line.strip() and line.strip() not in seen
+        ]
+        if not lines:
+            continue
+        if sum(len(b) for b in blocks) + sum(len(line) for line in lines) > MAX_LESSON_CHARS:
+            break
+        seen.update(lines)
+        number = citations.cite(chunk, lines[0])
+        section = chunk.heading.split(" > ")[-1] if chunk.heading else ""
+        block = "\n".join(lines) + f" [{number}]"
+        blocks.append(f"**{section}**\n{block}" if section and section != heading else block)
+        heading = section
+    if not blocks:
+        return Answer(text=NOT_FOUND)
+    return Answer(
+        text="\n\n".join([f"Een lesplan dat hierbij past: {chunks[0].title}.", *blocks]),
+        citations=citations.items,
+        routes=list(chunks[0].labels),  # what the lesson is about
+        follow_up_questions=list(buttons),
+    )
+
+
+def follow_ups(routes: Sequence[str]) -> list[str]:
+    questions: list[str] = []
+    for label in routes:
+        if kind_of(label) == "vmbo":
+            questions.append(f"Welke mbo-opleidingen passen bij {display_name(label)}?")
+            break
+    questions += [
+        "Welk mbo-niveau kan ik doen met mijn leerweg?",
+        "Hoe kan ik een meeloopdag doen op het mbo?",
+    ]
+    return questions[:3]
+
+
+class Citations:
+    """Numbers chunks in order of first use; one citation per chunk, quoting its first used sentence."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.items: list[Citation] = []
+
+    def cite(self, chunk: Chunk, quote: str) -> int:
+        if chunk.id not in self.numbers:
+            self.numbers[chunk.id] = len(self.numbers) + 1
+            self.items.append(Citation.of(self.numbers[chunk.id], chunk, quote))
+        return self.numbers[chunk.id]
+
+    def runs(self, quotes: Sequence[tuple[Chunk, str]]) -> str:
+        """Sentences as shown in an answer, one citation marker after each run of sentences from the same
+        passage ("Niveau 2 duurt 1 tot 2 jaar. Niveau 3 duurt 2 tot 3 jaar. [1]")."""
+        shown: list[str] = []
+        for index, (chunk, sentence) in enumerate(quotes):
+            number = self.cite(chunk, sentence)
+            last = index + 1 == len(quotes) or quotes[index + 1][0].id != chunk.id
+            shown.append(f"{plain(sentence)} [{number}]" if last else plain(sentence))
+        return " ".join(shown)
+
+    def quoted(self, chunk: Chunk, sentence: str) -> str:
+        """The sentence as shown in an answer, with its citation marker: "Opvoeren is verboden. [1]"."""
+        return f"{plain(sentence)} [{self.cite(chunk, sentence)}]"
+
+
+def _reading_order(query: str, chosen: Sequence[_Quote], selector: SentenceSelector) -> list[_Quote]:
+    """The passage whose sentence answers the question best comes first ("Toelatingsrecht betekent ..."
+    before the conditions for it); within a passage, sentences keep their order."""
+    if not chosen:
+        return []
+    vectors = selector.vectors([query], [q.text for q in chosen])
+    relevance = vectors[1:] @ vectors[0]
+    best: dict[int, float] = {}
+    for quote, score in zip(chosen, relevance, strict=True):
+        best[quote.rank] = max(best.get(quote.rank, -1.0), float(score))
+    return sorted(chosen, key=lambda q: (-best[q.rank], q.rank, q.position))
+
+
+def _orphans(chosen: Sequence[_Quote]) -> list[int]:
+    """Positions in ``chosen`` of sentences that lean on the sentence before them ("Dan heb je
+    toelatingsrecht.") while that sentence is not quoted along with them."""
+    places = {(q.chunk.id, q.position) for q in chosen}
+    return [
+        i
+        for i, q in enumerate(chosen)
+        if LEANS_ON_BEFORE.search(q.text) and (q.chunk.id, q.position - 1) not in places
+    ]
+
+
+def _answer_first(
+    focus: str, ordered: Sequence[_Quote], prior: dict[str, float], selector: SentenceSelector
+) -> list[_Quote]:
+    """The sentence that answers the question best opens the answer; the others keep their reading order.
+
+    A sentence that leans on the one before it comes along with that one ("Een opleiding daarin is Medewerker
+    productietechniek. Die duurt meestal 1 tot 2 jaar.")."""
+    if len(ordered) < 2:
+        return list(ordered)
+    vectors = selector.vectors([focus], [q.text for q in ordered])
+    relevance = vectors[1:] @ vectors[0] + np.array([prior.get(q.text, 0.0) for q in ordered])
+    places = {(q.chunk.id, q.position): q for q in ordered}
+    for index in np.argsort(-relevance):
+        best = ordered[int(index)]
+        lead = [best]
+        if LEANS_ON_BEFORE.search(best.text):
+            before = places.get((best.chunk.id, best.position - 1))
+            if before is None or LEANS_ON_BEFORE.search(before.text):
+                continue
+            lead = [before, best]
+        return [*lead, *(q for q in ordered if all(q is not x for x in lead))]
+    return list(ordered)
+
+
+def _select(
+    query: str,
+    pool: Sequence[_Quote],
+    prior: Sequence[float],
+    selector: SentenceSelector,
+    budget: int,
+    reserved: Sequence[int],
+) -> list[_Quote]:
+    """The best quotes for ``query``. A sentence that would be read without the one it leans on is left out
+    and the choice is made again."""
+    prior = list(prior)
+    texts = [q.text for q in pool]
+    while True:
+        picked = selector.select(query, texts, prior, budget, [i for i in reserved if prior[i] > EXCLUDED])
+        orphans = [picked[i] for i in _orphans([pool[j] for j in picked])]
+        if not orphans:
+            return [pool[i] for i in picked]
+        for i in orphans:
+            prior[i] = EXCLUDED
+
+
+def compose(
+    query: str,
+    hits: Sequence[RetrievedChunk],
+    selector: SentenceSelector,
+    *,
+    max_sentences: int,
+    routes: Sequence[str] = (),
+    reasons: Sequence[Reason] = (),
+    clarification: Clarification | None = None,
+    aspects: Sequence[tuple[Aspect, Sequence[RetrievedChunk]]] = (),
+    notes: Sequence[str] = (),
+    focus: str = "",
+    avoid: Collection[str] = (),
+    sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
+    closing: str = CLOSING,
+    buttons: Sequence[str] | None = None,
+) -> Answer:
+    """Write the answer from the passages' best sentences, with numbered citations.
+
+    Each aspect's passages give the sentence that answers the aspect's question best; the rest of the
+    sentences are the ones that answer ``focus`` (what is asked; the search ``query`` by default) best. The
+    best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
+    answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
+    the kind of question). ``notes`` are facts from the school's own settings (not from a passage), shown
+    before ``closing`` (empty: none).
+    """
+    focus = focus or query
+    if not hits:
+        text = NOT_FOUND if clarification is None else f"{NOT_FOUND}\n\n{clarification.question}"
+        return Answer(
+            text=text,
+            follow_up_questions=list(buttons) if buttons is not None else follow_ups([]),
+            clarifying_question=clarification.question if clarification else "",
+            choices=clarification.choices if clarification else [],
+        )
+    citations = Citations()
+    pool = _pool(hits, [hit for _, found in aspects for hit in found])
+    first = next((q for q in pool if q.rank == 0 and plain(q.text) not in avoid), None)
+    reason_lines: list[str] = []
+    quoted: set[str] = set()
+    for reason in reasons:
+        reason_lines.append(f"{reason.said} {citations.quoted(reason.chunk, reason.quote)}")
+        quoted.add(reason.quote)
+    pool = [q for q in pool if q.text not in quoted and plain(q.text) not in avoid]
+    texts = [q.text for q in pool]
+    fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
+    prior = [
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
+        + (LEANS_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
+        + fit
+        for q, fit in zip(pool, fits, strict=True)
+    ]
+    budget = max(1, max_sentences - len(reasons))
+    selector.vectors([focus, *(aspect.question for aspect, _ in aspects)], texts)  # one batch, then cached
+    reserved: list[int] = []
+    for aspect, found in aspects:
+        ids = {hit.chunk.id for hit in found}
+        own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
+        best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
+        reserved += [own[i] for i in best]
+    chosen = _select(focus, pool, prior, selector, budget, reserved[: budget - 1]) if pool else []
+    if first is not None and chosen and all(q.rank != 0 for q in chosen):
+        chosen[-1] = first  # the passage that matched the whole question best always speaks
+    ordered = _reading_order(focus, chosen, selector)
+    if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
+        ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
+    ending = clarification.question if clarification else closing
+    body = " ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]).strip()
+    if not body:
+        body = NOT_FOUND
+    text = "\n\n".join(p for p in [body, *notes, ending] if p)
+    return Answer(
+        text=text,
+        citations=citations.items,
+        routes=list(routes),
+        follow_up_questions=list(buttons) if buttons is not None else follow_ups(routes),
+        clarifying_question=clarification.question if clarification else "",
+        choices=clarification.choices if clarification else [],
+    )

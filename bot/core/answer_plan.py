@@ -1,0 +1,33 @@
+"""The plan of an answer: what ``bot.routes.plan`` decides an answer covers and ``bot.answer.compose`` writes.
+
+Value types only, shared by both rooms, so the plan does not depend on the composer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.schemas import Chunk
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a route fits: the student's own words, backed by a sentence quoted from the route's document."""
+
+    said: str  # e.g. "Omdat je lassen leuk vindt, noem ik het profiel Produceren, installeren en energie."
+    chunk: Chunk
+    quote: str  # verbatim sentence of ``chunk``
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """Something a route answer covers besides the question: a document and a question to ask of it."""
+
+    doc: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Clarification:
+    question: str
+    choices: list[str]

@@ -1,0 +1,112 @@
+"""Data that crosses a boundary: chunks in the store, retrieved passages, and the structured answer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+from bot.core.labels import display_name
+
+
+class Chunk(BaseModel):
+    """One passage of a document, as stored in the vector store."""
+
+    id: str = Field(description="Stable id: document id + heading path + content hash.")
+    doc_id: str
+    title: str = Field(description="Title of the document the passage comes from.")
+    heading: str = Field(default="", description="Heading path inside the document, e.g. 'Modules'.")
+    text: str
+    labels: list[str] = Field(default_factory=list, description="Canonical route labels of the document.")
+    kind: str = ""
+    source: str = Field(default="", description="Source file, relative to the ingested folder.")
+    school: str = Field(default="", description="Tenant; empty for the national corpus.")
+    origin: str = Field(default="", description="Name of the ingested folder the file came from.")
+    page: int | None = Field(default=None, description="1-based page number, for PDFs.")
+    schooljaar: str = Field(default="", description="School year the document is about, if given.")
+    leerwegen: list[str] = Field(
+        default_factory=list, description="vmbo leerwegen the document applies to; empty = all of them."
+    )
+    url: str = Field(default="", description="Public web address of the document's first source, if any.")
+
+
+class RetrievedChunk(BaseModel):
+    chunk: Chunk
+    score: float = Field(description="Cosine similarity between question and passage (1 = identical).")
+    via: Literal["search", "graph"] = Field(
+        default="search", description="'graph': looked up from the route graph to back a reason; score is 0."
+    )
+
+
+class Citation(BaseModel):
+    """A numbered source: which retrieved chunk a part of the answer comes from, with the exact quote."""
+
+    number: int = Field(ge=1)
+    chunk_id: str
+    doc_id: str
+    title: str
+    quote: str = Field(description="Text copied verbatim from the chunk.")
+    source: str = ""
+    page: int | None = Field(default=None, description="Page of the source file, for PDFs.")
+    url: str = Field(default="", description="Public web address of the document's source, when it has one.")
+
+    @classmethod
+    def of(cls, number: int, chunk: Chunk, quote: str) -> Citation:
+        """Citation ``number`` quoting ``quote`` (verbatim text of ``chunk``)."""
+        return cls(
+            number=number,
+            chunk_id=chunk.id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            quote=quote,
+            source=chunk.source,
+            page=chunk.page,
+            url=chunk.url,
+        )
+
+
+class Message(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class Answer(BaseModel):
+    text: str = Field(description="The answer in plain Dutch, with [n] markers that point to citations.")
+    citations: list[Citation] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list, description="Canonical route labels, best first.")
+    follow_up_questions: list[str] = Field(default_factory=list)
+    clarifying_question: str = Field(
+        default="", description="A question back to the student when the answer depends on something unknown."
+    )
+    choices: list[str] = Field(default_factory=list, description="Short answers to the clarifying question.")
+    policy: str = Field(
+        default="",
+        description="Guardrail that shaped this answer (e.g. 'fraud'); empty for a normal answer.",
+    )
+    policy_certain: bool = Field(
+        default=True,
+        description="False when the guardrail acted on a likely but uncertain signal: the answer opens with "
+        "care and the help lines, and then still answers the question.",
+    )
+
+    @computed_field(description="The routes as a student reads them, in the order of ``routes``.")  # type: ignore[prop-decorator]
+    @property
+    def route_names(self) -> list[str]:
+        return [display_name(label) for label in self.routes]
+
+
+class DocumentStatus(BaseModel):
+    """One of a school's own documents, as the admin API reports it."""
+
+    doc_id: str
+    source: str = Field(description="File name as uploaded.")
+    status: Literal["ok", "added", "updated", "unchanged", "deleted", "failed"]
+    chunks: int = Field(default=0, description="Passages Koers can quote from it.")
+    reason: str = Field(default="", description="Why it could not be read, when status is 'failed'.")
+    conflicts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Sentences Koers leaves out because only the national information may say them (help lines, "
+            "admission and exam rules) or because they tell the assistant to ignore other sources."
+        ),
+    )

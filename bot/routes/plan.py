@@ -1,0 +1,142 @@
+"""What an answer needs besides the passages: a reason in the student's words, the aspects a route answer
+covers, or a question back.
+
+* Reason: when a recommended profiel matches activities the student named, the answer says so in the
+  student's words and quotes the sentence of that profiel's document that mentions the activity.
+* Aspects: a route answer also says what each recommended route is (an opleiding's niveau and length, what a
+  profiel or domein is about) and, once the leerweg is known, which mbo-niveaus it opens. Each aspect is a
+  document from the route graph and a question of its own; the answer quotes that document's best sentence.
+* Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
+  interests, gets one short question with choices (the answer still says what it can).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.labels import display_name, kind_of, value_of
+from bot.core.ports import VectorStore
+from bot.core.route_graph import RouteGraph
+from bot.core.text import fold, sentences
+from bot.routes.recommend import Recommendation
+from bot.understand.profile import LEERWEG_NAMES, Profile, stem
+from bot.understand.reader import Understanding
+
+ASK_LEERWEG = Clarification(
+    "In welke leerweg zit je? Dan zeg ik welk mbo-niveau bij je past.",
+    ["basis", "kader", "gemengd", "theoretisch"],
+)
+ASK_INTERESTS = Clarification(
+    "Wat doe je graag? Dan zoek ik wat bij je past.",
+    ["sleutelen", "bouwen en timmeren", "computers en games", "tekenen en ontwerpen", "lassen en metaal"],
+)
+
+
+def clarification(understanding: Understanding) -> Clarification | None:
+    profile, named = understanding.profile, understanding.named
+    if (
+        understanding.names_niveau  # which niveau fits depends on the leerweg
+        and profile.leerweg is None
+        and not any(kind_of(label) == "vmbo-leerweg" for label in named)
+    ):
+        return ASK_LEERWEG
+    named_route = any(kind_of(label) in {"vmbo", "mbo", "mbo-domein"} for label in named)
+    if understanding.asks_fit and not profile.knows_interests and not named_route:
+        return ASK_INTERESTS
+    return None
+
+
+def _said(words: Sequence[str], label: str) -> str:
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+    return f"Omdat je {listed} leuk vindt, noem ik het profiel {display_name(label)}."
+
+
+# Kinds of question whose answer says why a profiel fits (the student's own words). A question about how
+# long, what it costs or where gets its answer, not a profiel advice around it. What each recommended route
+# is (its niveau and length) is covered for every kind: limiting it to fit, after, admission and other
+# lowered fact coverage on the dev set (0.557 -> 0.549) and answer-first (0.545 -> 0.535).
+REASON_KINDS = frozenset({"fit"})
+
+
+def buttons(understanding: Understanding, routes: Sequence[str]) -> list[str]:
+    """Up to three follow-up questions that fit this turn: about the best profiel and opleiding it names,
+    the leerweg while it is unknown, trying it out and BOL or BBL; never the kind just asked, nor a
+    question the student already asked (a clicked button comes back as the message)."""
+    profiel = next((label for label in routes if kind_of(label) == "vmbo"), None)
+    opleiding = next((label for label in routes if kind_of(label) == "mbo"), None)
+    options: list[tuple[str, str]] = []
+    if profiel is not None:
+        options.append(("fit", f"Welke mbo-opleidingen passen bij {display_name(profiel)}?"))
+    if opleiding is not None:
+        name = display_name(opleiding)
+        options.append(("duration", _ASPECT_QUESTION["opleiding"].format(name=name)))
+    if understanding.profile.leerweg is None:
+        options.append(("admission", "Welk mbo-niveau kan ik doen met mijn leerweg?"))
+    options += [
+        ("try_out", "Hoe kan ik een meeloopdag doen op het mbo?"),
+        ("difference", "Wat is het verschil tussen BOL en BBL?"),
+    ]
+    asked = {fold(text) for text in [understanding.text, *understanding.earlier_texts]}
+    return [q for kind, q in options if kind != understanding.kind and fold(q) not in asked][:3]
+
+
+def reasons(
+    recommendation: Recommendation,
+    profile: Profile,
+    graph: RouteGraph,
+    store: VectorStore,
+    *,
+    school: str | None = None,
+) -> list[Reason]:
+    """One reason for the best-ranked profiel the student's interests point to, quoted from its document."""
+    index = {node.id: node for node in graph.nodes}
+    for label in recommendation.routes[:3]:
+        liked = recommendation.reasons.get(label, [])
+        node = index.get(label)
+        if not liked or node is None or node.type != "profiel":
+            continue
+        stems = [stem(word) for word in liked]
+        abbreviation = fold(value_of(label))
+        options = [
+            (chunk, sentence)
+            for chunk in store.document_chunks(node.doc, school=school)
+            for sentence in sentences(chunk.text)
+            if any(s in fold(sentence) for s in stems) and not sentence.rstrip().endswith("?")
+        ]
+        # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
+        options.sort(key=lambda option: abbreviation not in fold(option[1]))
+        if options:
+            typed = [profile.said.get(word, word) for word in liked]
+            chunk, sentence = options[0]
+            return [Reason(_said(typed, label), chunk, sentence)]
+    return []
+
+
+ASPECT_ROUTES = 4  # the best recommended routes that get a sentence about what they are
+_ASPECT_QUESTION = {
+    "opleiding": "Op welk niveau is de mbo-opleiding {name} en hoe lang duurt die?",
+    "domein": "Wat doe je in {name} in het mbo?",
+    "profiel": "Waar gaat {name} over?",
+}
+_ADMISSION_QUESTION = "Met een {leerweg}-diploma ({name}) naar welk mbo-niveau?"
+
+
+def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph) -> list[Aspect]:
+    """What a route answer covers besides the question itself, each with the document that says it.
+
+    A profiel with a reason still gets its aspect: the reason quotes the student's activity, the aspect
+    what the profiel is about (measured: dropping it lowered fact coverage)."""
+    found: list[Aspect] = []
+    for label in recommendation.routes[:ASPECT_ROUTES]:
+        node = graph.find(label)
+        if node is not None and node.type in _ASPECT_QUESTION:
+            found.append(Aspect(node.doc, _ASPECT_QUESTION[node.type].format(name=node.name)))
+    if profile.leerweg is not None:
+        name = LEERWEG_NAMES[profile.leerweg]
+        found += [
+            Aspect(rule.doc, _ADMISSION_QUESTION.format(leerweg=profile.leerweg, name=name))
+            for rule in graph.admission
+            if rule.leerweg == profile.leerweg
+        ]
+    return found
