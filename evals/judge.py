@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from bot.core.claims import numbers_in
 from bot.core.errors import KoersError
 from bot.core.ports import Embedder
 
@@ -28,25 +28,6 @@ RESULT_FILE = CALIBRATION_DIR / "fact_judge.json"
 
 class CalibrationError(KoersError):
     code = "calibration_missing"
-
-
-_NUMBER = re.compile(r"\d+")
-# Numbers written as words count as the same number ("tien profielen" states "10 profielen"). Plain "een" is
-# left out: it is nearly always the article.
-_SMALL_NUMBERS = "nul één twee drie vier vijf zes zeven acht negen tien elf twaalf".split()  # noqa: SIM905
-NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS)} | {
-    "twintig": "20",
-    "dertig": "30",
-    "veertig": "40",
-    "vijftig": "50",
-    "honderd": "100",
-}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers a text states, in digits."""
-    return set(_NUMBER.findall(text)) | {NUMBER_WORDS[m.lower()] for m in _NUMBER_WORD.findall(text)}
 
 
 def numbers_agree(claim: str, sentence: str) -> bool:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.adapters import LazyEmbedder
+from bot.core.claims import numbers_in
 from bot.core.schemas import Answer, Chunk, Citation
 from evals.dataset import DatasetError, EvalCase, load_dataset, stratified_sample
-from evals.judge import SimilarityJudge, calibrate, numbers_in
+from evals.judge import SimilarityJudge, calibrate
 from evals.metrics import (
     answer_sentences,
     citation_checks,

@@ -108,6 +108,12 @@ def test_faithful_sentence_is_grounded(
             "Met een BB-diploma begin je op niveau twee of vier.",
             "4",
         ),
+        (
+            MEELOOPDAG,
+            "Met een BB-diploma begin je",
+            "Met een BB-diploma begin je na twintig weken op niveau 2.",
+            "20",
+        ),
         (BBL, "BBL staat voor", "Je krijgt 3.500 euro loon volgens de cao.", "numbers not in the source"),
         (
             BBL,

@@ -18,8 +18,9 @@ only if all of these hold (fails closed: anything in doubt means the offline ans
   words of a swapped claim ("SBB beheert het register" where DUO does) are nearly always found.
 * **Nothing beyond the supporting sentence.** The closest sentence (or pair) must agree on negation (niet,
   geen, nooit, ...): "In de BBL krijg je geen loon" is close to "Je krijgt loon" in every other measure.
-  Every number in the claim (digits, or the words twee to twaalf) occurs in it; a money amount only if it
-  states one; a five-digit code only if it has that code (``bot.core.claims``). This is stricter than
+  Every number in the claim (in digits or words, read as the eval judge reads them:
+  ``bot.core.claims.numbers_in``) occurs in it; a money amount only if it states one; a five-digit code only
+  if it has that code (``bot.core.claims``). This is stricter than
   "somewhere in the passage": "Met een BB-diploma begin je op niveau 3" must fail although the passage's
   next sentence says "niveau 3 of 4" (for KB, GL and TL).
 * **A sentence without markers states no fact.** It has no number, amount or code; all its content words
@@ -60,7 +61,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from bot.core.claims import states_money_amount, unverified_codes
+from bot.core.claims import numbers_in, states_money_amount, unverified_codes
 from bot.core.ports import Embedder, Vector
 from bot.core.schemas import Citation, RetrievedChunk
 from bot.core.text import STOPWORDS, content_words, fold, sentences
@@ -72,19 +73,6 @@ LEXICAL_SUPPORT = 0.8  # four of five content words: room for one changed word, 
 MIN_LEXICAL_WORDS = 3  # with one or two content words a share says nothing
 MAX_UNCITED_SOURCE_WORDS = 1
 NEGATIONS = frozenset({"niet", "geen", "nooit", "niets", "nergens", "niemand", "zonder"})
-NUMBER_WORDS = {
-    "twee": "2",
-    "drie": "3",
-    "vier": "4",
-    "vijf": "5",
-    "zes": "6",
-    "zeven": "7",
-    "acht": "8",
-    "negen": "9",
-    "tien": "10",
-    "elf": "11",
-    "twaalf": "12",
-}
 # Words a friendly answer uses around the facts: greetings, encouragement, pointers to people who help.
 CONVERSATIONAL = content_words(
     """hoi hallo goed goede vraag vragen vraagt stel stellen antwoord praat praten bespreek bespreken
@@ -208,13 +196,6 @@ def _not_dutch(text: str, vocabulary: _Vocabulary) -> str:
     if len(words) >= MIN_PROSE_WORDS and dutch_share(text) < MIN_DUTCH_SHARE:
         return f"the reply is not Dutch sentences (function words {dutch_share(text):.2f})"
     return ""
-
-
-def numbers_in(text: str) -> set[str]:
-    """Numbers as digits ('3.500' and '3500' alike), including the number words twee to twaalf."""
-    found = {re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text)}
-    found |= {NUMBER_WORDS[w] for w in _LETTERS.findall(fold(text)) if w in NUMBER_WORDS}
-    return found
 
 
 def negated(text: str) -> bool:

@@ -1,4 +1,5 @@
-"""Claims Koers must never make up: money amounts and opleidingscodes (crebo). Shared by checks and evals."""
+"""Claims Koers must never make up: numbers, money amounts and opleidingscodes (crebo). Shared by the
+grounding check of LLM replies and the eval judge, so both read a number the same way."""
 
 from __future__ import annotations
 
@@ -18,3 +19,23 @@ def unverified_codes(text: str) -> list[str]:
 
 def states_money_amount(text: str) -> bool:
     return bool(_MONEY.search(text))
+
+
+# Numbers written as words state the same number ("tien profielen" is "10 profielen"). Plain "een" is left
+# out: it is nearly always the article; "één", with its accents, is the number.
+_SMALL_NUMBERS = "nul één twee drie vier vijf zes zeven acht negen tien elf twaalf".split()  # noqa: SIM905
+NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS)} | {
+    "twintig": "20",
+    "dertig": "30",
+    "veertig": "40",
+    "vijftig": "50",
+    "honderd": "100",
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, as digits: '3.500' and '3500' alike, and the number words above."""
+    found = {re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text)}
+    return found | {NUMBER_WORDS[w] for w in _LETTERS.findall(text.lower()) if w in NUMBER_WORDS}
