@@ -1,4 +1,5 @@
-"""Chroma adapter for :class:`bot.core.ports.VectorStore` (embedded ``PersistentClient``, cosine space).
+"""Chroma adapter for :class:`bot.core.ports.VectorStore` (embedded ``PersistentClient``, cosine space set
+in the collection's configuration; label and leerweg lists stored as list metadata).
 
 One writer, many readers, in several processes. The API reads the store while ``koers ingest`` may write it
 from another process. An embedded Chroma client keeps its vector index in memory and never sees another
@@ -24,15 +25,15 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Metadata
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from bot.core.errors import StoreError
 from bot.core.ports import Embedder, Vector
 from bot.core.schemas import Chunk, RetrievedChunk
 
-# Chroma metadata values must be scalars, so list fields are joined with this separator.
-_LIST_SEP = "|"
+# Stores written before list metadata joined list fields with this separator; they are still read.
+_OLD_LIST_SEP = "|"
 
 
 @register_embedding_function
@@ -68,23 +69,34 @@ class _KoersEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
 
-def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {
+def _to_metadata(chunk: Chunk) -> Metadata:
+    meta: dict[str, Any] = {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
         "heading": chunk.heading,
-        "labels": _LIST_SEP.join(chunk.labels),
         "kind": chunk.kind,
         "source": chunk.source,
         "school": chunk.school,
         "origin": chunk.origin,
         "schooljaar": chunk.schooljaar,
-        "leerwegen": _LIST_SEP.join(chunk.leerwegen),
         "url": chunk.url,
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    # Lists are stored as lists (Chroma filters them with $contains); Chroma refuses an empty list, so an
+    # empty field is left out.
+    if chunk.labels:
+        meta["labels"] = list(chunk.labels)
+    if chunk.leerwegen:
+        meta["leerwegen"] = list(chunk.leerwegen)
     return meta
+
+
+def _as_list(value: Any) -> list[str]:
+    """A list field as stored now (a list) or by an older Koers (joined with '|')."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [item for item in str(value or "").split(_OLD_LIST_SEP) if item]
 
 
 def _visible_to(school: str | None) -> dict[str, Any]:
@@ -93,21 +105,20 @@ def _visible_to(school: str | None) -> dict[str, Any]:
 
 
 def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    labels = str(meta.get("labels", ""))
     return Chunk(
         id=chunk_id,
         doc_id=str(meta.get("doc_id", "")),
         title=str(meta.get("title", "")),
         heading=str(meta.get("heading", "")),
         text=text,
-        labels=[label for label in labels.split(_LIST_SEP) if label],
+        labels=_as_list(meta.get("labels")),
         kind=str(meta.get("kind", "")),
         source=str(meta.get("source", "")),
         school=str(meta.get("school", "")),
         origin=str(meta.get("origin", "")),
         page=int(meta["page"]) if "page" in meta else None,
         schooljaar=str(meta.get("schooljaar", "")),
-        leerwegen=[lw for lw in str(meta.get("leerwegen", "")).split(_LIST_SEP) if lw],
+        leerwegen=_as_list(meta.get("leerwegen")),
         url=str(meta.get("url", "")),
     )
 
@@ -168,7 +179,7 @@ class _Folder:
                 self._collections[name] = self._client.get_or_create_collection(
                     name=name,
                     embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
-                    metadata={"hnsw:space": "cosine"},
+                    configuration={"hnsw": {"space": "cosine"}},
                 )
             return self._collections[name]
 
@@ -293,7 +304,7 @@ class ChromaStore:
     def labels(self) -> set[str]:
         with self._reading() as collection:
             metas = collection.get(include=["metadatas"])["metadatas"] or []
-        return {label for m in metas for label in str(m.get("labels", "")).split(_LIST_SEP) if label}
+        return {label for m in metas for label in _as_list(m.get("labels"))}
 
     def document_chunks(self, doc_id: str, *, school: str | None = None) -> list[Chunk]:
         where = {"$and": [{"doc_id": doc_id}, _visible_to(school)]}

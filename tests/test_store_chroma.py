@@ -1,0 +1,56 @@
+"""The Chroma adapter: cosine space, list fields as list metadata, and stores of an older Koers still read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import chromadb
+
+from bot.adapters import LazyEmbedder
+from bot.adapters.store_chroma import ChromaStore
+from bot.core.schemas import Chunk
+
+TEXT = "Een lasser verbindt metalen onderdelen met elkaar."
+
+
+def _chunk(**fields: object) -> Chunk:
+    base: dict[str, object] = {"id": "lasser-1", "doc_id": "lasser", "title": "Lasser", "text": TEXT}
+    return Chunk(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_lists_round_trip_and_the_space_is_cosine(tmp_path: Path, embedder: LazyEmbedder) -> None:
+    store = ChromaStore(tmp_path / "chroma", "koers", embedder)
+    vector = embedder.embed([TEXT], kind="passage")[0]
+    store.upsert(
+        [_chunk(labels=["beroep:Lasser", "vmbo:PIE"], leerwegen=["BB", "KB"]), _chunk(id="b")], [vector] * 2
+    )
+    chunks = {c.id: c for c in store.all_chunks()}
+    assert chunks["lasser-1"].labels == ["beroep:Lasser", "vmbo:PIE"] and chunks["lasser-1"].leerwegen == [
+        "BB",
+        "KB",
+    ]
+    assert chunks["b"].labels == [] and chunks["b"].leerwegen == []
+    assert store.labels() == {"beroep:Lasser", "vmbo:PIE"}
+    hit = store.query(vector, top_k=1)[0]
+    assert abs(hit.score - 1.0) < 1e-4, "cosine similarity of a vector with itself"
+    raw = chromadb.PersistentClient(path=str(tmp_path / "chroma")).get_collection("koers")
+    assert raw.configuration["hnsw"]["space"] == "cosine"
+    assert raw.get(ids=["lasser-1"])["metadatas"][0]["labels"] == ["beroep:Lasser", "vmbo:PIE"]  # type: ignore[index]
+
+
+def test_a_store_written_with_joined_lists_is_still_read(tmp_path: Path, embedder: LazyEmbedder) -> None:
+    """Koers before 2026-12-02 joined list fields with '|'; such a store needs no new ingest."""
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    old = client.get_or_create_collection("koers", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    old.upsert(
+        ids=["lasser-1"],
+        embeddings=[list(embedder.embed([TEXT], kind="passage")[0])],  # type: ignore[list-item]
+        documents=[TEXT],
+        metadatas=[
+            {"doc_id": "lasser", "labels": "beroep:Lasser|vmbo:PIE", "leerwegen": "BB|KB", "school": ""}
+        ],
+    )
+    del client, old
+    store = ChromaStore(tmp_path / "chroma", "koers", embedder)
+    (chunk,) = store.all_chunks()
+    assert chunk.labels == ["beroep:Lasser", "vmbo:PIE"] and chunk.leerwegen == ["BB", "KB"]
