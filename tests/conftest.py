@@ -52,7 +52,11 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> LazyEmbedder:
 
 
 # What the ingested national corpus depends on: a change to any of these ingests it again.
-_STORE_INPUTS = [CORPUS, REPO / "ingest", REPO / "bot" / "adapters", REPO / "bot" / "core"]
+_STORE_INPUTS = [
+    CORPUS,
+    REPO / "ingest",
+    *(REPO / "bot" / room for room in ("adapters", "core", "understand")),
+]
 STORE_CACHE = REPO / ".koers" / "test-corpus-store"
 
 
