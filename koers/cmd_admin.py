@@ -18,7 +18,7 @@ app = typer.Typer(help="Manage school admin API keys and school settings.", no_a
 
 def _check_school(school: str) -> None:
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", school):
-        err_console.print("[red]Error:[/] --school takes lowercase letters, digits and hyphens.")
+        err_console.print("[red]Fout:[/] --school mag alleen kleine letters, cijfers en streepjes hebben.")
         raise typer.Exit(code=2)
 
 
@@ -28,14 +28,14 @@ def create_key(school: Annotated[str, typer.Option(help="School id, e.g. 'de-wis
     """Create an API key for one school and print it once."""
     _check_school(school)
     key = ApiKeys(settings().api.keys_path).create(school)
-    console.print(f"API key for {school} (store it now; Koers keeps only a hash):\n{key}")
+    console.print(f"API-sleutel voor {school} (bewaar hem nu: Koers bewaart alleen een hash):\n{key}")
 
 
 @app.command("list-keys")
 @reports_errors
 def list_keys() -> None:
     """List keys (id, school, created, revoked); never the keys themselves."""
-    table = Table("key id", "school", "created", "revoked")
+    table = Table("sleutel-id", "school", "gemaakt", "ingetrokken")
     for key_id, school, created, revoked in ApiKeys(settings().api.keys_path).list():
         table.add_row(key_id, school, created, "yes" if revoked else "")
     console.print(table)
@@ -48,9 +48,9 @@ def revoke_key(
 ) -> None:
     """Revoke a key at once."""
     if not ApiKeys(settings().api.keys_path).revoke(key_id):
-        err_console.print(f"[red]Error:[/] no key with id {key_id}.")
+        err_console.print(f"[red]Fout:[/] er is geen sleutel met id {key_id}.")
         raise typer.Exit(code=1)
-    console.print(f"Key {key_id} revoked.")
+    console.print(f"Sleutel {key_id} is ingetrokken.")
 
 
 @app.command("set-profielen")
@@ -66,6 +66,6 @@ def set_profielen(
     _check_school(school)
     stored = SchoolProfielen(settings().store.schools_path).set(school, profielen or [])
     if stored:
-        console.print(f"{school} offers: {', '.join(display_name(label) for label in stored)}.")
+        console.print(f"{school} biedt aan: {', '.join(display_name(label) for label in stored)}.")
     else:
-        console.print(f"{school}: every profiel may be advised (no list set).")
+        console.print(f"{school}: Koers mag elk profiel noemen (er is geen lijst ingesteld).")

@@ -32,13 +32,15 @@ def _progress_bar(title: str, counts: str) -> Progress:
 
 def run_ingest(cfg: Settings, folder: Path, *, school: str = "") -> IngestReport:
     ingestor = build_ingestor(cfg)
-    with _progress_bar("Ingest", "files · {task.fields[chunks]} chunks · {task.fields[rate]}") as progress:
+    with _progress_bar(
+        "Inlezen", "bestanden · {task.fields[chunks]} passages · {task.fields[rate]}"
+    ) as progress:
         task = progress.add_task("ingest", total=None, chunks=0, rate="")
         started = progress.get_time()
 
         def on_progress(p: IngestProgress) -> None:
             elapsed = max(progress.get_time() - started, 1e-6)
-            rate = f"{p.chunks_embedded / elapsed:.1f} chunks/s" if p.chunks_embedded else ""
+            rate = f"{p.chunks_embedded / elapsed:.1f} passages/s" if p.chunks_embedded else ""
             progress.update(
                 task, completed=p.files_done, total=p.files_total, chunks=p.chunks_embedded, rate=rate
             )
@@ -47,8 +49,16 @@ def run_ingest(cfg: Settings, folder: Path, *, school: str = "") -> IngestReport
 
 
 def print_report(report: IngestReport, folder: Path) -> None:
-    table = Table(title=f"Ingest of {folder} ({report.seconds:.1f} s)")
-    for column in ("added", "updated", "unchanged", "deleted", "failed", "chunks embedded", "chunks removed"):
+    table = Table(title=f"Inlezen van {folder} ({report.seconds:.1f} s)")
+    for column in (
+        "nieuw",
+        "bijgewerkt",
+        "ongewijzigd",
+        "verwijderd",
+        "mislukt",
+        "passages ingelezen",
+        "passages weg",
+    ):
         table.add_column(column, justify="right")
     table.add_row(
         *(str(report.count(s)) for s in ("added", "updated", "unchanged", "deleted", "failed")),
@@ -57,12 +67,12 @@ def print_report(report: IngestReport, folder: Path) -> None:
     )
     console.print(table)
     notes = [(o.source, o.reason) for o in report.outcomes if o.reason and o.status in ("added", "updated")]
-    _print_pairs("Notes", ("file", "note"), notes)
+    _print_pairs("Opmerkingen", ("bestand", "opmerking"), notes)
     conflicts = [(o.source, c) for o in report.outcomes for c in o.conflicts if o.status != "failed"]
     _print_pairs(
-        "Sentences left out (only the national information may say this)", ("file", "sentence"), conflicts
+        "Zinnen weggelaten (alleen de landelijke informatie mag dit zeggen)", ("bestand", "zin"), conflicts
     )
-    _print_pairs("Not ingested", ("file", "reason"), report.failed, error=True)
+    _print_pairs("Niet ingelezen", ("bestand", "reden"), report.failed, error=True)
 
 
 def _print_pairs(
@@ -87,11 +97,11 @@ def ingest(
     import re
 
     if not path.is_dir():
-        err_console.print(f"[red]Error:[/] {path} is not a folder.")
+        err_console.print(f"[red]Fout:[/] {path} is geen map.")
         raise typer.Exit(code=2)
     if school and not re.match(SCHOOL_ID, school):
         err_console.print(
-            "[red]Error:[/] --school takes lowercase letters, digits and hyphens, e.g. 'de-wissel'."
+            "[red]Fout:[/] --school mag alleen kleine letters, cijfers en streepjes hebben ('de-wissel')."
         )
         raise typer.Exit(code=2)
     report = run_ingest(settings(), path, school=school)
@@ -111,7 +121,7 @@ def prepare_sentences(cfg: Settings) -> int:
 
     embedder = build_embedder(cfg)
     texts = [chunk.text for chunk in build_store(cfg, embedder).all_chunks()]
-    with _progress_bar("Preparing answers", "sentences") as progress:
+    with _progress_bar("Antwoorden voorbereiden", "zinnen") as progress:
         task = progress.add_task("sentences", total=None)
         added = fill(
             sentence_vectors(cfg),
@@ -120,5 +130,5 @@ def prepare_sentences(cfg: Settings) -> int:
             lambda done, total: progress.update(task, completed=done, total=total),
         )
     if added:
-        console.print(f"Prepared {added} sentences, so the first answers are quick too.")
+        console.print(f"{added} zinnen voorbereid, zodat ook de eerste antwoorden snel zijn.")
     return added

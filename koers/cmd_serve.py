@@ -95,8 +95,8 @@ def _ensure_free(host: str, port: int, setting: str) -> None:
             sock.bind((host, port))
         except OSError as exc:
             raise ConfigError(
-                f"Port {port} on {host} is already in use (is Koers already running?). "
-                f"Stop that program, or choose another port with {setting}."
+                f"Poort {port} op {host} is al in gebruik (draait Koers al?). "
+                f"Stop dat programma, of kies een andere poort met {setting}."
             ) from exc
 
 
@@ -116,25 +116,25 @@ def run() -> None:
     if report.changed:
         print_report(report, cfg.corpus_dir)
     else:
-        console.print(f"Corpus up to date ({report.count('unchanged')} documents, nothing to embed).")
+        console.print(f"Corpus is bij ({report.count('unchanged')} documenten, niets nieuws in te lezen).")
     prepare_sentences(cfg)
 
     api = subprocess.Popen([sys.executable, "-m", "koers", "serve"])
     processes = [api]
     try:
-        with console.status("Starting the API (loading the model)..."):
+        with console.status("De API start (het model wordt geladen)..."):
             ready = _wait_for_api(cfg.api_base_url, api)
         if not ready:
-            err_console.print("[red]The API did not start.[/] See the messages above.")
+            err_console.print("[red]De API is niet gestart.[/] Kijk bij de meldingen hierboven.")
             raise SystemExit(1)
         processes.append(subprocess.Popen(_ui_command(cfg), env=_ui_env(cfg)))
-        console.print(f"[bold green]Koers is running.[/]\n  API: {cfg.api_base_url}/docs")
-        console.print(f"  UI:  http://{cfg.ui.host}:{cfg.ui.port}\nPress Ctrl-C to stop.")
+        console.print(f"[bold green]Koers draait.[/]\n  API: {cfg.api_base_url}/docs")
+        console.print(f"  UI:  http://{cfg.ui.host}:{cfg.ui.port}\nDruk op Ctrl-C om te stoppen.")
         while all(proc.poll() is None for proc in processes):
             time.sleep(0.5)
-        err_console.print("[red]A Koers process stopped unexpectedly; stopping the rest.[/]")
+        err_console.print("[red]Een deel van Koers is onverwacht gestopt; de rest stopt nu ook.[/]")
         raise SystemExit(1)
     except KeyboardInterrupt:
-        console.print("\nStopping Koers...")
+        console.print("\nKoers stopt...")
     finally:
         _stop(processes)

@@ -27,7 +27,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except KoersError as exc:
-            err_console.print(f"[bold red]Error ({exc.code}):[/] {exc.message}")
+            err_console.print(f"[bold red]Fout ({exc.code}):[/] {exc.message}")
             raise typer.Exit(code=1) from exc
 
     return wrapper

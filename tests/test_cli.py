@@ -53,7 +53,7 @@ def test_ingest_reports_counts_and_exit_codes(tmp_path: Path) -> None:
     missing = subprocess.run(
         [*KOERS, "ingest", str(tmp_path / "nope")], env=env, capture_output=True, text=True
     )
-    assert missing.returncode == 2 and "is not a folder" in missing.stderr
+    assert missing.returncode == 2 and "is geen map" in missing.stderr
 
 
 def test_models_shows_the_bundled_model_and_its_checked_inputs() -> None:

@@ -59,8 +59,8 @@ def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop
         start_new_session=True,  # its own process group, like a terminal's foreground job
     )
     try:
-        output = _wait_for_line(proc, "Press Ctrl-C to stop", timeout_s=240)
-        assert any("Corpus up to date" in line and "nothing to embed" in line for line in output)
+        output = _wait_for_line(proc, "Druk op Ctrl-C om te stoppen", timeout_s=240)
+        assert any("Corpus is bij" in line and "niets nieuws in te lezen" in line for line in output)
         assert any(f"http://127.0.0.1:{api_port}" in line for line in output)
         assert any(f"http://127.0.0.1:{ui_port}" in line for line in output)
 
@@ -109,4 +109,4 @@ def test_run_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
             timeout=60,
         )
     assert result.returncode == 1
-    assert f"Port {port}" in result.stderr and "KOERS_API__PORT" in result.stderr
+    assert f"Poort {port}" in result.stderr and "KOERS_API__PORT" in result.stderr

@@ -60,4 +60,4 @@ def test_the_cli_sets_a_schools_profielen(tmp_path: Path) -> None:
     assert "Mobiliteit en transport (M&T)" in done.stdout
     assert SchoolProfielen(cfg.store.schools_path).offered("de-es") == {"vmbo:BWI", "vmbo:M&T"}
     wrong = subprocess.run([*koers, "metaal"], env=env_for(cfg), capture_output=True, text=True, check=False)
-    assert wrong.returncode != 0 and "not a vmbo profiel" in wrong.stdout + wrong.stderr
+    assert wrong.returncode != 0 and "geen vmbo-profiel" in wrong.stdout + wrong.stderr

@@ -38,7 +38,7 @@ def profiel_label(name: str) -> str:
         if label.removeprefix("vmbo:").casefold() == wanted:
             return label
     codes = ", ".join(label.removeprefix("vmbo:") for label in PROFIEL_LABELS)
-    raise UnknownProfiel(f"'{name}' is not a vmbo profiel. Use these codes: {codes}.")
+    raise UnknownProfiel(f"'{name}' is geen vmbo-profiel. Gebruik een van deze codes: {codes}.")
 
 
 class SchoolProfielen:
