@@ -1,4 +1,4 @@
-"""Canonical route labels (domain brief, section 9) and their plain Dutch names.
+"""Canonical route labels (the kinds corpus/README.md lists) and their plain Dutch names.
 
 A label is ``kind:value``. Kinds with a closed set of values are checked against it; ``mbo:`` (a
 kwalificatie or dossier name) and ``lob:`` (an activity) are open, but must not be empty.
