@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-# Five-digit codes verified against SBB's register (see the bronnen of corpus/mbo and corpus/metaal): opleidingscodes 25919 (Technicus engineering), 25309 and 25310
-# (Technicus service en onderhoud), dossier 23371 (Engineering). Any other five-digit number is treated as an
+# Five-digit codes verified against SBB's register (see the bronnen of corpus/mbo and corpus/metaal):
+# opleidingscodes 25919 (Technicus engineering), 25309 and 25310 (Technicus service en onderhoud), dossier
+# 23371 (Engineering). Any other five-digit number is treated as an
 # invented code until someone verifies it and adds it here with its source.
 VERIFIED_CODES = frozenset({"25919", "23371", "25309", "25310"})
 _CODE = re.compile(r"(?<!\d)(?<!\d[.,])\d{5}(?!\d|[.,]\d)")

@@ -29,10 +29,10 @@ from bot.understand.profile import Profile
 from bot.understand.reader import Understanding
 
 MAX_ROUTES = 5
-# Weights of the signals, chosen by a grid search of route recall on the dev set (evals/README.md; evidence and
-# intent searched again when the intent heads were refitted on 3,535 messages: 0.778 -> 0.797, 2026-12-01).
-# A per-kind diversity penalty was tried and did not help: questions about one kind (leerwegen) want that
-# kind only.
+# Weights of the signals, chosen by a grid search of route recall on the dev set (evals/README.md;
+# evidence and intent searched again when the intent heads were refitted on 3,535 messages: 0.778 -> 0.797,
+# 2026-12-01). A per-kind diversity penalty was tried and did not help: questions about one kind (leerwegen)
+# want that kind only.
 W_EVIDENCE = 0.7
 W_MENTION_NOW = 1.2
 W_MENTION_EARLIER = 0.6
