@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core.schemas import Chunk
+from bot.core.text import split_sentences
 from ingest.loaders.base import LoadedFile
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def _units(text: str, limit: int) -> list[str]:
             units.append(paragraph)
             continue
         current = ""
-        for sentence in _SENTENCE_END.split(paragraph):
+        for sentence in split_sentences(paragraph):
             if current and len(current) + len(sentence) + 1 > limit:
                 units.append(current)
                 current = sentence

@@ -64,7 +64,7 @@ from itertools import pairwise
 from bot.core.claims import numbers_in, states_money_amount, unverified_codes
 from bot.core.ports import Embedder, Vector
 from bot.core.schemas import Citation, RetrievedChunk
-from bot.core.text import STOPWORDS, content_words, fold, sentences
+from bot.core.text import STOPWORDS, content_words, fold, sentences, split_sentences
 
 MIN_KNOWN_SHARE = 0.5
 MIN_DUTCH_SHARE = 0.1
@@ -85,7 +85,6 @@ CONVERSATIONAL = content_words(
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\[\d+(?:\s*,\s*\d+)*\]\s*)+")
 _LINE_PREFIX = re.compile(r"^(#+|[-*+•]|\d{1,2}[.)])\s+")  # headings, bullets, list numbers
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -218,7 +217,7 @@ def _claims(text: str) -> list[_Claim]:
     normalised = re.sub(r"([.!?])(\[\d)", r"\1 \2", text)
     for line_number, raw in enumerate(normalised.splitlines()):
         line = _LINE_PREFIX.sub("", raw.strip())
-        for part in _SPLIT.split(line):
+        for part in split_sentences(line):
             leading = _LEADING_MARKERS.match(part)
             if leading and claims:  # markers after a full stop belong to the sentence before them
                 claims[-1].numbers += _numbers(leading.group(0))

@@ -14,7 +14,6 @@ STOPWORDS = frozenset(
     wil willen word worden wordt zal ze zelf zich zij zijn zo zou zoals""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z0-9&]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
 def fold(text: str) -> str:
@@ -53,6 +52,32 @@ def _lines(text: str) -> list[str]:
     return [text[start:end] for start, end in spans]
 
 
+# Dutch abbreviations whose full stop ends no sentence ("bijv. Techniek", "o.a. Lassen", "ca. 20 weken").
+_ABBREVIATIONS = frozenset(
+    """bijv bv o.a d.w.z enz etc ca nr m.b.t i.p.v t.o.v z.s.m incl excl evt resp mr dr ir ing drs dhr mevr
+    a.s jl vs blz max min e.d e.a m.u.v n.a.v t.a.v zgn a.u.b s.v.p""".split()  # noqa: SIM905
+)
+# A sentence ends at '.', '!' or '?' followed by a space and a capital, a digit, a quote or a bracket (a
+# citation marker "[2]" or a link). A lower-case word after a full stop continues the sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of one line of text, cut at sentence ends but not after a Dutch abbreviation. The one
+    sentence splitter of Koers: passages (:func:`sentences`), LLM replies (``bot.answer.grounding``) and long
+    paragraphs of documents (``ingest.split``) are cut the same way."""
+    parts: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        last = text[start : end.start()].rsplit(None, 1)[-1] if text[start : end.start()].strip() else ""
+        if last.endswith(".") and last[:-1].lstrip("(").lower() in _ABBREVIATIONS:
+            continue
+        parts.append(text[start : end.start()])
+        start = end.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences and list items, each an exact substring of ``text``."""
     found: list[str] = []
@@ -61,7 +86,7 @@ def sentences(text: str) -> list[str]:
         stripped = _LIST_ITEM.sub("", stripped)
         if not stripped or stripped.startswith("#"):
             continue
-        found.extend(part.strip() for part in _SENTENCE_END.split(stripped) if part.strip())
+        found.extend(split_sentences(stripped))
     return found
 
 
