@@ -11,13 +11,14 @@ from rich.table import Table
 from bot.adapters.api_keys import ApiKeys
 from bot.adapters.schools import SchoolProfielen
 from bot.core.labels import display_name
+from bot.core.schemas import SCHOOL_ID
 from koers.common import console, err_console, reports_errors, settings
 
 app = typer.Typer(help="Manage school admin API keys and school settings.", no_args_is_help=True)
 
 
 def _check_school(school: str) -> None:
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", school):
+    if not re.match(SCHOOL_ID, school):
         err_console.print("[red]Fout:[/] --school mag alleen kleine letters, cijfers en streepjes hebben.")
         raise typer.Exit(code=2)
 

@@ -10,11 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.core.config import Settings
+from bot.core.schemas import SCHOOL_ID
 from ingest.container import build_ingestor
 from ingest.pipeline import IngestProgress, IngestReport
 from koers.common import console, err_console, settings
-
-SCHOOL_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 def _progress_bar(title: str, counts: str) -> Progress:

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 from bot.adapters.api_keys import ApiKeys
 from bot.adapters.sessions import SessionNotFound, SessionStore
 from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
+from bot.core.config import MAX_FILE_MB, MB
 from bot.core.errors import KoersError
 from bot.core.ports import DocumentLibrary
-from bot.core.schemas import Answer, Message
+from bot.core.schemas import SCHOOL_ID, Answer, Message
 from bot.service import ChatService, StreamEvent
 
 # A chat request holds at most 51 messages of 2,000 characters; 1 MB is far above that and far below harm.
@@ -32,7 +33,7 @@ class ChatRequest(BaseModel):
     school: str | None = Field(
         default=None,
         max_length=100,
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        pattern=SCHOOL_ID,
         description="School id: its own documents are searched too, next to the national corpus.",
     )
     session_id: str | None = Field(
@@ -85,7 +86,7 @@ def create_app(
     *,
     library: DocumentLibrary | None = None,
     api_keys: ApiKeys | None = None,
-    max_upload_bytes: int = 20 * 1024 * 1024,
+    max_upload_bytes: int = int(MAX_FILE_MB * MB),
     max_body_bytes: int = MAX_BODY_BYTES,
     key_attempts: str = "10/minute",
     sessions: SessionStore | None = None,

@@ -16,6 +16,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.core.errors import ConfigError, describe_validation_error
 
 BUNDLED_MODEL = "bundled:multilingual-e5-small"
+# The limits on one document, wherever it comes from (``koers ingest``, an upload): the settings' defaults,
+# and the limits of the readers when no settings are given. A thick school guide of 300 pages holds about
+# 1 million characters and unpacks to a few MB.
+MAX_FILE_MB = 20.0
+MAX_CHARS = 3_000_000
+MAX_UNPACKED_MB = 100.0
+MB = 1024 * 1024
 HUB_FALLBACK_MODEL = "intfloat/multilingual-e5-small"
 
 
@@ -69,17 +76,17 @@ class IngestSettings(BaseModel):
     overlap_chars: int = Field(
         default=100, ge=0, le=2000, description="Text repeated from the previous passage of a long section."
     )
-    max_file_mb: float = Field(default=20.0, gt=0, description="Files above this size are refused.")
+    max_file_mb: float = Field(default=MAX_FILE_MB, gt=0, description="Files above this size are refused.")
     # Each file is read in a separate process within these limits (see ingest.isolation).
     read_seconds: float = Field(default=30.0, gt=0, le=600, description="Longest time to read one file.")
     read_memory_mb: int = Field(
         default=2048, ge=256, le=65536, description="Most memory the process that reads a file may use."
     )
     max_chars: int = Field(
-        default=3_000_000, ge=1000, description="Most characters of text one file may hold."
+        default=MAX_CHARS, ge=1000, description="Most characters of text one file may hold."
     )
     max_unpacked_mb: float = Field(
-        default=100.0, gt=0, description="Most a compressed file (DOCX, PDF) may unpack to."
+        default=MAX_UNPACKED_MB, gt=0, description="Most a compressed file (DOCX, PDF) may unpack to."
     )
     uploads_dir: Path = Field(
         default=Path(".koers/uploads"), description="Where files uploaded through the admin API are kept."

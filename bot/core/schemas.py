@@ -8,6 +8,10 @@ from pydantic import BaseModel, Field, computed_field
 
 from bot.core.labels import display_name
 
+# A school id: lower-case letters, digits and hyphens ("de-wissel"). The API, `koers ingest --school` and
+# `koers admin` accept the same ids.
+SCHOOL_ID = r"^[a-z0-9][a-z0-9-]*$"
+
 
 class Chunk(BaseModel):
     """One passage of a document, as stored in the vector store."""

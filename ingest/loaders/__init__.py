@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.core.config import MAX_CHARS, MAX_FILE_MB, MAX_UNPACKED_MB, MB
 from bot.core.errors import DocumentError
 from ingest.loaders import messages
 from ingest.loaders.base import LoadedFile, Section
@@ -32,11 +33,8 @@ __all__ = [
     "markdown_sections",
 ]
 
-MAX_BYTES = 20 * 1024 * 1024
-# Defaults for the amount of text a file may hold and the size its compressed parts may unpack to. A thick
-# school guide of 300 pages holds about 1 million characters and unpacks to a few MB.
-MAX_CHARS = 3_000_000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_BYTES = int(MAX_FILE_MB * MB)
+MAX_UNPACKED_BYTES = int(MAX_UNPACKED_MB * MB)
 
 _TEXT_LOADERS: dict[str, Callable[[str, FileInfo], LoadedFile]] = {
     ".md": load_markdown_text,
