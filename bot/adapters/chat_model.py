@@ -1,7 +1,7 @@
 """The LLM chat models a school can configure (OpenAI-compatible servers, Ollama), through LangChain.
 
-LangChain stays inside this module: the rewriter (``bot.answer.rewrite``) sees a :class:`ChatModel` that
-turns a prompt into a reply. Nothing here is imported unless a school configures an LLM.
+LangChain stays inside this module: the rewriter (``bot.answer.rewrite``) sees a ``bot.core.ports.ChatModel``
+that turns a prompt into a reply. Nothing here is imported unless a school configures an LLM.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.core.config import ComposerSettings
 from bot.core.errors import ConfigError
@@ -18,10 +18,6 @@ from bot.core.ports import PromptMessage
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
-
-
-class ChatModel(Protocol):
-    def reply(self, prompt: Sequence[PromptMessage], stop: threading.Event) -> str: ...
 
 
 @dataclass

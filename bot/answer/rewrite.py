@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from bot.adapters.chat_model import ChatModel, ollama_chat, openai_chat
+from bot.adapters.chat_model import ollama_chat, openai_chat
 from bot.answer.grounding import check_grounding
 from bot.answer.prompts import build_prompt
 from bot.core.config import ComposerSettings, Settings
-from bot.core.ports import AnswerRewriter, Embedder, PromptMessage
+from bot.core.ports import AnswerRewriter, ChatModel, Embedder, PromptMessage
 from bot.core.schemas import Answer, Message, RetrievedChunk
 
 logger = logging.getLogger("koers")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -100,3 +101,11 @@ class PromptMessage:
 
     role: Literal["system", "user", "assistant"]
     content: str
+
+
+class ChatModel(Protocol):
+    """An LLM behind a school's chat server (``bot.adapters.chat_model``)."""
+
+    def reply(self, prompt: Sequence[PromptMessage], stop: threading.Event) -> str:
+        """The whole reply to ``prompt``; a reply still streaming stops early once ``stop`` is set."""
+        ...
