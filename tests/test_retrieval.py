@@ -9,7 +9,7 @@ from dataclasses import replace
 from bot.adapters.bm25 import LexicalIndex
 from bot.answer.compose import compose
 from bot.core.schemas import Chunk, RetrievedChunk
-from bot.core.text import plain, sentences
+from bot.core.text import MAX_LIST_ITEMS, plain, sentences
 from bot.service import ChatService
 
 
@@ -105,14 +105,33 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
     assert "Je meldt je aan voor 1 april. Je doet mee aan de intake. [2]" in answer.text, "one marker per run"
 
 
-def test_a_quoted_list_item_reads_as_a_sentence_and_is_cited_as_written(service: ChatService) -> None:
+def test_a_short_list_is_quoted_with_its_lead_in_as_a_list_and_cited_as_written(
+    service: ChatService,
+) -> None:
+    lead_in = "In het mbo zijn er deze opleidingen:"
     item = "monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2);"
-    hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n- eerste monteur (niveau 3).")
+    text = f"Een monteur legt kabels aan. {lead_in}\n\n- {item}\n- eerste monteur (niveau 3)."
+    question = "welke opleiding op niveau 2 is er voor netbeheer"
+    answer = compose(question, [_hit("netbeheer", text)], service.selector, max_sentences=8)
+    shown = (
+        f"{lead_in}\n- Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)\n"
+        "- Eerste monteur (niveau 3). [1]"
+    )
+    assert shown in answer.text, answer.text
+    assert answer.text.startswith(lead_in) or f"]\n\n{lead_in}" in answer.text, "a list starts a paragraph"
+    assert "[1]\n\n" in answer.text, "and what follows it starts another"
+    assert all(citation.quote in text for citation in answer.citations)
+
+
+def test_an_item_of_a_long_list_reads_as_a_sentence_and_is_cited_as_written(service: ChatService) -> None:
+    item = "monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2);"
+    others = "".join(f"- opleiding nummer {n} (niveau 3)\n" for n in range(MAX_LIST_ITEMS))
+    hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n{others}")
     question = "welke opleiding op niveau 2 is er voor netbeheer"
     answer = compose(question, [hit], service.selector, max_sentences=8)
     shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)."
     assert shown in answer.text, answer.text
-    assert answer.citations[0].quote == item
+    assert all(citation.quote in hit.chunk.text for citation in answer.citations)
 
 
 def test_a_line_broken_off_mid_sentence_is_one_sentence_and_lists_stay_apart() -> None:

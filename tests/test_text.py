@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.text import sentences, split_sentences
+from bot.core.text import MAX_LIST_ITEMS, plain, quote_units, sentences, split_sentences
 
 
 def test_a_dutch_abbreviation_ends_no_sentence() -> None:
@@ -31,3 +31,36 @@ def test_passage_sentences_use_the_same_splitter_per_line() -> None:
     passage = "# Lassen\n\nJe werkt bijv. Met staal. Het is zwaar werk.\n- Een lijstje zonder punt"
     expected = ["Je werkt bijv. Met staal.", "Het is zwaar werk.", "Een lijstje zonder punt"]
     assert sentences(passage) == expected
+
+
+LADDER = (
+    "Wil je monteur worden? In het mbo kies je koude- en klimaatsystemen. Daar kun je hoger komen:\n\n"
+    "- Monteur koude- en klimaatsystemen (niveau 2)\n"
+    "- Eerste monteur koude- en klimaatsystemen (niveau 3)\n\n"
+    "Vraag de school welke niveaus zij geeft."
+)
+
+
+def test_a_short_list_is_quoted_with_the_sentence_that_leads_into_it() -> None:
+    units = quote_units(LADDER)
+    assert units == [
+        "Wil je monteur worden?",
+        "In het mbo kies je koude- en klimaatsystemen.",
+        "Daar kun je hoger komen:\n\n- Monteur koude- en klimaatsystemen (niveau 2)\n"
+        "- Eerste monteur koude- en klimaatsystemen (niveau 3)",
+        "Vraag de school welke niveaus zij geeft.",
+    ]
+    assert all(unit in LADDER for unit in units)  # a citation quotes the passage exactly
+
+
+def test_a_long_list_and_a_list_without_lead_in_are_quoted_item_by_item() -> None:
+    items = "".join(f"- Keuzevak nummer {n}\n" for n in range(MAX_LIST_ITEMS + 1))
+    assert quote_units(f"Je kiest uit:\n{items}")[1:] == [f"Keuzevak nummer {n}" for n in range(7)]
+    without_lead_in = quote_units("Een zin.\n- los item een\n- los item twee")
+    assert without_lead_in == ["Een zin.", "los item een", "los item twee"]
+
+
+def test_a_quoted_list_is_shown_as_a_markdown_list() -> None:
+    shown = plain("Je kunt kiezen uit:\n\n- **Lassen** (niveau 2);\n- verspanen")
+    assert shown == "Je kunt kiezen uit:\n- Lassen (niveau 2)\n- Verspanen"
+    assert plain("een mbo-diploma op\nniveau 2 of 3;") == "Een mbo-diploma op niveau 2 of 3."

@@ -12,6 +12,8 @@ asked -> a clarifying question or the closing line. The sentence that answers th
 answer; the others follow in reading order (the best passage first, sentences in their order). Sentences of
 the previous answer are not said again. A sentence that says nothing alone is not quoted: one about the
 document itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
+A short list is quoted whole with the sentence that leads into it (``bot.core.text.quote_units``): an item
+alone ("Tekenaar werktuigbouw (niveau 3).") does not say what it is a list of.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import display_name, kind_of
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
-from bot.core.text import plain, sentences
+from bot.core.text import plain, quote_units, sentences
 from bot.understand.guard import looks_like_instruction
 
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
@@ -54,11 +56,24 @@ MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the d
 TOP_PASSAGE_PRIOR = 0.04
 # A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
 # "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
-LEANS_ON_BEFORE = re.compile(
+_STARTS_LEANING = (
     r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
     r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
-    r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b|\b(hoort|horen) daarbij\b"
 )
+LEANS_ON_BEFORE = re.compile(
+    _STARTS_LEANING
+    + r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b|\b(hoort|horen) daarbij\b"
+)
+# In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
+# bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
+_LIST_LEANS_ON_BEFORE = re.compile(_STARTS_LEANING)
+
+
+def _leans(text: str) -> bool:
+    """Whether a quote unit leans on the sentence before it (see LEANS_ON_BEFORE)."""
+    return bool((_LIST_LEANS_ON_BEFORE if "\n" in text else LEANS_ON_BEFORE).search(text))
+
+
 LEANS_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
@@ -78,6 +93,11 @@ class _Quote:
     rank: int
 
 
+def _said(unit: str, avoid: Collection[str]) -> bool:
+    """Whether the previous answer said this sentence, or every line of this list."""
+    return all(plain(sentence) in avoid for sentence in sentences(unit))
+
+
 def _quotable(sentence: str) -> bool:
     # A question in a passage (often an example of what a student might ask) answers nothing, and an
     # instruction inside a document is text, never something Koers repeats or follows.
@@ -93,7 +113,7 @@ def _pool(hits: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk]) -> li
     seen: set[str] = set()  # overlapping passages repeat sentences; quote each sentence once
     pool: list[_Quote] = []
     for rank, hit in enumerate([*hits[:MAX_SOURCES], *extra]):
-        for position, sentence in enumerate(sentences(hit.chunk.text)):
+        for position, sentence in enumerate(quote_units(hit.chunk.text)):
             if sentence not in seen and _quotable(sentence):
                 seen.add(sentence)
                 pool.append(_Quote(hit.chunk, position, sentence, rank))
@@ -169,9 +189,13 @@ class Citations:
         shown: list[str] = []
         for index, (chunk, sentence) in enumerate(quotes):
             number = self.cite(chunk, sentence)
-            last = index + 1 == len(quotes) or quotes[index + 1][0].id != chunk.id
-            shown.append(f"{plain(sentence)} [{number}]" if last else plain(sentence))
-        return " ".join(shown)
+            shown_list = "\n" in sentence  # a list with its lead-in is always cited right after it
+            last = shown_list or index + 1 == len(quotes) or quotes[index + 1][0].id != chunk.id
+            text = f"{plain(sentence)} [{number}]" if last else plain(sentence)
+            # A list (a quote unit with its lead-in) stands on lines of its own; what follows it starts a new
+            # paragraph, or Markdown would read it as part of the last item.
+            shown.append(f"\n\n{text}\n\n" if shown_list else text)
+        return re.sub(r"\n{3,}", "\n\n", re.sub(r" *\n *", "\n", " ".join(shown))).strip()
 
     def quoted(self, chunk: Chunk, sentence: str) -> str:
         """The sentence as shown in an answer, with its citation marker: "Opvoeren is verboden. [1]"."""
@@ -195,11 +219,7 @@ def _orphans(chosen: Sequence[_Quote]) -> list[int]:
     """Positions in ``chosen`` of sentences that lean on the sentence before them ("Dan heb je
     toelatingsrecht.") while that sentence is not quoted along with them."""
     places = {(q.chunk.id, q.position) for q in chosen}
-    return [
-        i
-        for i, q in enumerate(chosen)
-        if LEANS_ON_BEFORE.search(q.text) and (q.chunk.id, q.position - 1) not in places
-    ]
+    return [i for i, q in enumerate(chosen) if _leans(q.text) and (q.chunk.id, q.position - 1) not in places]
 
 
 def _answer_first(
@@ -217,9 +237,9 @@ def _answer_first(
     for index in np.argsort(-relevance):
         best = ordered[int(index)]
         lead = [best]
-        if LEANS_ON_BEFORE.search(best.text):
+        if _leans(best.text):
             before = places.get((best.chunk.id, best.position - 1))
-            if before is None or LEANS_ON_BEFORE.search(before.text):
+            if before is None or _leans(before.text):
                 continue
             lead = [before, best]
         return [*lead, *(q for q in ordered if all(q is not x for x in lead))]
@@ -284,19 +304,17 @@ def compose(
         )
     citations = Citations()
     pool = _pool(hits, [hit for _, found in aspects for hit in found])
-    first = next((q for q in pool if q.rank == 0 and plain(q.text) not in avoid), None)
+    first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()
     for reason in reasons:
         reason_lines.append(f"{reason.said} {citations.quoted(reason.chunk, reason.quote)}")
         quoted.add(reason.quote)
-    pool = [q for q in pool if q.text not in quoted and plain(q.text) not in avoid]
+    pool = [q for q in pool if q.text not in quoted and not _said(q.text, avoid)]
     texts = [q.text for q in pool]
     fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
-        + (LEANS_PRIOR if LEANS_ON_BEFORE.search(q.text) else 0.0)
-        + fit
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if _leans(q.text) else 0.0) + fit
         for q, fit in zip(pool, fits, strict=True)
     ]
     budget = max(1, max_sentences - len(reasons))

@@ -90,12 +90,55 @@ def sentences(text: str) -> list[str]:
     return found
 
 
+# A list of more items than this is quoted item by item: whole, it would fill the answer.
+MAX_LIST_ITEMS = 6
+
+
+def quote_units(text: str) -> list[str]:
+    """What an answer can quote from a passage, each an exact substring of ``text``: its sentences, except
+    that a short list and the sentence that leads into it ("Daar kun je stap voor stap hoger komen:" with
+    its items) are one unit. A list item alone ("Monteur koude- en klimaatsystemen (niveau 2)") says
+    nothing about what it is a list of; with its lead-in it is a ladder, a set of choices or a checklist."""
+    lines: list[tuple[int, str]] = []  # (offset in text, line) of the non-empty lines
+    cursor = 0
+    for line in _lines(text):
+        start = text.index(line, cursor)
+        lines.append((start, line))
+        cursor = start + len(line)
+    units: list[str] = []
+    index = 0
+    while index < len(lines):
+        start, line = lines[index]
+        found = sentences(line)
+        run = 0
+        while index + 1 + run < len(lines) and _LIST_ITEM.match(lines[index + 1 + run][1].strip()):
+            run += 1
+        lead_in = found[-1] if found and found[-1].endswith(":") else ""
+        if lead_in and not _LIST_ITEM.match(line.strip()) and 0 < run <= MAX_LIST_ITEMS:
+            last_start, last_line = lines[index + run]
+            begin = start + line.rindex(lead_in)
+            units += [*found[:-1], text[begin : last_start + len(last_line.rstrip())]]
+            index += 1 + run
+            continue
+        units += found
+        index += 1
+    return units
+
+
+def _plain_line(text: str) -> str:
+    shown = re.sub(r"\s*\n\s*", " ", re.sub(r"(\*\*|__|\*|`)", "", text)).strip().rstrip(";,")
+    return shown[:1].upper() + shown[1:]
+
+
 def plain(text: str) -> str:
     """A quote as shown in an answer: without Markdown emphasis, and a list item ("een mbo-diploma op
-    niveau 2 of 3;") starts and ends like a sentence, so it does not run into the next one. Citations keep
-    the original."""
-    shown = re.sub(r"\s*\n\s*", " ", re.sub(r"(\*\*|__|\*|`)", "", text)).strip().rstrip(";,")
-    shown = shown[:1].upper() + shown[1:]
+    niveau 2 of 3;") starts and ends like a sentence, so it does not run into the next one. A list with its
+    lead-in (:func:`quote_units`) stays a Markdown list. Citations keep the original."""
+    head, *items = [line for line in text.split("\n") if line.strip()]
+    if items and all(_LIST_ITEM.match(item.strip()) for item in items):
+        shown_items = [_plain_line(_LIST_ITEM.sub("", item.strip())) for item in items]
+        return "\n".join([_plain_line(head), *(f"- {item}" for item in shown_items)])
+    shown = _plain_line(text)
     return shown if shown.endswith((".", "!", "?")) else f"{shown}."
 
 
