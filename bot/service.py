@@ -154,7 +154,9 @@ class ChatService:
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
             help_hits = self.retriever.help_passages(understanding.text)
             answer = care_first(care_answer(policy, help_hits, lead=CARE_FIRST_LEAD), answer)
-            hits = help_hits + hits
+            # The passages found for what is asked keep their rank; the care passages come after them, as
+            # they come from the help documents whatever the question was.
+            hits = hits + help_hits
         return Turn(answer, hits)
 
     def _school_topic(self, policy: Policy, understanding: Understanding, school: str | None) -> bool:
