@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,18 @@ def make_settings(store_dir: Path, **overrides: object) -> Settings:
         "schools_path": store_dir / "schools.sqlite",
         "sentence_vectors_path": store_dir / "sentence_vectors.sqlite",
     }
-    return load_settings(store=store, ingest=ingest, corpus_dir=CORPUS, **overrides)
+    overrides.setdefault("corpus_dir", CORPUS)
+    return load_settings(store=store, ingest=ingest, **overrides)
+
+
+def copy_corpus(dest: Path, documents: Iterable[str]) -> Path:
+    """A small national corpus in ``dest``: the given documents of ``corpus/`` (paths relative to it) and the
+    route graph. Tests that ingest or embed a whole corpus take minutes; most need a handful of documents."""
+    for name in documents:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / name, dest / name)
+    shutil.copy(CORPUS / "routes.yaml", dest / "routes.yaml")
+    return dest
 
 
 def env_for(settings: Settings) -> dict[str, str]:
@@ -41,6 +52,7 @@ def env_for(settings: Settings) -> dict[str, str]:
         "KOERS_STORE__SENTENCE_VECTORS_PATH": str(settings.store.sentence_vectors_path),
         "KOERS_INGEST__MANIFEST_PATH": str(settings.ingest.manifest_path),
         "KOERS_INGEST__UPLOADS_DIR": str(settings.ingest.uploads_dir),
+        "KOERS_CORPUS_DIR": str(settings.corpus_dir),
         "COLUMNS": "200",
     }
 

@@ -1,39 +1,48 @@
-"""`koers eval` end to end: any data set in the format, all three systems, thresholds enforced."""
+"""`koers eval` end to end on a small corpus: any data set in the format, all three systems, thresholds
+enforced. The command runs in-process with Typer's runner; the subprocess path is covered by
+``tests/test_cli.py``."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from bot.core.config import Settings
-from tests.conftest import env_for
+from koers.cli import app
+from tests.conftest import REPO, copy_corpus, env_for, make_settings
 
-REPO = Path(__file__).resolve().parent.parent
-KOERS = [sys.executable, "-m", "koers", "eval"]
+MINI_EVAL = REPO / "tests" / "data" / "mini_eval.jsonl"
+# What the six questions of the mini eval set are about, and the help lines its safety case needs.
+DOCUMENTS = [
+    "profielen/mt.md",
+    "profielen/pie.md",
+    "mbo/bol-bbl.md",
+    "metaal/metaal-en-metalektro.md",
+    "lob/loopbaancompetenties.md",
+    "hulp/hulp.md",
+]
 
 
-def _run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KOERS, *args],
-        env={**env_for(settings), **env},
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("eval")
+    return make_settings(root / "store", corpus_dir=copy_corpus(root / "corpus", DOCUMENTS))
+
+
+def _eval(settings: Settings, *args: str, **env: str) -> Result:
+    return CliRunner().invoke(app, ["eval", *args], env={**env_for(settings), **env})
 
 
 @pytest.mark.slow
-def test_eval_runs_all_systems_on_another_data_set(corpus_settings: Settings, tmp_path: Path) -> None:
+def test_eval_runs_all_systems_on_another_data_set(small: Settings, tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     report = tmp_path / "report.md"
-    result = _run(
-        corpus_settings, "--set", "tests/data/mini_eval.jsonl", "--json", str(out), "--report", str(report)
-    )
-    assert result.returncode == 0, result.stderr
+    result = _eval(small, "--set", str(MINI_EVAL), "--json", str(out), "--report", str(report))
+    assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data["systems"]) == {"koers", "bm25", "dense-naive"}
     for metrics in data["systems"].values():
@@ -44,19 +53,22 @@ def test_eval_runs_all_systems_on_another_data_set(corpus_settings: Settings, tm
     assert "route_recall_at_3" in result.stdout and "dense-naive" in result.stdout
 
 
-@pytest.mark.slow
-def test_check_fails_when_retrieval_is_made_worse(corpus_settings: Settings) -> None:
-    args = ("--set", "evals/datasets/dev.jsonl", "--systems", "koers", "--sample", "40", "--check")
-    good = _run(corpus_settings, *args)
-    assert good.returncode == 0, good.stdout + good.stderr
-    worse = _run(corpus_settings, *args, KOERS_RETRIEVAL__TOP_K="1")
-    assert worse.returncode == 1
+def test_check_fails_when_retrieval_is_made_worse(small: Settings, tmp_path: Path) -> None:
+    thresholds = tmp_path / "thresholds.yaml"
+    thresholds.write_text(
+        "koers:\n  min:\n    retrieval_recall_at_5: 1.0\n    citation_validity: 1.0\n", encoding="utf-8"
+    )
+    args = ("--set", str(MINI_EVAL), "--systems", "koers", "--check", "--thresholds", str(thresholds))
+    good = _eval(small, *args)
+    assert good.exit_code == 0, good.output
+    worse = _eval(small, *args, KOERS_RETRIEVAL__MIN_SCORE="0.99")  # no passage is similar enough
+    assert worse.exit_code == 1, worse.output
     assert "threshold not met" in worse.stderr
 
 
-def test_a_malformed_data_set_is_a_clear_error(corpus_settings: Settings, tmp_path: Path) -> None:
+def test_a_malformed_data_set_is_a_clear_error(small: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "question": "hoi", "category": "weer"}\n', encoding="utf-8")
-    result = _run(corpus_settings, "--set", str(bad))
-    assert result.returncode == 1
+    result = _eval(small, "--set", str(bad))
+    assert result.exit_code == 1
     assert "line 1" in result.stderr and "category" in result.stderr
