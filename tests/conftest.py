@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from bot.adapters import LazyEmbedder, build_embedder
 from bot.container import build_service
@@ -57,6 +59,15 @@ def env_for(settings: Settings) -> dict[str, str]:
     }
 
 
+def koers_cli(settings: Settings, *args: str, **env: str) -> Result:
+    """``koers ARGS`` run in-process with Typer's runner, on the store of ``settings``; ``env`` adds settings
+    (``KOERS_...``) for this call only. Output is in ``.stdout`` and ``.stderr``, the exit code in
+    ``.exit_code``."""
+    from koers.cli import app
+
+    return CliRunner().invoke(app, list(args), env={**env_for(settings), **env})
+
+
 @pytest.fixture(scope="session")
 def embedder(tmp_path_factory: pytest.TempPathFactory) -> LazyEmbedder:
     """One real model for the whole run (loading it is the slowest step of the suite)."""
@@ -73,7 +84,9 @@ STORE_CACHE = REPO / ".koers" / "test-corpus-store"
 
 
 def _inputs_key(settings: Settings) -> str:
-    digest = hashlib.sha256(f"{settings.embedding.model}|{settings.ingest.model_dump_json()}".encode())
+    # Where the manifest and uploads live differs per run (a temporary folder); it changes no stored passage.
+    ingest = settings.ingest.model_dump_json(exclude={"manifest_path", "uploads_dir"})
+    digest = hashlib.sha256(f"{settings.embedding.model}|{ingest}".encode())
     for root in _STORE_INPUTS:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(REPO)).encode())

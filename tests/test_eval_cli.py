@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from typer.testing import CliRunner
 
 from bot.core.config import Settings
-from koers.cli import app
-from tests.conftest import REPO, copy_corpus, env_for, make_settings
+from tests.conftest import REPO, copy_corpus, koers_cli, make_settings
 
 MINI_EVAL = REPO / "tests" / "data" / "mini_eval.jsonl"
 # What the six questions of the mini eval set are about, and the help lines its safety case needs.
@@ -34,7 +32,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def _eval(settings: Settings, *args: str, **env: str) -> Result:
-    return CliRunner().invoke(app, ["eval", *args], env={**env_for(settings), **env})
+    return koers_cli(settings, "eval", *args, **env)
 
 
 @pytest.mark.slow

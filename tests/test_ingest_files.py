@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -12,10 +10,9 @@ from pypdf import PdfWriter
 
 from bot.adapters import LazyEmbedder
 from bot.container import build_service
-from tests.conftest import env_for, make_settings
+from tests.conftest import koers_cli, make_settings
 from tests.pdfs import make_pdf
 
-KOERS = [sys.executable, "-m", "koers"]
 SCHOOL = "de-wissel"
 
 
@@ -83,24 +80,19 @@ def test_good_files_are_searchable_and_each_bad_file_is_reported(
     _good_files(folder)
     expected_failures = _bad_files(folder)
     cfg = make_settings(tmp_path / "store", ingest={"max_file_mb": 0.1})
-    env = {**env_for(cfg), "KOERS_INGEST__MAX_FILE_MB": "0.1", "COLUMNS": "250"}
+    env = {"KOERS_INGEST__MAX_FILE_MB": "0.1", "COLUMNS": "250"}
 
-    result = subprocess.run(
-        [*KOERS, "ingest", str(folder), "--school", SCHOOL], env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 1, result.stdout + result.stderr
+    result = koers_cli(cfg, "ingest", str(folder), "--school", SCHOOL, **env)
+    assert result.exit_code == 1, result.output
     report = " ".join(result.stderr.split())
     for name, reason in expected_failures.items():
         assert name in report and reason in report, f"{name}: '{reason}' not in report"
     assert "cp1252" in result.stdout  # the non-UTF-8 file is read, with a note on its encoding
 
-    asked = subprocess.run(
-        [*KOERS, "ask", "kan ik bij de wissel het keuzevak robotica volgen?", "--school", SCHOOL],
-        env=env,
-        capture_output=True,
-        text=True,
+    asked = koers_cli(
+        cfg, "ask", "kan ik bij de wissel het keuzevak robotica volgen?", "--school", SCHOOL, **env
     )
-    assert asked.returncode == 0, asked.stderr
+    assert asked.exit_code == 0, asked.output
     assert "robotica" in asked.stdout and "p. 2" in asked.stdout  # page-accurate citation
 
     service = build_service(cfg, embedder)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.schools import SchoolProfielen, UnknownProfiel
 from bot.service import ChatService
-from tests.conftest import env_for, make_settings
+from tests.conftest import koers_cli, make_settings
 
 SCOOTER = "ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"
 
@@ -52,12 +50,10 @@ def test_an_unknown_profiel_changes_nothing_and_lists_the_codes(tmp_path: Path) 
 
 def test_the_cli_sets_a_schools_profielen(tmp_path: Path) -> None:
     cfg = make_settings(tmp_path)
-    koers = [sys.executable, "-m", "koers", "admin", "set-profielen", "--school", "de-es"]
-    done = subprocess.run(
-        [*koers, "BWI", "M&T"], env=env_for(cfg), capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    koers = ["admin", "set-profielen", "--school", "de-es"]
+    done = koers_cli(cfg, *koers, "BWI", "M&T")
+    assert done.exit_code == 0, done.output
     assert "Mobiliteit en transport (M&T)" in done.stdout
     assert SchoolProfielen(cfg.store.schools_path).offered("de-es") == {"vmbo:BWI", "vmbo:M&T"}
-    wrong = subprocess.run([*koers, "metaal"], env=env_for(cfg), capture_output=True, text=True, check=False)
-    assert wrong.returncode != 0 and "geen vmbo-profiel" in wrong.stdout + wrong.stderr
+    wrong = koers_cli(cfg, *koers, "metaal")
+    assert wrong.exit_code != 0 and "geen vmbo-profiel" in wrong.output
