@@ -224,9 +224,14 @@ def _opleiding_problems(node: Node, graph: RouteGraph) -> list[str]:
     return found
 
 
+# libyaml's safe loader, where PyYAML was built with it: with the pure-Python one, building a ChatService
+# took 0.31 s, with this one 0.11 s (routes.yaml, 2026-12-02). Both give the same data.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_route_graph(path: Path) -> RouteGraph:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise DocumentError(f"{path} does not exist. The route graph lives in corpus/routes.yaml.") from exc
     except yaml.YAMLError as exc:
