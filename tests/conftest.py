@@ -20,6 +20,9 @@ from ingest.container import build_ingestor
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
+# Rich reads the terminal width once, when a console is made (at the first import of ``koers``): wide enough
+# that no message a test looks for is wrapped, whichever test imports it first.
+os.environ.setdefault("COLUMNS", "200")
 
 
 def make_settings(store_dir: Path, **overrides: object) -> Settings:
