@@ -40,6 +40,7 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+@pytest.mark.slow
 def test_upload_list_ask_with_page_and_delete(admin: tuple[TestClient, str, str, Path]) -> None:
     client, key_a, key_b, keys_path = admin
     pdf = make_pdf(PAGES, title="Open dag Technisch College")

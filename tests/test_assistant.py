@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.adapters import LazyEmbedder
 from bot.container import build_service
@@ -119,6 +120,7 @@ def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) 
     assert "mbo:Medewerker ICT support" in answer.routes[:3]
 
 
+@pytest.mark.slow
 def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:
@@ -180,6 +182,7 @@ INJECTION = (
 )
 
 
+@pytest.mark.slow
 def test_a_document_that_says_negeer_je_instructies_changes_nothing(
     tmp_path: Path, embedder: LazyEmbedder
 ) -> None:

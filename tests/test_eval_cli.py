@@ -51,6 +51,7 @@ def test_eval_runs_all_systems_on_another_data_set(small: Settings, tmp_path: Pa
     assert "route_recall_at_3" in result.stdout and "dense-naive" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_fails_when_retrieval_is_made_worse(small: Settings, tmp_path: Path) -> None:
     thresholds = tmp_path / "thresholds.yaml"
     thresholds.write_text(

@@ -60,6 +60,7 @@ def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_pat
     print(f"koers ingest with two bombs and a slow file: {seconds:.1f} s")  # shown with pytest -s
 
 
+@pytest.mark.slow
 def test_the_api_answers_while_an_upload_is_read_and_refuses_bombs(
     corpus_settings: Settings, embedder: LazyEmbedder, tmp_path: Path
 ) -> None:

@@ -59,6 +59,7 @@ def test_koers_sets_hf_hub_offline_itself(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
+@pytest.mark.slow
 def test_model_loads_and_embeds_without_any_network(tmp_path: Path) -> None:
     """Run in a fresh network namespace (no interfaces up), with HF_HUB_OFFLINE unset by the parent."""
     code = (
