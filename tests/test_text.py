@@ -64,3 +64,4 @@ def test_a_quoted_list_is_shown_as_a_markdown_list() -> None:
     shown = plain("Je kunt kiezen uit:\n\n- **Lassen** (niveau 2);\n- verspanen")
     assert shown == "Je kunt kiezen uit:\n- Lassen (niveau 2)\n- Verspanen"
     assert plain("een mbo-diploma op\nniveau 2 of 3;") == "Een mbo-diploma op niveau 2 of 3."
+    assert plain("") == "."

@@ -134,10 +134,10 @@ def plain(text: str) -> str:
     """A quote as shown in an answer: without Markdown emphasis, and a list item ("een mbo-diploma op
     niveau 2 of 3;") starts and ends like a sentence, so it does not run into the next one. A list with its
     lead-in (:func:`quote_units`) stays a Markdown list. Citations keep the original."""
-    head, *items = [line for line in text.split("\n") if line.strip()]
-    if items and all(_LIST_ITEM.match(item.strip()) for item in items):
-        shown_items = [_plain_line(_LIST_ITEM.sub("", item.strip())) for item in items]
-        return "\n".join([_plain_line(head), *(f"- {item}" for item in shown_items)])
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and all(_LIST_ITEM.match(item.strip()) for item in lines[1:]):
+        shown_items = [_plain_line(_LIST_ITEM.sub("", item.strip())) for item in lines[1:]]
+        return "\n".join([_plain_line(lines[0]), *(f"- {item}" for item in shown_items)])
     shown = _plain_line(text)
     return shown if shown.endswith((".", "!", "?")) else f"{shown}."
 

@@ -118,8 +118,7 @@ def _model(c: float) -> LogisticRegression:
 
 
 def _parallel(calls: Sequence[Callable[[], _T]]) -> list[_T]:
-    """Run independent fits side by side, results in order. Each fit is deterministic on its own, so the
-    weights do not depend on how many run at once."""
+    """Run independent fits side by side (see :data:`BACKEND`); the results come back in order."""
     from joblib import Parallel, delayed
 
     jobs = min(len(calls), os.cpu_count() or 1)
