@@ -297,20 +297,15 @@ class ChatService:
 
         return prior
 
-    def stream(
-        self, message: str, history: Sequence[Message] = (), *, school: str | None = None
-    ) -> Iterator[StreamEvent]:
-        """The answer as events: ``token`` pieces of the text, then ``citations``, ``routes``, ``follow_ups``,
-        ``clarify`` (when Koers asks something back) and ``done`` with the complete answer.
-
-        The answer is composed, and an LLM rewrite grounding-checked, before the first token: a student
-        never reads a sentence that is withdrawn afterwards. Errors (an empty store) raise before any event.
-        """
-        return self.events(self.answer(message, history, school=school))
-
     @staticmethod
     def events(answer: Answer) -> Iterator[StreamEvent]:
-        """A composed answer as stream events (see :meth:`stream`)."""
+        """A composed answer as stream events: ``token`` pieces of the text, then ``citations``, ``routes``,
+        ``follow_ups``, ``clarify`` (when Koers asks something back) and ``done`` with the complete answer.
+
+        The API composes the answer, and grounding-checks an LLM rewrite, before the first token: a student
+        never reads a sentence that is withdrawn afterwards, and errors (an empty store) come before any
+        event.
+        """
         for piece in _TOKEN.findall(answer.text):
             yield StreamEvent("token", piece)
         yield StreamEvent("citations", [c.model_dump() for c in answer.citations])
