@@ -79,16 +79,20 @@ def load_markdown(path: Path, root: Path) -> Document:
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"{relative}: not UTF-8 text ({exc.reason}). Save the file as UTF-8.") from exc
+        raise DocumentError(
+            f"{relative}: geen UTF-8-tekst ({exc.reason}). Sla het bestand op als UTF-8."
+        ) from exc
     except yaml.YAMLError as exc:
-        raise DocumentError(f"{relative}: the front matter is not valid YAML: {exc}") from exc
+        raise DocumentError(f"{relative}: de kop (front matter) is geen geldige YAML: {exc}") from exc
     if not post.metadata:
-        raise DocumentError(f"{relative}: no front matter. Start the file with '---', id, title and kind.")
+        raise DocumentError(
+            f"{relative}: geen kop (front matter). Begin het bestand met '---', id, title en kind."
+        )
     try:
         meta = DocumentMeta.model_validate(post.metadata)
     except ValidationError as exc:
         problems = describe_validation_error(exc)
-        raise DocumentError(f"{relative}: front matter is not valid ({problems})") from exc
+        raise DocumentError(f"{relative}: de kop (front matter) klopt niet ({problems})") from exc
     if not post.content.strip():
-        raise DocumentError(f"{relative}: the document has no text after the front matter.")
+        raise DocumentError(f"{relative}: er staat geen tekst na de kop (front matter).")
     return Document(meta=meta, body=post.content, source=relative)

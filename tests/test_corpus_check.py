@@ -80,7 +80,7 @@ def test_content_problems_are_reported(tmp_path: Path) -> None:
     assert "amount of money" in by_source["a.md"]
     assert "id 'a' is also used by a.md" in by_source["b.md"]
     assert "first line must be '# '" in by_source["c.md"]
-    assert any("routes.yaml does not exist" in p for p in result.graph_problems)
+    assert any("routes.yaml bestaat niet" in p for p in result.graph_problems)
 
 
 def test_graph_integrity_problems_are_reported(tmp_path: Path) -> None:

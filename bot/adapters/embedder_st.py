@@ -30,8 +30,8 @@ class SentenceTransformerEmbedder:
             self._model: SentenceTransformer = SentenceTransformer(model_ref, device=device)
         except (OSError, ValueError) as exc:
             raise ModelError(
-                f"Cannot load the embedding model '{model_ref}': {exc}. Run 'koers models' to see what is "
-                "installed, or 'make setup' to build the bundled model."
+                f"Het taalmodel '{model_ref}' laadt niet: {exc}. Kijk met 'koers models' wat er is "
+                "geïnstalleerd, of bouw het meegeleverde model met 'make model'."
             ) from exc
         self.model_ref = model_ref
         self._prompts = {"query": query_prompt, "passage": passage_prompt}

@@ -51,7 +51,7 @@ class _KoersEmbeddingFunction(EmbeddingFunction[Documents]):
         import numpy as np
 
         if self._embedder is None:
-            raise StoreError("This collection is embedded by Koers; open it with Koers ('koers ask').")
+            raise StoreError("Deze verzameling is door Koers gemaakt; open haar met Koers ('koers ask').")
         return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed(list(input), kind="passage")]
 
     @staticmethod
@@ -225,8 +225,8 @@ class ChromaStore:
                 pass  # open it now: a broken folder is reported at start, not at the first question
         except Exception as exc:  # chromadb raises many unrelated types for a broken folder
             raise StoreError(
-                f"Cannot open the vector store at {path}: {exc}. "
-                "Remove the folder and run 'koers ingest' again."
+                f"De zoekindex in {path} gaat niet open: {exc}. "
+                "Verwijder de map en voer 'koers ingest' opnieuw uit."
             ) from exc
 
     def _reading(self) -> contextlib.AbstractContextManager[Collection]:

@@ -316,7 +316,7 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise ConfigError(
-            f"Invalid settings (environment variables KOERS_...): {describe_validation_error(exc)}"
+            f"Een instelling klopt niet (omgevingsvariabelen KOERS_...): {describe_validation_error(exc)}"
         ) from exc
     enforce_offline(settings)
     return settings

@@ -233,11 +233,11 @@ def load_route_graph(path: Path) -> RouteGraph:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
-        raise DocumentError(f"{path} does not exist. The route graph lives in corpus/routes.yaml.") from exc
+        raise DocumentError(f"{path} bestaat niet. De routekaart staat in corpus/routes.yaml.") from exc
     except yaml.YAMLError as exc:
-        raise DocumentError(f"{path} is not valid YAML: {exc}") from exc
+        raise DocumentError(f"{path} is geen geldige YAML: {exc}") from exc
     try:
         return RouteGraph.model_validate(data)
     except ValidationError as exc:
         problems = describe_validation_error(exc)
-        raise DocumentError(f"{path}: the route graph is not valid ({problems})") from exc
+        raise DocumentError(f"{path}: de routekaart klopt niet ({problems})") from exc

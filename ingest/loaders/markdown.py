@@ -53,7 +53,7 @@ def _front_matter_meta(metadata: dict[str, object], info: FileInfo) -> DocumentM
         meta = DocumentMeta.model_validate(metadata)
     except ValidationError as exc:
         problems = describe_validation_error(exc)
-        raise DocumentError(f"front matter is not valid ({problems})") from exc
+        raise DocumentError(f"de kop (front matter) klopt niet ({problems})") from exc
     # The tenant comes from who ingests (the admin key, or `koers ingest --school`), never from the file:
     # a front matter naming another school would write into that school's answers.
     if meta.school and meta.school != info.school:
@@ -67,13 +67,13 @@ def load_markdown_text(text: str, info: FileInfo) -> LoadedFile:
     try:
         post = frontmatter.loads(text)
     except Exception as exc:  # yaml.YAMLError, or front matter that is not a mapping
-        raise DocumentError(f"the front matter is not valid YAML: {exc}") from exc
+        raise DocumentError(f"de kop (front matter) is geen geldige YAML: {exc}") from exc
     body = post.content
     if post.metadata:
         meta = _front_matter_meta(dict(post.metadata), info)
         sections = markdown_sections(body, meta.title)
         if not sections:
-            raise DocumentError("the document has no text after the front matter.")
+            raise DocumentError("er staat geen tekst na de kop (front matter).")
     else:
         meta = default_meta(info, pick_title(info, _first_heading(body), first_line_title(body)))
         sections = markdown_sections(body, meta.title)

