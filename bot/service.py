@@ -19,6 +19,7 @@ from bot.answer.compose import (
     lesson_plan,
 )
 from bot.answer.glossary import Glossary
+from bot.answer.grounding import in_reading_order
 from bot.answer.guarded import (
     CARE_CONTINUED_LEAD,
     CARE_FIRST_LEAD,
@@ -275,10 +276,9 @@ class ChatService:
             explained.append((where, f"{plain(entry.definition)} [{number}]"))
         for where, line in reversed(explained):  # from the back, so earlier places do not move
             paragraphs.insert(where + 1, line)
+        text, citations = in_reading_order("\n\n".join(paragraphs), citations)
         looked_up = [RetrievedChunk(chunk=entry.chunk, score=0.0, via="graph") for entry in entries]
-        return answer.model_copy(
-            update={"text": "\n\n".join(paragraphs), "citations": citations}
-        ), hits + looked_up
+        return answer.model_copy(update={"text": text, "citations": citations}), hits + looked_up
 
     @staticmethod
     def _said_before(understanding: Understanding) -> frozenset[str]:

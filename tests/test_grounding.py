@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.answer.grounding import GroundingResult, check_grounding
+from bot.answer.grounding import GroundingResult, check_grounding, in_reading_order
 from bot.core.config import ComposerSettings
-from bot.core.schemas import RetrievedChunk
+from bot.core.schemas import Citation, RetrievedChunk
 from bot.service import ChatService
 
 THRESHOLD = ComposerSettings().grounding_threshold  # the shipped value, measured in bot/answer/grounding.py
@@ -229,3 +229,13 @@ def test_conversational_sentences_without_markers_are_allowed(
     )
     result = check(reply, hits, ELEKTRICIEN, embedder)
     assert result.ok, result.reasons
+
+
+def test_citations_are_numbered_in_the_order_the_reader_meets_them() -> None:
+    def cited(number: int) -> Citation:
+        return Citation(number=number, chunk_id=f"c{number}", doc_id=f"d{number}", title="t", quote="q")
+
+    text = "Eerst. [1]\n\nEen uitleg. [3]\n\nDan dit. [2] En weer. [1, 3]"
+    shown, citations = in_reading_order(text, [cited(1), cited(2), cited(3)])
+    assert shown == "Eerst. [1]\n\nEen uitleg. [2]\n\nDan dit. [3] En weer. [1] [2]"
+    assert [(c.number, c.chunk_id) for c in citations] == [(1, "c1"), (2, "c3"), (3, "c2")]

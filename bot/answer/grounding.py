@@ -211,6 +211,17 @@ def renumber(text: str, order: dict[int, int]) -> str:
     return _MARKER.sub(new, text)
 
 
+def in_reading_order(text: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:
+    """``text`` and ``citations`` numbered 1..k in the order the markers first appear in the text (a
+    paragraph placed between others, such as a glossary line, would otherwise read "[3] ... [6] ... [4]")."""
+    order: dict[int, int] = {}
+    for match in _MARKER.finditer(text):
+        for n in match.group(1).split(","):
+            order.setdefault(int(n), len(order) + 1)
+    renumbered = [c.model_copy(update={"number": order[c.number]}) for c in citations if c.number in order]
+    return renumber(text, order), sorted(renumbered, key=lambda c: c.number)
+
+
 def _claims(text: str) -> list[_Claim]:
     claims: list[_Claim] = []
     # "werkt.[1] Je" -> "werkt. [1] Je", so the split below sees the sentence end
