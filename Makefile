@@ -8,7 +8,7 @@ STAMP := $(VENV)/.koers-installed
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint format setup model clean help
+.PHONY: run test test-fast lint format setup model browser clean help
 
 help:
 	@echo "make run    set up everything and start Koers (API :8000, UI :8501)"
@@ -36,11 +36,20 @@ model: setup
 run: model
 	$(BIN)/koers run
 
-test: model lint
+test: model lint browser
 	$(BIN)/koers corpus check
 	$(BIN)/pytest
 	# A quick eval on a fixed sample of the dev set; fails when a threshold in evals/thresholds.yaml is not met.
 	$(BIN)/koers eval --set evals/datasets/dev.jsonl --sample 40 --check
+
+# The widget's tests drive Debian's Chromium (Playwright cannot download a browser here); installed when missing.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "De browsertests hebben Chromium nodig: sudo apt-get install chromium"; exit 1; \
+	  fi; }
 
 # The loop while you work: every test except those marked slow (see pyproject.toml).
 test-fast: model

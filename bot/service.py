@@ -31,7 +31,7 @@ from bot.answer.guarded import (
 )
 from bot.answer.select import SentenceSelector
 from bot.core.config import Settings
-from bot.core.errors import EmptyIndexError
+from bot.core.errors import EmptyIndexError, KoersError
 from bot.core.ports import AnswerRewriter, VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
@@ -317,6 +317,24 @@ class ChatService:
 
     def chunk_count(self) -> int:
         return self.store.count()
+
+    def readiness(self) -> dict[str, bool]:
+        """Can Koers answer now: the store opens and has passages, the embedding model embeds a query."""
+        checks: dict[str, bool] = {}
+        try:
+            checks["store"] = self.store.count() > 0
+        except KoersError:
+            checks["store"] = False
+        try:
+            checks["model"] = len(self.retriever.embedder.embed(["klaar"], kind="query")) == 1
+        except KoersError:
+            checks["model"] = False
+        return checks
+
+    def source(self, doc_id: str, school: str | None = None) -> list[Chunk]:
+        """The passages of one document in document order, as a citation links to it; a school's own
+        documents only for that school."""
+        return self.store.document_chunks(doc_id, school=school)
 
     def warm_up(self) -> None:
         """Load the embedding model now, so the first student does not wait for it."""

@@ -13,11 +13,14 @@ from fastapi import FastAPI
 
 from bot.adapters import build_embedder
 from bot.adapters.api_keys import ApiKeys
+from bot.adapters.feedback import FeedbackStore
 from bot.adapters.sessions import SessionStore
 from bot.api import create_app
+from bot.api.protect import RateLimits
 from bot.container import build_service
 from bot.core.config import Settings
 from bot.core.ports import Embedder
+from bot.core.school_sites import SchoolSites
 from bot.service import ChatService
 from bot.understand.guard import scrub_for_storage
 from ingest.container import build_ingestor
@@ -51,4 +54,7 @@ def build_app(
         max_body_bytes=settings.api.max_body_kb * 1024,
         key_attempts=settings.api.admin_key_attempts,
         sessions=sessions,
+        sites=SchoolSites.load(settings.api.schools_file),
+        feedback=FeedbackStore(settings.api.feedback_path, scrub=scrub_for_storage),
+        rate_limits=RateLimits(settings.api.rate_per_conversation, settings.api.rate_per_client),
     )

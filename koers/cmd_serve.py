@@ -39,6 +39,7 @@ def serve() -> None:
         port=cfg.api.port,
         log_level="warning",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        server_header=False,  # do not tell the world which server software answers
     )
 
 

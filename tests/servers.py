@@ -33,9 +33,9 @@ def running_api(service: ChatService) -> Iterator[str]:
 
 
 @contextmanager
-def running_app(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn in a background thread on a free loopback port."""
-    port = free_port()
+def running_app(app: FastAPI, *, port: int | None = None) -> Iterator[str]:
+    """The app served by uvicorn in a background thread on ``port`` (default: a free loopback port)."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

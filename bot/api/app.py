@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, format_sse_event
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from bot.adapters.api_keys import ApiKeys
+from bot.adapters.feedback import FeedbackStore
 from bot.adapters.sessions import SessionNotFound, SessionStore
 from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
+from bot.api.protect import PAGES, RateLimits, SecurityHeaders, check_origin, client_address
+from bot.api.public import router as public_router
 from bot.core.config import MAX_FILE_MB, MB
 from bot.core.errors import KoersError
 from bot.core.ports import DocumentLibrary
 from bot.core.schemas import SCHOOL_ID, Answer, Message
+from bot.core.school_sites import SchoolSites
 from bot.service import ChatService, StreamEvent
 
 # A chat request holds at most 51 messages of 2,000 characters; 1 MB is far above that and far below harm.
@@ -45,10 +52,22 @@ class ChatRequest(BaseModel):
             "server has sessions turned on."
         ),
     )
+    conversation_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description=(
+            "A random id the client makes for one conversation (the widget does). Used only for the rate "
+            "limit per conversation; never stored."
+        ),
+    )
 
 
 class ChatResponse(Answer):
     session_id: str | None = Field(default=None, description="The conversation this turn was added to.")
+    answer_id: str = Field(
+        default="", description="Random id of this answer, to send with feedback (POST /v1/feedback)."
+    )
 
 
 class SessionStarted(BaseModel):
@@ -73,6 +92,11 @@ class Health(BaseModel):
     chunks: int
 
 
+class Readiness(BaseModel):
+    status: str = Field(description="'ready', or 'not_ready' with status 503.")
+    checks: dict[str, bool] = Field(description="'store': passages to answer from; 'model': embeds a query.")
+
+
 def _service(request: Request) -> ChatService:
     service: ChatService = request.app.state.service
     return service
@@ -90,9 +114,18 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     key_attempts: str = "10/minute",
     sessions: SessionStore | None = None,
+    sites: SchoolSites | None = None,
+    feedback: FeedbackStore | None = None,
+    rate_limits: RateLimits | None = None,
 ) -> FastAPI:
     """The API; with a document library and API keys it also serves the school admin endpoints, and with a
-    session store it keeps conversations for clients that send a ``session_id`` instead of the history."""
+    session store it keeps conversations for clients that send a ``session_id`` instead of the history.
+
+    ``sites`` are the schools whose websites may embed the widget (default: only the demo school on this
+    server's own pages); ``feedback`` stores thumbs up/down; ``rate_limits`` default to 20 messages a minute
+    per conversation and 300 requests a minute per client address."""
+    sites = sites or SchoolSites([])
+    rate_limits = rate_limits or RateLimits("20/minute", "300/minute")
 
     # The docs pages load their scripts from this server, not a CDN: a school laptop may be offline.
     @asynccontextmanager
@@ -108,6 +141,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.sites = sites
+    app.state.feedback = feedback
+    app.state.rate_limits = rate_limits
     if library is not None and api_keys is not None:
         from bot.api.admin import KeyAttempts, router
 
@@ -117,6 +153,8 @@ def create_app(
         app.state.max_upload_bytes = max_upload_bytes
         app.include_router(router)
 
+    app.include_router(public_router)
+
     install_error_handlers(app)
     app.add_middleware(
         BodyLimit,
@@ -124,11 +162,33 @@ def create_app(
         upload_bytes=max_upload_bytes,
         upload_paths=("/v1/admin/documents",),
     )
+    # Outermost: the browser's CORS preflight and every response's security headers, errors included.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=sites.origins(),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeaders, by_prefix=PAGES)
 
     @app.get("/health", response_model=Health)
     def health(svc: ServiceDep) -> Health:
         """Liveness and readiness: how many passages Koers can answer from."""
         return Health(status="ok", chunks=svc.chunk_count())
+
+    @app.get("/ready", response_model=Readiness, responses={503: {"model": Readiness}})
+    def ready(svc: ServiceDep) -> Readiness | JSONResponse:
+        """Readiness: the store answers and holds passages, and the embedding model is loaded."""
+        checks = svc.readiness()
+        if all(checks.values()):
+            return Readiness(status="ready", checks=checks)
+        return JSONResponse(Readiness(status="not_ready", checks=checks).model_dump(), status_code=503)
+
+    def admit(request: ChatRequest, http: Request) -> None:
+        """Refuse a page that may not use this school's Koers, and a client or conversation over its limit."""
+        check_origin(http, sites, request.school)
+        rate_limits.hit(client_address(http), request.conversation_id or request.session_id)
 
     def history(request: ChatRequest) -> list[Message]:
         if request.session_id is None:
@@ -155,32 +215,41 @@ def create_app(
         response_model=ChatResponse,
         responses={
             400: {"model": ErrorResponse},
+            403: {"model": ErrorResponse},
             404: {"model": ErrorResponse},
             422: {"model": ErrorResponse},
+            429: {"model": ErrorResponse},
             503: {"model": ErrorResponse},
         },
     )
-    def chat(request: ChatRequest, svc: ServiceDep) -> ChatResponse:
+    def chat(request: ChatRequest, http: Request, svc: ServiceDep) -> ChatResponse:
         """Answer one student message in plain Dutch, with numbered citations, route labels and follow-ups."""
+        admit(request, http)
         answer = svc.answer(request.message, history(request), school=request.school)
         remember(request, answer)
-        return ChatResponse(**answer.model_dump(), session_id=request.session_id)
+        return ChatResponse(**answer.model_dump(), session_id=request.session_id, answer_id=uuid.uuid4().hex)
 
     @app.post(
         "/v1/chat/stream",
         response_model=None,
         responses={
             200: {"content": {"text/event-stream": {}}, "description": "token, citations, routes, ..., done"},
+            403: {"model": ErrorResponse},
             422: {"model": ErrorResponse},
+            429: {"model": ErrorResponse},
             503: {"model": ErrorResponse},
         },
     )
-    def chat_stream(request: ChatRequest, svc: ServiceDep) -> EventSourceResponse:
+    def chat_stream(request: ChatRequest, http: Request, svc: ServiceDep) -> EventSourceResponse:
         """The answer of /v1/chat as server-sent events: ``token`` pieces of the text, then ``citations``,
-        ``routes``, ``follow_ups``, optionally ``clarify``, and ``done`` with the whole answer."""
+        ``routes``, ``follow_ups``, optionally ``clarify``, and ``done`` with the whole answer and its
+        ``answer_id``."""
+        admit(request, http)
         answer = svc.answer(request.message, history(request), school=request.school)  # errors raise here
         remember(request, answer)
-        return EventSourceResponse(_sse(svc.events(answer)), headers={"Cache-Control": "no-cache"})
+        return EventSourceResponse(
+            _sse(svc.events(answer), answer_id=uuid.uuid4().hex), headers={"Cache-Control": "no-cache"}
+        )
 
     @app.post(
         "/v1/sessions",
@@ -206,6 +275,7 @@ def create_app(
     return app
 
 
-def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:
+def _sse(events: Iterator[StreamEvent], *, answer_id: str) -> Iterator[bytes]:
     for item in events:
-        yield format_sse_event(data_str=json.dumps(item.data, ensure_ascii=False), event=item.event)
+        data = {**item.data, "answer_id": answer_id} if item.event == "done" else item.data
+        yield format_sse_event(data_str=json.dumps(data, ensure_ascii=False), event=item.event)

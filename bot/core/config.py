@@ -208,6 +208,10 @@ class ComposerSettings(BaseModel):
         return self
 
 
+# A rate as the `limits` library reads it: "20/minute", "10 per second".
+RATE = r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$"
+
+
 class ApiSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the HTTP API.")
@@ -220,7 +224,25 @@ class ApiSettings(BaseModel):
     admin_key_attempts: str = Field(
         default="10/minute",
         description="Wrong admin keys a client may try per window ('10/minute'); then it must wait.",
-        pattern=r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$",
+        pattern=RATE,
+    )
+    schools_file: Path = Field(
+        default=Path("schools.yaml"),
+        description="YAML file with each school's widget settings (name, allowed origins, colour, greeting).",
+    )
+    feedback_path: Path = Field(
+        default=Path(".koers/feedback.sqlite"),
+        description="SQLite file of thumbs up/down on answers (never with the student's message).",
+    )
+    rate_per_conversation: str = Field(
+        default="20/minute",
+        pattern=RATE,
+        description="Messages one conversation may send per window; then the student is asked to wait.",
+    )
+    rate_per_client: str = Field(
+        default="300/minute",
+        pattern=RATE,
+        description="Requests one address may send per window (a class behind one router shares it).",
     )
 
 
