@@ -70,6 +70,51 @@ def answer(
     console.print(f"peak RSS {result.peak_rss_mb:.0f} MB")
 
 
+@app.command("load")
+@reports_errors
+def load(
+    users: Annotated[list[int] | None, typer.Option("--users", help="Students at once (repeat).")] = None,
+    turns: Annotated[int, typer.Option(help="Questions per student.")] = 3,
+    think: Annotated[float, typer.Option(help="Seconds a student reads before asking again (class).")] = 8.0,
+    port: Annotated[int, typer.Option(help="Port of the koers serve that is measured.")] = 8765,
+    dataset: Annotated[
+        Path, typer.Option("--set", help="JSON Lines eval set whose questions are asked.")
+    ] = Path("evals/datasets/dev.jsonl"),
+) -> None:
+    """A class on the API at once: answer latency p50/p95, first token, errors, for a class (students
+    reading between questions) and a burst (all at once), vs one student alone in the same run."""
+    from evals.dataset import load_dataset
+    from evals.load import koers_server, run_load
+
+    questions = [case.question for case in load_dataset(dataset)]
+    table = Table(title=f"koers bench load: {turns} questions per student, real koers serve on :{port}")
+    for column in (
+        "pattern", "students", "requests", "errors", "p50 ms", "p95 ms", "first token p95 ms",
+        "answers/s", "p95 / alone",
+    ):  # fmt: skip
+        table.add_column(column, justify="left" if column == "pattern" else "right")
+    with koers_server(port) as url:
+        run_load(url, questions, 1, turns=2)  # warm up: the first answers of a process are slower
+        alone = run_load(url, questions, 1, turns=10, seed=1)
+        runs = [alone]
+        for n in users or [30, 100]:
+            runs += [
+                run_load(url, questions, n, turns=turns, think_s=think),
+                run_load(url, questions, n, turns=turns),
+            ]
+    for run in runs:
+        name = "alone (baseline)" if run is alone else run.pattern
+        table.add_row(
+            name, str(run.users), str(run.requests), str(run.errors), f"{run.answer.p50_ms:.0f}",
+            f"{run.answer.p95_ms:.0f}", f"{run.first_token.p95_ms:.0f}", f"{run.answers_per_s:.1f}",
+            f"{run.answer.p95_ms / alone.answer.p95_ms:.1f}",
+        )  # fmt: skip
+    console.print(table)
+    for run in runs:
+        if run.failures:
+            console.print(f"{run.pattern}, {run.users} students: failures {run.failures}")
+
+
 @app.command("hostile")
 @reports_errors
 def hostile() -> None:

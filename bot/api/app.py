@@ -123,9 +123,9 @@ def create_app(
 
     ``sites`` are the schools whose websites may embed the widget (default: only the demo school on this
     server's own pages); ``feedback`` stores thumbs up/down; ``rate_limits`` default to 20 messages a minute
-    per conversation and 300 requests a minute per client address."""
+    per conversation and 600 requests a minute per client address."""
     sites = sites or SchoolSites([])
-    rate_limits = rate_limits or RateLimits("20/minute", "300/minute")
+    rate_limits = rate_limits or RateLimits("20/minute", "600/minute")
 
     # The docs pages load their scripts from this server, not a CDN: a school laptop may be offline.
     @asynccontextmanager

@@ -240,7 +240,7 @@ class ApiSettings(BaseModel):
         description="Messages one conversation may send per window; then the student is asked to wait.",
     )
     rate_per_client: str = Field(
-        default="300/minute",
+        default="600/minute",
         pattern=RATE,
         description="Requests one address may send per window (a class behind one router shares it).",
     )
