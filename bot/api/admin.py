@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, UploadFile, status
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from bot.adapters.api_keys import ApiKeys
 from bot.adapters.schools import SchoolProfielen
+from bot.api.errors import ErrorResponse
 from bot.core.errors import KoersError
+from bot.core.labels import PROFIELEN
 from bot.core.ports import DocumentLibrary
 from bot.core.schemas import DocumentStatus
 
@@ -94,7 +96,11 @@ def _library(request: Request) -> DocumentLibrary:
 
 School = Annotated[str, Depends(_school)]
 Library = Annotated[DocumentLibrary, Depends(_library)]
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+# Every admin endpoint can answer with these, in the one error shape (bot.api.errors).
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse} for status in (400, 401, 404, 413, 422, 429)
+}
+router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=_ERRORS)
 
 
 @router.post("/documents", response_model=DocumentStatus, status_code=status.HTTP_201_CREATED)
@@ -130,8 +136,15 @@ def delete_document(doc_id: str, school: School, library: Library) -> None:
         )
 
 
+# The schema names the valid values (a code or its label); the server also takes 'bwi' or ' BWI '.
+ProfielCode = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": [*PROFIELEN, *(f"vmbo:{code}" for code in PROFIELEN)]}),
+]
+
+
 class Profielen(BaseModel):
-    profielen: list[str] = Field(
+    profielen: list[ProfielCode] = Field(
         description=(
             "The vmbo profielen your school offers, as codes ('BWI', 'PIE', 'M&T', ...). An empty list means "
             "'every profiel' (the default)."

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, format_sse_event
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.adapters.api_keys import ApiKeys
 from bot.adapters.feedback import FeedbackStore
@@ -33,6 +33,17 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class ChatRequest(BaseModel):
+    # 'session_id' and a non-empty 'history' exclude each other; said in the schema too, so clients and
+    # schema-driven tests know before they send.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "required": ["session_id", "history"],
+                "properties": {"session_id": {"type": "string"}, "history": {"type": "array", "minItems": 1}},
+            }
+        }
+    )
+
     message: str = Field(min_length=1, max_length=2000, description="The student's question, in Dutch.")
     history: list[Message] = Field(
         default_factory=list, max_length=50, description="Earlier turns, oldest first (the API is stateless)."
@@ -234,7 +245,9 @@ def create_app(
         response_model=None,
         responses={
             200: {"content": {"text/event-stream": {}}, "description": "token, citations, routes, ..., done"},
+            400: {"model": ErrorResponse},
             403: {"model": ErrorResponse},
+            404: {"model": ErrorResponse},
             422: {"model": ErrorResponse},
             429: {"model": ErrorResponse},
             503: {"model": ErrorResponse},

@@ -135,7 +135,7 @@ def source(
     "/v1/feedback",
     response_model=FeedbackSaved,
     status_code=201,
-    responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    responses={status: {"model": ErrorResponse} for status in (400, 403, 404, 422, 429)},
 )
 def feedback(body: FeedbackRequest, request: Request, sites: Sites) -> FeedbackSaved:
     """Thumbs up or down on an answer. Stored without the student's message or the answer text."""
