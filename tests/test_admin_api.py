@@ -264,3 +264,11 @@ def test_utf8_with_a_few_broken_bytes_is_read_as_utf8(admin: tuple[TestClient, s
     stored = client.app.state.service.store.document_chunks(created.json()["doc_id"], school="school-a")  # type: ignore[attr-defined]
     body = " ".join(chunk.text for chunk in stored)
     assert "één jaar" in body and "coördinatie" in body and "café" in body
+
+
+def test_a_wrong_method_names_both_methods_of_the_documents_path(
+    admin: tuple[TestClient, str, str, Path],
+) -> None:
+    client, key_a, _, _ = admin
+    response = client.options("/v1/admin/documents", headers=_auth(key_a))
+    assert response.status_code == 405 and response.headers["allow"] == "GET, POST"

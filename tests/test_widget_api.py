@@ -256,3 +256,9 @@ def test_the_documented_example_schools_file_loads() -> None:
     site = sites.get("de-wissel")
     assert site is not None and sites.allows("de-wissel", "https://www.dewissel.nl")
     assert site.widget_texts()["title"] == "Keuzehulp De Wissel"
+
+
+def test_a_wrong_method_names_every_method_of_the_path(service: ChatService, sites: SchoolSites) -> None:
+    response = client_for(service, sites).delete("/v1/chat")
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"

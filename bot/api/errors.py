@@ -7,6 +7,7 @@ that is not JSON, a field that is too long) are translated here, so no client ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -114,9 +115,25 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", _validation_message(exc.errors()))
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         code, message = _HTTP.get(exc.status_code, ("http_error", "Dit verzoek kon niet worden uitgevoerd."))
-        return error_response(exc.status_code, code, message, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return error_response(exc.status_code, code, message, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the API documents for this path. (Starlette names only the methods of the first route
+    that matches, and GET and POST of one path are two routes here.)"""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    methods = {
+        method.upper()
+        for template, operations in paths.items()
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), request.url.path)
+        for method in operations
+    }
+    return ", ".join(sorted(methods))
 
 
 class BodyLimit:
