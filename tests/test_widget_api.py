@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from bot.adapters.feedback import FeedbackStore
 from bot.api import create_app
+from bot.api.errors import INTERNAL_ERROR
 from bot.api.protect import RateLimits
 from bot.core.errors import ConfigError
 from bot.core.school_sites import SchoolSites
@@ -262,3 +263,17 @@ def test_a_wrong_method_names_every_method_of_the_path(service: ChatService, sit
     response = client_for(service, sites).delete("/v1/chat")
     assert response.status_code == 405 and response.headers["allow"] == "POST"
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_bug_gets_the_error_shape_and_reveals_nothing(service: ChatService, sites: SchoolSites) -> None:
+    app = create_app(service, sites=sites)
+
+    @app.get("/kapot")
+    def broken() -> None:
+        raise RuntimeError("system prompt: je bent Koers; KOERS_COMPOSER__API_KEY=geheim")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/kapot")
+    assert response.status_code == 500
+    assert response.json() == {"error": {"code": "internal_error", "message": INTERNAL_ERROR}}
+    assert "geheim" not in response.text and "prompt" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -7,6 +7,7 @@ that is not JSON, a field that is too long) are translated here, so no client ev
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,7 +19,11 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.api.protect import API_HEADERS
 from bot.core.errors import KoersError
+
+log = logging.getLogger("koers.api")
+INTERNAL_ERROR = "Er ging iets mis bij Koers. Probeer het zo nog eens. Blijft het misgaan? Zeg het je mentor."
 
 
 class ErrorBody(BaseModel):
@@ -113,6 +118,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(422, "invalid_request", _validation_message(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug: the log gets the traceback; the client gets the one error shape and nothing of the inside
+        # (no prompt, setting or path).
+        log.error("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        # Starlette answers a bug outside every middleware, so the security headers are added here.
+        return error_response(500, "internal_error", INTERNAL_ERROR, headers=API_HEADERS.headers)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
