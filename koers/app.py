@@ -18,7 +18,7 @@ from bot.adapters.sessions import SessionStore
 from bot.api import create_app
 from bot.api.protect import RateLimits
 from bot.container import build_service
-from bot.core.config import Settings
+from bot.core.config import Settings, load_settings
 from bot.core.ports import Embedder
 from bot.core.school_sites import SchoolSites
 from bot.service import ChatService
@@ -58,3 +58,11 @@ def build_app(
         feedback=FeedbackStore(settings.api.feedback_path, scrub=scrub_for_storage),
         rate_limits=RateLimits(settings.api.rate_per_conversation, settings.api.rate_per_client),
     )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one API worker process (``koers serve`` with ``KOERS_API__WORKERS`` above 1): settings
+    from the environment, the model loaded before the first request."""
+    app = build_app(load_settings())
+    app.state.service.warm_up()
+    return app

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+from fastapi import FastAPI
 
 from bot.core.config import Settings
 from bot.core.errors import ConfigError
@@ -29,12 +30,17 @@ def serve() -> None:
     from koers.app import build_app
 
     cfg = settings()
-    app = build_app(cfg)
-    app.state.service.warm_up()
+    if cfg.api.workers > 1:  # each worker process builds its own app from the same settings
+        target: FastAPI | str = "koers.app:app_from_environment"
+    else:
+        target = build_app(cfg)
+        target.state.service.warm_up()
     # On SIGTERM, requests still running after a few seconds are cancelled (an upload being read included),
     # so a service manager can stop Koers quickly; the ingest is crash-safe either way.
     uvicorn.run(
-        app,
+        target,
+        factory=cfg.api.workers > 1,
+        workers=cfg.api.workers,
         host=cfg.api.host,
         port=cfg.api.port,
         log_level="warning",

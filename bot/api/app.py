@@ -44,9 +44,17 @@ class ChatRequest(BaseModel):
         }
     )
 
-    message: str = Field(min_length=1, max_length=2000, description="The student's question, in Dutch.")
+    message: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The student's question, in Dutch.",
+        examples=["ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"],
+    )
     history: list[Message] = Field(
-        default_factory=list, max_length=50, description="Earlier turns, oldest first (the API is stateless)."
+        default_factory=list,
+        max_length=50,
+        description="Earlier turns, oldest first (the API is stateless).",
+        examples=[[{"role": "user", "content": "ik doe kader"}, {"role": "assistant", "content": "..."}]],
     )
     school: str | None = Field(
         default=None,

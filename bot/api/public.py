@@ -48,9 +48,18 @@ class WidgetConfig(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    answer_id: str = Field(pattern=ANSWER_ID, description="The 'answer_id' of the answer being rated.")
+    answer_id: str = Field(
+        pattern=ANSWER_ID,
+        description="The 'answer_id' of the answer being rated.",
+        examples=["4f6c1e0a9b2d4c8e8f1a2b3c4d5e6f70"],
+    )
     rating: Literal["up", "down"]
-    comment: str = Field(default="", max_length=500, description="Optional; personal data is removed.")
+    comment: str = Field(
+        default="",
+        max_length=500,
+        description="Optional; personal data is removed.",
+        examples=["Ik snap niet wat een kwalificatiedossier is."],
+    )
     school: str | None = Field(default=None, max_length=100, pattern=SCHOOL_ID)
     routes: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=10)
     sources: list[Annotated[str, Field(max_length=200, pattern=DOC_ID)]] = Field(

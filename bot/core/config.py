@@ -215,6 +215,12 @@ RATE = r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$"
 class ApiSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the HTTP API.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="API processes; each loads the model (about 1.3 GB). More help only with more cores.",
+    )
     keys_path: Path = Field(
         default=Path(".koers/api_keys.sqlite"), description="Hashed school admin API keys ('koers admin')."
     )
