@@ -24,7 +24,7 @@ from bot.api.public import router as public_router
 from bot.core.config import MAX_FILE_MB, MB
 from bot.core.errors import KoersError
 from bot.core.ports import DocumentLibrary
-from bot.core.schemas import SCHOOL_ID, Answer, Message
+from bot.core.schemas import CLIENT_TOKEN, SCHOOL_ID, Answer, Message
 from bot.core.school_sites import SchoolSites
 from bot.service import ChatService, StreamEvent
 
@@ -65,7 +65,7 @@ class ChatRequest(BaseModel):
     session_id: str | None = Field(
         default=None,
         max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
+        pattern=CLIENT_TOKEN,
         description=(
             "A conversation kept by the server (POST /v1/sessions), instead of 'history'. Only when the "
             "server has sessions turned on."
@@ -74,7 +74,7 @@ class ChatRequest(BaseModel):
     conversation_id: str | None = Field(
         default=None,
         max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
+        pattern=CLIENT_TOKEN,
         description=(
             "A random id the client makes for one conversation (the widget does). Used only for the rate "
             "limit per conversation; never stored."

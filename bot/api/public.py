@@ -16,7 +16,7 @@ from bot.api.errors import ErrorResponse
 from bot.api.pages import demo_page, missing_source_page, source_page
 from bot.api.protect import RateLimits, check_origin, client_address
 from bot.core.errors import KoersError
-from bot.core.schemas import SCHOOL_ID
+from bot.core.schemas import CLIENT_TOKEN, SCHOOL_ID
 from bot.core.school_sites import SchoolSites
 from bot.service import ChatService
 
@@ -65,7 +65,7 @@ class FeedbackRequest(BaseModel):
     sources: list[Annotated[str, Field(max_length=200, pattern=DOC_ID)]] = Field(
         default_factory=list, max_length=20, description="The doc_ids the answer cited."
     )
-    conversation_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    conversation_id: str | None = Field(default=None, max_length=64, pattern=CLIENT_TOKEN)
 
 
 class FeedbackSaved(BaseModel):

@@ -11,6 +11,8 @@ from bot.core.labels import display_name
 # A school id: lower-case letters, digits and hyphens ("de-wissel"). The API, `koers ingest --school` and
 # `koers admin` accept the same ids.
 SCHOOL_ID = r"^[a-z0-9][a-z0-9-]*$"
+# A token a client sends back: a session id (POST /v1/sessions) or a conversation id the widget makes.
+CLIENT_TOKEN = r"^[A-Za-z0-9_-]+$"
 
 
 class Chunk(BaseModel):
