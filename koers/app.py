@@ -57,7 +57,20 @@ def build_app(
         sites=SchoolSites.load(settings.api.schools_file),
         feedback=FeedbackStore(settings.api.feedback_path, scrub=scrub_for_storage),
         rate_limits=RateLimits(settings.api.rate_per_conversation, settings.api.rate_per_client),
+        answers_at_once=answer_slots(settings),
     )
+
+
+# With an LLM server an answer mostly waits on the network, so many may wait at the same time.
+LLM_ANSWERS_AT_ONCE = 16
+
+
+def answer_slots(settings: Settings) -> int:
+    """Answers composed at the same time: the setting for the offline composer (CPU work), at least
+    ``LLM_ANSWERS_AT_ONCE`` when an LLM server writes them."""
+    if settings.composer.provider == "offline":
+        return settings.api.answers_at_once
+    return max(settings.api.answers_at_once, LLM_ANSWERS_AT_ONCE)
 
 
 def app_from_environment() -> FastAPI:

@@ -221,6 +221,15 @@ class ApiSettings(BaseModel):
         le=32,
         description="API processes; each loads the model (about 1.3 GB). More help only with more cores.",
     )
+    answers_at_once: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Answers composed at the same time per API process; the others wait their turn. 1 is best on 2 "
+            "cores (koers bench load), half the cores on a bigger machine; with an LLM server at least 16."
+        ),
+    )
     keys_path: Path = Field(
         default=Path(".koers/api_keys.sqlite"), description="Hashed school admin API keys ('koers admin')."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9&]+")
 
 
+@functools.lru_cache(maxsize=16384)  # about a thousand calls per answer, mostly on the same passages
 def fold(text: str) -> str:
     """Lowercase and strip accents, so 'oriëntatie' and 'orientatie' match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

@@ -58,11 +58,17 @@ class LinearHeads:
     softmax: bool = False  # exclusive classes; otherwise one sigmoid per label
     grams: TfidfVectorizer | None = None
     card: Mapping[str, Any] = field(default_factory=dict)
+    # weights.T laid out row by row: a sparse matrix times a column-major array copies the whole array on
+    # every call (measured: 7 ms of a 52 ms answer).
+    _by_feature: Matrix = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_feature", np.ascontiguousarray(self.weights.T))
 
     def probabilities(self, texts: Sequence[str], vectors: Sequence[Sequence[float]] | Matrix) -> Matrix:
         """[n, labels] probabilities for n messages and their e5 vectors."""
         x = features(self.grams, texts, np.asarray(vectors, dtype=np.float64).reshape(len(texts), -1))
-        logits = np.asarray(x @ self.weights.T) + self.bias
+        logits = np.asarray(x @ self._by_feature) + self.bias
         if self.softmax:
             shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
             return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))

@@ -7,6 +7,7 @@ contradicts an earlier one ("ik doe kader" ... "nee, ik zit in de basis").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -160,6 +161,12 @@ def interest_lexicon(graph: RouteGraph) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
 
 
+@functools.lru_cache(maxsize=8)
+def _lexicon_patterns(lexicon: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
+    """(the pattern of what a student types, the activity word), in the lexicon's order."""
+    return [(_word(stem(typed), cut=stem(typed) != fold(typed)), word) for typed, word in lexicon]
+
+
 def leerwegen_in(message: str) -> list[str]:
     """The leerwegen named in ``message``, in the order they are named."""
     text = fold(message)
@@ -187,15 +194,14 @@ def build_profile(
     dislikes: dict[str, None] = {}
     said: dict[str, str] = {}
     riasec: dict[str, None] = {}
-    lexicon = interest_lexicon(graph)
+    lexicon = _lexicon_patterns(tuple(interest_lexicon(graph)))
     for text in texts:
         leerweg = leerweg_in(text) or leerweg
         if match := _KLAS.search(text):
             klas = int(match.group(1) or match.group(2))
         taken: list[tuple[int, int]] = []
-        for typed, word in lexicon:
-            stemmed = stem(typed)
-            for match in _word(stemmed, cut=stemmed != fold(typed)).finditer(text):
+        for pattern, word in lexicon:
+            for match in pattern.finditer(text):
                 if any(a <= match.start() < b for a, b in taken):
                     continue  # 'met je handen' already covers 'handen'
                 taken.append((match.start(), match.end()))
