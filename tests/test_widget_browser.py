@@ -126,6 +126,16 @@ def ask(page: Page, question: str) -> Locator:
     return answer
 
 
+def serious_violations(page: Page) -> list[tuple[str, str]]:
+    """What axe-core (injected into the page, no network) finds that is serious or critical."""
+    results = Axe().run(page)
+    return [
+        (violation["id"], violation["impact"])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
 def test_a_student_reads_a_streamed_answer_and_follows_a_source(setup: Setup, page: Page) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -136,6 +146,7 @@ def test_a_student_reads_a_streamed_answer_and_follows_a_source(setup: Setup, pa
     expect(answer.locator(".cards li").first).to_contain_text("Profiel")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "widget-desktop.png")
+    assert serious_violations(page) == []
     # Streamed: the answer came over the SSE endpoint; the widget asked nothing of anyone else.
     assert f"{setup.api}/v1/chat/stream" in requests
     assert all(url.startswith((setup.api, setup.school_page, "data:")) for url in requests), requests
@@ -209,13 +220,7 @@ def test_the_widget_fills_a_360_px_phone_and_passes_an_accessibility_scan(setup:
     box = page.get_by_role("dialog").bounding_box()
     assert box is not None and box["width"] == 360 and box["x"] == 0
     page.screenshot(path=SCREENSHOTS / "widget-mobile.png")
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], violation["impact"])
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_a_page_on_another_origin_gets_no_answer(setup: Setup, page: Page) -> None:
