@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from bot.adapters import build_embedder
 from bot.adapters.api_keys import ApiKeys
+from bot.adapters.database import open_database
 from bot.adapters.feedback import FeedbackStore
 from bot.adapters.sessions import SessionStore
 from bot.api import create_app
@@ -55,7 +56,7 @@ def build_app(
         key_attempts=settings.api.admin_key_attempts,
         sessions=sessions,
         sites=SchoolSites.load(settings.api.schools_file),
-        feedback=FeedbackStore(settings.api.feedback_path, scrub=scrub_for_storage),
+        feedback=FeedbackStore(open_database(settings.database_url), scrub=scrub_for_storage),
         rate_limits=RateLimits(settings.api.rate_per_conversation, settings.api.rate_per_client),
         answers_at_once=answer_slots(settings),
     )

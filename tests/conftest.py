@@ -35,6 +35,7 @@ def make_settings(store_dir: Path, **overrides: object) -> Settings:
         "sentence_vectors_path": store_dir / "sentence_vectors.sqlite",
     }
     overrides.setdefault("corpus_dir", CORPUS)
+    overrides.setdefault("database_url", f"sqlite:///{store_dir / 'koers.sqlite'}")
     return load_settings(store=store, ingest=ingest, **overrides)
 
 

@@ -41,11 +41,11 @@ def api_settings(corpus_settings: Settings, tmp_path_factory: pytest.TempPathFac
         root / "store",
         api={
             "keys_path": root / "keys.sqlite",
-            "feedback_path": root / "feedback.sqlite",
             "rate_per_client": "1000000/minute",
             "rate_per_conversation": "1000000/minute",
         },
         sessions={"enabled": True, "path": root / "sessions.sqlite"},
+        database_url=f"sqlite:///{root}/koers.sqlite",
         ingest={"max_file_mb": 0.05},
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.adapters.database import open_database
 from bot.adapters.feedback import FeedbackStore
 from bot.api import create_app
 from bot.api.errors import INTERNAL_ERROR
@@ -162,7 +163,7 @@ def test_the_widget_script_is_small_and_fetches_only_from_its_server(
 def test_feedback_is_stored_scrubbed_and_without_the_message(
     service: ChatService, sites: SchoolSites, tmp_path: Path
 ) -> None:
-    store = FeedbackStore(tmp_path / "feedback.sqlite", scrub=scrub_for_storage)
+    store = FeedbackStore(open_database(f"sqlite:///{tmp_path}/koers.sqlite"), scrub=scrub_for_storage)
     client = client_for(service, sites, feedback=store)
     answer = client.post("/v1/chat", json={"message": QUESTION, "school": "de-wissel"}).json()
     assert len(answer["answer_id"]) == 32
@@ -183,14 +184,14 @@ def test_feedback_is_stored_scrubbed_and_without_the_message(
     assert stored.rating == "down" and stored.answer_id == answer["answer_id"]
     assert "example.nl" not in stored.comment and "0612345678" not in stored.comment
     assert stored.comment.startswith("Klopt niet")
-    raw = (tmp_path / "feedback.sqlite").read_bytes()
+    raw = (tmp_path / "koers.sqlite").read_bytes()
     assert b"scooters" not in raw, "the student's message is never stored with feedback"
 
 
 def test_feedback_must_be_well_formed_and_come_from_an_allowed_page(
     service: ChatService, sites: SchoolSites, tmp_path: Path
 ) -> None:
-    store = FeedbackStore(tmp_path / "feedback.sqlite", scrub=scrub_for_storage)
+    store = FeedbackStore(open_database(f"sqlite:///{tmp_path}/koers.sqlite"), scrub=scrub_for_storage)
     client = client_for(service, sites, feedback=store)
     good = {"answer_id": "a" * 32, "rating": "up", "school": "de-wissel"}
     wrong = client.post("/v1/feedback", json={**good, "rating": "super"})

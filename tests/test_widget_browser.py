@@ -20,6 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from bot.adapters.database import open_database
 from bot.adapters.feedback import FeedbackStore
 from bot.api import create_app
 from bot.core.school_sites import SchoolSite, SchoolSites
@@ -86,7 +87,8 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(service: ChatService, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    feedback = FeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite", scrub=scrub_for_storage)
+    database = open_database(f"sqlite:///{tmp_path_factory.mktemp('db')}/koers.sqlite")
+    feedback = FeedbackStore(database, scrub=scrub_for_storage)
     port = free_port()
     api_url = f"http://127.0.0.1:{port}"
     # The school page's origin must be known before the API starts (it is in the CORS list).

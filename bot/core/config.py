@@ -245,10 +245,6 @@ class ApiSettings(BaseModel):
         default=Path("schools.yaml"),
         description="YAML file with each school's widget settings (name, allowed origins, colour, greeting).",
     )
-    feedback_path: Path = Field(
-        default=Path(".koers/feedback.sqlite"),
-        description="SQLite file of thumbs up/down on answers (never with the student's message).",
-    )
     rate_per_conversation: str = Field(
         default="20/minute",
         pattern=RATE,
@@ -283,6 +279,14 @@ class SessionSettings(BaseModel):
     )
 
 
+class ClassSettings(BaseModel):
+    """A mentor's class sessions (students join with a code; the mentor sees anonymous counts)."""
+
+    retention_days: int = Field(
+        default=7, ge=0, le=365, description="Days a class session's data are kept after it ended."
+    )
+
+
 class UiSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the Streamlit UI binds to.")
     port: int = Field(default=8501, ge=1, le=65535, description="Port of the Streamlit UI.")
@@ -303,6 +307,14 @@ class Settings(BaseSettings):
     )
 
     corpus_dir: Path = Field(default=Path("corpus"), description="National corpus ingested by 'make run'.")
+    database_url: str = Field(
+        default="sqlite:///.koers/koers.sqlite",
+        description=(
+            "Database of class sessions and feedback: a SQLite file, or PostgreSQL "
+            "(postgresql+psycopg://user:password@host/db)."
+        ),
+    )
+    classes: ClassSettings = Field(default_factory=ClassSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
