@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.adapters.schools import SchoolProfielen, not_offered_note
@@ -45,11 +45,24 @@ from bot.understand.reader import Reader, Understanding
 
 
 @dataclass(frozen=True)
+class ClassSignals:
+    """What one turn adds to a class session's dashboard: labels from Koers's own lists, and the message
+    (scrubbed) only when Koers found nothing to answer it with. Empty for a care or refusal turn: what a
+    student in distress types never reaches a mentor's screen."""
+
+    interests: tuple[str, ...] = ()  # activity words this message used ("sleutelen")
+    routes: tuple[str, ...] = ()  # route labels recommended
+    topic: str = ""  # the kind of question ("duration", "money", ...)
+    unanswered: str = ""  # the scrubbed message, when the answer cites nothing
+
+
+@dataclass(frozen=True)
 class Turn:
     """An answer together with the passages it was composed from (for evaluation and debugging)."""
 
     answer: Answer
     hits: list[RetrievedChunk]
+    signals: ClassSignals = field(default_factory=ClassSignals)
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,10 @@ class ChatService:
                 "Beheerder: run 'koers ingest corpus/' (of 'make run')."
             )
         understanding = self.reader.read(message, history, school=school)
+        turn = self._respond(understanding, school)
+        return replace(turn, signals=class_signals(understanding, turn.answer))
+
+    def _respond(self, understanding: Understanding, school: str | None) -> Turn:
         policy = understanding.safety.policy
         asks = understanding.kind not in STAY_KINDS or bool(understanding.named)
         if policy is None and not _WORD.search(understanding.text):
@@ -347,3 +364,25 @@ class ChatService:
             return 0
         texts = [chunk.text for chunk in self.store.document_chunks(doc_id, school=school)]
         return fill(self.sentence_vectors, self.retriever.embedder, texts)
+
+
+SIGNAL_ROUTE_KINDS = ("vmbo:", "mbo-domein:", "mbo:", "beroep:", "route:")
+
+
+def class_signals(understanding: Understanding, answer: Answer) -> ClassSignals:
+    """The dashboard signals of one answered turn (see :class:`ClassSignals`)."""
+    if understanding.safety.policy is not None:  # care (certain or not), refusal, redirect: nothing of it
+        return ClassSignals()
+    text = fold(understanding.text)
+    interests = tuple(
+        word
+        for word in understanding.profile.interests
+        if fold(understanding.profile.said.get(word, word)) in text
+    )
+    small_talk = understanding.kind in SMALL_TALK
+    return ClassSignals(
+        interests=interests,
+        routes=tuple(label for label in answer.routes[:3] if label.startswith(SIGNAL_ROUTE_KINDS)),
+        topic="" if small_talk or understanding.kind == "other" else understanding.kind,
+        unanswered="" if answer.citations or small_talk else understanding.text,
+    )

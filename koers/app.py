@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from bot.adapters import build_embedder
 from bot.adapters.api_keys import ApiKeys
+from bot.adapters.classes import ClassSessions
 from bot.adapters.database import open_database
 from bot.adapters.feedback import FeedbackStore
 from bot.adapters.sessions import SessionStore
@@ -36,6 +37,7 @@ def build_app(
     embedder = embedder or build_embedder(settings)
     service = service or build_service(settings, embedder)
     ingestor = build_ingestor(settings, embedder, service.detectors)  # the heads are loaded once
+    database = open_database(settings.database_url)
     cfg = settings.sessions
     sessions = (
         SessionStore(
@@ -56,7 +58,10 @@ def build_app(
         key_attempts=settings.api.admin_key_attempts,
         sessions=sessions,
         sites=SchoolSites.load(settings.api.schools_file),
-        feedback=FeedbackStore(open_database(settings.database_url), scrub=scrub_for_storage),
+        feedback=FeedbackStore(database, scrub=scrub_for_storage),
+        classes=ClassSessions(
+            database, scrub=scrub_for_storage, retention=timedelta(days=settings.classes.retention_days)
+        ),
         rate_limits=RateLimits(settings.api.rate_per_conversation, settings.api.rate_per_client),
         answers_at_once=answer_slots(settings),
     )

@@ -54,6 +54,20 @@ def revoke_key(
     console.print(f"Sleutel {key_id} is ingetrokken.")
 
 
+@app.command("create-mentor-code")
+@reports_errors
+def create_mentor_code(school: Annotated[str, typer.Option(help="School id, e.g. 'de-wissel'.")]) -> None:
+    """Create a mentor code for one school (mentors sign in with it to run class sessions); printed once."""
+    _check_school(school)
+    from bot.adapters.classes import ClassSessions
+    from bot.adapters.database import open_database
+    from bot.understand.guard import scrub_for_storage
+
+    cfg = settings()
+    code = ClassSessions(open_database(cfg.database_url), scrub=scrub_for_storage).create_mentor_code(school)
+    console.print(f"Mentorcode voor {school} (bewaar hem nu: Koers bewaart alleen een hash):\n{code}")
+
+
 @app.command("set-profielen")
 @reports_errors
 def set_profielen(

@@ -104,6 +104,9 @@ class ClassSessions:
         self._retention = retention
         self._clock = clock
 
+    def now(self) -> datetime:
+        return self._clock()
+
     # Mentor codes: one or more per school, shown once, stored as a hash.
     def create_mentor_code(self, school: str) -> str:
         code = f"mentor-{secrets.token_urlsafe(12)}"

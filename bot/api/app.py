@@ -17,8 +17,11 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.adapters.api_keys import ApiKeys
+from bot.adapters.classes import ClassSessions
 from bot.adapters.feedback import FeedbackStore
 from bot.adapters.sessions import SessionNotFound, SessionStore
+from bot.api.admin import KeyAttempts
+from bot.api.classes import router as classes_router
 from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
 from bot.api.protect import PAGES, RateLimits, SecurityHeaders, check_origin, client_address
 from bot.api.public import router as public_router
@@ -27,7 +30,7 @@ from bot.core.errors import KoersError
 from bot.core.ports import DocumentLibrary
 from bot.core.schemas import CLIENT_TOKEN, SCHOOL_ID, Answer, Message
 from bot.core.school_sites import SchoolSites
-from bot.service import ChatService, StreamEvent
+from bot.service import ChatService, StreamEvent, Turn
 
 # A chat request holds at most 51 messages of 2,000 characters; 1 MB is far above that and far below harm.
 MAX_BODY_BYTES = 1024 * 1024
@@ -71,6 +74,12 @@ class ChatRequest(BaseModel):
             "A conversation kept by the server (POST /v1/sessions), instead of 'history'. Only when the "
             "server has sessions turned on."
         ),
+    )
+    class_token: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=CLIENT_TOKEN,
+        description="From POST /v1/classes/join: this turn counts (anonymously) in the mentor's dashboard.",
     )
     conversation_id: str | None = Field(
         default=None,
@@ -138,6 +147,7 @@ def create_app(
     feedback: FeedbackStore | None = None,
     rate_limits: RateLimits | None = None,
     answers_at_once: int = 1,
+    classes: ClassSessions | None = None,
 ) -> FastAPI:
     """The API; with a document library and API keys it also serves the school admin endpoints, and with a
     session store it keeps conversations for clients that send a ``session_id`` instead of the history.
@@ -166,16 +176,18 @@ def create_app(
     app.state.sites = sites
     app.state.feedback = feedback
     app.state.rate_limits = rate_limits
+    app.state.classes = classes
+    app.state.key_attempts = KeyAttempts(key_attempts)
     if library is not None and api_keys is not None:
-        from bot.api.admin import KeyAttempts, router
+        from bot.api.admin import router
 
         app.state.library = library
-        app.state.key_attempts = KeyAttempts(key_attempts)
         app.state.api_keys = api_keys
         app.state.max_upload_bytes = max_upload_bytes
         app.include_router(router)
 
     app.include_router(public_router)
+    app.include_router(classes_router)
 
     install_error_handlers(app)
     app.add_middleware(
@@ -208,12 +220,22 @@ def create_app(
         return JSONResponse(Readiness(status="not_ready", checks=checks).model_dump(), status_code=503)
 
     def compose(request: ChatRequest, svc: ChatService) -> Answer:
+        turn = respond(request, svc)
+        if classes is not None and request.class_token:
+            signals = turn.signals
+            classes.record(request.class_token, "interest", signals.interests)
+            classes.record(request.class_token, "route", signals.routes)
+            classes.record(request.class_token, "topic", [signals.topic])
+            classes.record(request.class_token, "unanswered", [signals.unanswered])
+        return turn.answer
+
+    def respond(request: ChatRequest, svc: ChatService) -> Turn:
         # At most ``answers_at_once`` answers are composed at a time; the other requests wait their turn.
         # Answering is CPU work (and the model already uses every core): 30 answers side by side all finish
         # late, one after the other most finish early. On 2 cores, 30 students asking at the same moment:
         # p95 1.3-1.4 s with 1 at a time, 1.5 s with 2, 1.8 s with no limit (koers bench load, 2026-12-02).
         with answer_slots:
-            return svc.answer(request.message, history(request), school=request.school)
+            return svc.respond(request.message, history(request), school=request.school)
 
     def admit(request: ChatRequest, http: Request) -> None:
         """Refuse a page that may not use this school's Koers, and a client or conversation over its limit."""
