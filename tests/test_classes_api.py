@@ -100,3 +100,11 @@ def test_mentors_see_only_their_own_schools_sessions(setup: tuple[TestClient, st
     assert client.get("/v1/classes", headers=other).json() == []
     wrong = client.get("/v1/classes", headers={"Authorization": "Bearer mentor-fout"})
     assert wrong.status_code == 401 and "mentorcode" in wrong.json()["error"]["message"]
+
+
+def test_a_wrong_method_on_a_path_written_out_names_only_its_own_methods(
+    setup: tuple[TestClient, str, ClassSessions],
+) -> None:
+    client, _, _ = setup
+    response = client.put("/v1/classes/join", json={"code": "ABCDEF"})
+    assert response.status_code == 405 and response.headers["allow"] == "POST"

@@ -138,14 +138,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def _allowed_methods(request: Request) -> str:
     """Every method the API documents for this path. (Starlette names only the methods of the first route
-    that matches, and GET and POST of one path are two routes here.)"""
+    that matches, and GET and POST of one path are two routes here.) A path written out in full
+    (/v1/classes/join) is its own resource, not one of a template's (/v1/classes/{class_id})."""
     paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
-    methods = {
-        method.upper()
-        for template, operations in paths.items()
-        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), request.url.path)
-        for method in operations
-    }
+    path = request.url.path
+    matching = [
+        template
+        for template in paths
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path)
+    ]
+    literal = [template for template in matching if template == path]
+    methods = {method.upper() for template in literal or matching for method in paths[template]}
     return ", ".join(sorted(methods))
 
 
