@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import streamlit as st
 
 from ui.client import ApiUnavailable, ask
-
-# `koers ui` and `koers run` pass the API's address in KOERS_UI__API_URL; the UI only talks HTTP to it.
-DEFAULT_API_URL = "http://127.0.0.1:8000"
+from ui.common import api_url
 
 WELCOME = (
     "Hoi! Ik ben Koers. Ik help je ontdekken welke opleiding en welk werk bij je passen. "
@@ -49,7 +46,12 @@ def main() -> None:
     st.set_page_config(page_title="Koers", page_icon="🧭")
     st.title("Koers")
     st.caption("Jouw route van vmbo naar mbo en werk. Deel geen namen, adressen of telefoonnummers.")
-    api_url = os.environ.get("KOERS_UI__API_URL") or DEFAULT_API_URL
+    if lesson := st.session_state.get("class_name"):
+        st.info(
+            f"Je doet mee met de les {lesson}. Je mentor ziet alleen wat de klas samen vraagt, "
+            "niet jouw naam."
+        )
+    api = api_url()
 
     turns: list[dict[str, Any]] = st.session_state.setdefault("turns", [])
     if not turns:
@@ -76,7 +78,7 @@ def main() -> None:
     with st.chat_message("assistant"):
         try:
             with st.spinner("Even zoeken..."):
-                answer = ask(api_url, question, history)
+                answer = ask(api, question, history, st.session_state.get("class_token"))
         except ApiUnavailable as exc:
             st.error(str(exc))
             turns.pop()

@@ -13,20 +13,34 @@ class ApiUnavailable(Exception):
     """The API could not give an answer; the message is for the student."""
 
 
-def ask(base_url: str, message: str, history: list[dict[str, str]]) -> dict[str, Any]:
+def call(
+    method: str, base_url: str, path: str, *, json: object = None, token: str | None = None, **params: str
+) -> httpx.Response:
+    """One request to the API; anything but success raises :class:`ApiUnavailable` with the API's own
+    Dutch message."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        response = httpx.post(
-            f"{base_url}/v1/chat", json={"message": message, "history": history}, timeout=TIMEOUT_S
+        response = httpx.request(
+            method, f"{base_url}{path}", json=json, headers=headers, params=params, timeout=TIMEOUT_S
         )
     except httpx.HTTPError as exc:
         raise ApiUnavailable(
             "Koers is nu niet bereikbaar. Probeer het zo nog eens, of vraag je mentor om hulp."
         ) from exc
-    if response.status_code != 200:
+    if not response.is_success:
         try:
             detail = response.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             detail = f"foutcode {response.status_code}"
         raise ApiUnavailable(f"Er ging iets mis: {detail}")
-    data: dict[str, Any] = response.json()
+    return response
+
+
+def ask(
+    base_url: str, message: str, history: list[dict[str, str]], class_token: str | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"message": message, "history": history}
+    if class_token:
+        body["class_token"] = class_token  # this turn counts, anonymously, in the mentor's dashboard
+    data: dict[str, Any] = call("POST", base_url, "/v1/chat", json=body).json()
     return data

@@ -1,0 +1,83 @@
+"""The class pages of the Streamlit app (join, mentor), driven by AppTest against a real API on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bot.adapters.classes import ClassSessions
+from bot.adapters.database import open_database
+from bot.api import create_app
+from bot.service import ChatService
+from bot.understand.guard import scrub_for_storage
+from tests.servers import running_app
+
+UI = Path(__file__).resolve().parent.parent / "ui"
+
+
+@pytest.fixture
+def api(service: ChatService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    classes = ClassSessions(open_database(f"sqlite:///{tmp_path / 'koers.sqlite'}"), scrub=scrub_for_storage)
+    code = classes.create_mentor_code("de-wissel")
+    with running_app(create_app(service, classes=classes)) as url:
+        monkeypatch.setenv("KOERS_UI__API_URL", url)
+        yield url, code
+
+
+def test_a_mentor_signs_in_starts_a_lesson_and_sees_students_join(api: tuple[str, str]) -> None:
+    url, code = api
+    at = AppTest.from_file(str(UI / "pages" / "mentor.py"), default_timeout=60).run()
+    at.text_input[0].set_value("mentor-fout")
+    at.button[0].click().run()
+    assert "mentorcode ontbreekt of klopt niet" in at.error[0].value
+
+    at.text_input[0].set_value(code)
+    at.button[0].click().run()
+    assert at.session_state["mentor_code"] == code
+    klas = next(field for field in at.text_input if field.label == "Klas")
+    klas.set_value("3B")
+    next(button for button in at.button if button.label == "Start de les").click().run()
+    assert not at.exception
+    board = "\n".join(m.value for m in at.markdown)
+    join_code = board.split("# ", 1)[1].split()[0]
+    assert len(join_code) == 6
+    assert at.metric[0].value == "0"
+    assert [c.value for c in at.caption].count("Nog niets.") == 3  # interests, routes, kinds of questions
+
+    joined = httpx.post(f"{url}/v1/classes/join", json={"code": join_code}).json()
+    message = {"message": "ik vind lassen leuk, wat past bij mij?", "class_token": joined["class_token"]}
+    assert httpx.post(f"{url}/v1/chat", json=message, timeout=60).status_code == 200
+    at.run()
+    assert at.metric[0].value == "1"
+    assert [c.value for c in at.caption].count("Nog niets.") < 3, "the student's turn shows in the charts"
+    next(button for button in at.button if button.label == "Les beëindigen").click().run()
+    assert any("Deze les is afgelopen" in w.value for w in at.warning)
+
+
+def test_a_student_joins_with_the_code_and_the_chat_counts_for_the_class(api: tuple[str, str]) -> None:
+    url, code = api
+    info = httpx.post(
+        f"{url}/v1/classes", json={"name": "LOB", "klas": "3A"}, headers={"Authorization": f"Bearer {code}"}
+    ).json()
+    join = AppTest.from_file(str(UI / "pages" / "klas.py"), default_timeout=60).run()
+    join.text_input[0].set_value("ZZZZZZ")
+    join.button[0].click().run()
+    assert "Deze code hoort niet bij een les die nu bezig is" in join.error[0].value
+    join.text_input[0].set_value(info["join_code"].lower())
+    join.button[0].click().run()
+    assert "Je doet mee met de les LOB (3A)" in join.success[0].value
+    token = join.session_state["class_token"]
+
+    chat = AppTest.from_file(str(UI / "app.py"), default_timeout=60)
+    chat.session_state["class_token"] = token
+    chat.session_state["class_name"] = "LOB (3A)"
+    chat.run()
+    assert "Je doet mee met de les LOB (3A)" in chat.info[0].value
+    chat.chat_input[0].set_value("ik vind sleutelen aan scooters leuk, welk profiel past bij mij?").run()
+    assert not chat.exception
+    board = httpx.get(f"{url}/v1/classes/{info['id']}", headers={"Authorization": f"Bearer {code}"}).json()
+    assert board["participants"] == 1 and board["routes"]
