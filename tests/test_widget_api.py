@@ -278,3 +278,9 @@ def test_a_bug_gets_the_error_shape_and_reveals_nothing(service: ChatService, si
     assert response.json() == {"error": {"code": "internal_error", "message": INTERNAL_ERROR}}
     assert "geheim" not in response.text and "prompt" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_demo_page_of_an_unknown_school_says_what_to_do(service: ChatService, sites: SchoolSites) -> None:
+    response = client_for(service, sites).get("/demo/bestaat-niet")
+    assert response.status_code == 404 and "Deze school kent Koers niet" in response.text
+    assert "schools.yaml" in response.text

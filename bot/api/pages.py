@@ -101,6 +101,15 @@ def missing_source_page(doc_id: str) -> str:
     )
 
 
+def missing_school_page(school: str) -> str:
+    return _page(
+        "School niet gevonden",
+        "<h1>Deze school kent Koers niet</h1>"
+        f"<p>Er is geen school <code>{escape(school)}</code>. Beheerder: zet de school in schools.yaml "
+        "(zie docs/schools.example.yaml) en start Koers opnieuw.</p>",
+    )
+
+
 def demo_page(site: SchoolSite, script_url: str) -> str:
     """A stand-in for a school's own website with the widget embedded by its one tag, as a school would."""
     tag = f'<script src="{escape(script_url)}" data-school="{escape(site.id)}" defer></script>'

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from bot.adapters.feedback import FeedbackStore
 from bot.api.errors import ErrorResponse
-from bot.api.pages import demo_page, missing_source_page, source_page
+from bot.api.pages import demo_page, missing_school_page, missing_source_page, source_page
 from bot.api.protect import RateLimits, check_origin, client_address
 from bot.core.errors import KoersError
 from bot.core.schemas import CLIENT_TOKEN, SCHOOL_ID
@@ -100,7 +100,7 @@ def demo(request: Request, sites: Sites, school: SchoolId) -> HTMLResponse:
     """A demo page with the widget of ``school`` on it, as it will look on the school's own site."""
     site = sites.get(school)
     if site is None:
-        return HTMLResponse(missing_source_page(school), status_code=404)
+        return HTMLResponse(missing_school_page(school), status_code=404)
     return HTMLResponse(demo_page(site, str(request.url_for("widget_script"))))
 
 
