@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.adapters.tables import class_sessions, mentor_codes, participants, session_signals
 from bot.core.errors import KoersError
 
-Signal = Literal["interest", "route", "topic", "unanswered"]
+Signal = Literal["interest", "type", "route", "topic", "unanswered"]
 # Join codes a student can read off the board and type: no 0/O, 1/I/L.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
@@ -71,6 +71,7 @@ class Summary:
 
     participants: int
     interests: list[tuple[str, int]]
+    types: list[tuple[str, int]]  # interest types from the quiz
     routes: list[tuple[str, int]]
     topics: list[tuple[str, int]]
     unanswered: list[str]
@@ -231,7 +232,12 @@ class ClassSessions:
                 .where(session_signals.c.session_id == session_id)
                 .order_by(session_signals.c.id)
             ).all()
-        counts: dict[str, Counter[str]] = {"interest": Counter(), "route": Counter(), "topic": Counter()}
+        counts: dict[str, Counter[str]] = {
+            "interest": Counter(),
+            "type": Counter(),
+            "route": Counter(),
+            "topic": Counter(),
+        }
         unanswered: list[str] = []
         for kind, value in rows:
             if kind == "unanswered":
@@ -241,6 +247,7 @@ class ClassSessions:
         return Summary(
             participants=joined,
             interests=counts["interest"].most_common(top),
+            types=counts["type"].most_common(top),
             routes=counts["route"].most_common(top),
             topics=counts["topic"].most_common(top),
             unanswered=list(dict.fromkeys(unanswered)),

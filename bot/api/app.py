@@ -25,6 +25,7 @@ from bot.api.classes import router as classes_router
 from bot.api.errors import BodyLimit, ErrorResponse, install_error_handlers
 from bot.api.protect import PAGES, RateLimits, SecurityHeaders, check_origin, client_address
 from bot.api.public import router as public_router
+from bot.api.quiz import router as quiz_router
 from bot.core.config import MAX_FILE_MB, MB
 from bot.core.errors import KoersError
 from bot.core.ports import DocumentLibrary
@@ -171,6 +172,8 @@ def create_app(
         version="0.1.0",
         description="Dutch career-orientation assistant for vmbo students: grounded answers with sources.",
         lifespan=lifespan,
+        # Any request can be unreadable (400), and any can meet a bug (500): both in the one error shape.
+        responses={400: {"model": ErrorResponse}, 500: {"model": ErrorResponse}},
     )
     app.state.service = service
     app.state.sites = sites
@@ -188,6 +191,7 @@ def create_app(
 
     app.include_router(public_router)
     app.include_router(classes_router)
+    app.include_router(quiz_router)
 
     install_error_handlers(app)
     app.add_middleware(

@@ -70,6 +70,7 @@ class Dashboard(BaseModel):
     session: ClassInfo
     participants: int
     interests: list[Count]
+    types: list[Count] = Field(description="Interest types from the quiz.")
     routes: list[Count]
     topics: list[Count]
     unanswered: list[str] = Field(description="Questions Koers could not answer, scrubbed of personal data.")
@@ -153,6 +154,7 @@ def _dashboard(session: ClassSession, summary: Summary, now: datetime) -> Dashbo
         session=_info(session, now),
         participants=summary.participants,
         interests=[Count(value=v, label=v, count=n) for v, n in summary.interests],
+        types=[Count(value=v, label=v, count=n) for v, n in summary.types],
         routes=[Count(value=v, label=display_name(v), count=n) for v, n in summary.routes],
         topics=[Count(value=v, label=TOPICS.get(v, v), count=n) for v, n in summary.topics],
         unanswered=summary.unanswered,
@@ -230,7 +232,12 @@ def _csv(board: Dashboard) -> str:
     writer = csv.writer(out)
     writer.writerow(["soort", "waarde", "aantal"])
     writer.writerow(["deelnemers", "", board.participants])
-    for kind, counts in (("interesse", board.interests), ("route", board.routes), ("vraag", board.topics)):
+    for kind, counts in (
+        ("interesse", board.interests),
+        ("type", board.types),
+        ("route", board.routes),
+        ("vraag", board.topics),
+    ):
         for count in counts:
             writer.writerow([kind, count.label, count.count])
     for question in board.unanswered:
@@ -243,6 +250,7 @@ def _markdown(board: Dashboard) -> str:
     lines = [f"# {info.name} ({info.klas})", "", f"Deelnemers: {board.participants}", ""]
     for title, counts in (
         ("Waar de klas nieuwsgierig naar is", board.interests),
+        ("Uitslagen van de interessetest", board.types),
         ("Routes die Koers het vaakst noemde", board.routes),
         ("Soorten vragen", board.topics),
     ):

@@ -75,6 +75,7 @@ def dashboard(code: str, class_id: str) -> None:
         st.warning("Deze les is afgelopen. Er kan niemand meer bij.")
     st.metric("Leerlingen die meedoen", board["participants"])
     counts("Waar de klas nieuwsgierig naar is", board["interests"])
+    counts("Uitslagen van de interessetest", board["types"])
     counts("Routes die Koers het vaakst noemde", board["routes"])
     counts("Soorten vragen", board["topics"])
     st.subheader("Vragen die Koers niet kon beantwoorden")

@@ -1,0 +1,53 @@
+"""The interest quiz: 20 statements, about three minutes; the result as a chart and a message for the chat."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.client import ApiUnavailable, call
+from ui.common import api_url
+
+
+def main() -> None:
+    st.set_page_config(page_title="Koers: interessetest", page_icon="🧭")
+    st.title("Wat vind jij leuk?")
+    st.caption("20 korte zinnen, ongeveer 3 minuten. Er zijn geen goede of foute antwoorden.")
+    try:
+        quiz = call("GET", api_url(), "/v1/quiz").json()
+    except ApiUnavailable as exc:
+        st.error(str(exc))
+        return
+    scale = {int(value): label for value, label in quiz["answers"].items()}
+    with st.form("quiz"):
+        answers: dict[str, int | None] = {}
+        for statement in quiz["statements"]:
+            answers[statement["id"]] = st.radio(
+                statement["text"], list(scale), format_func=scale.__getitem__, horizontal=True, index=None
+            )
+        done = st.form_submit_button("Bekijk je uitslag")
+    if not done:
+        return
+    given = {key: value for key, value in answers.items() if value is not None}
+    if len(given) < len(answers):
+        st.warning(
+            f"Je hebt {len(answers) - len(given)} zinnen nog niet beantwoord. Kies bij elke zin een antwoord."
+        )
+        return
+    body = {"answers": given, "class_token": st.session_state.get("class_token")}
+    try:
+        result = call("POST", api_url(), "/v1/quiz", json=body).json()
+    except ApiUnavailable as exc:
+        st.error(str(exc))
+        return
+    st.subheader("Jouw uitslag")
+    st.bar_chart({score["name"]: score["score"] for score in result["scores"]}, horizontal=True)
+    if result["top"]:
+        st.success(f"Dit past het meest bij jou: {' en '.join(result['top'])}.")
+        if st.button("Vraag Koers wat daarbij past"):
+            st.session_state["pending"] = result["message"]
+            st.switch_page("app.py")
+    else:
+        st.info("Er springt nog niets uit. Praat met je mentor of probeer een meeloopdag.")
+
+
+main()
