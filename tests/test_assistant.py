@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.adapters import LazyEmbedder
+from bot.answer.compose import CLOSING
 from bot.container import build_service
 from bot.core.labels import kind_of
 from bot.core.route_graph import load_route_graph
@@ -95,6 +97,35 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
     texts = {h.chunk.id: h.chunk.text for h in turn.hits}
     for citation in answer.citations:
         assert citation.quote in texts[citation.chunk_id]
+
+
+def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
+    question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
+    answer = service.respond(question).answer
+    assert answer.routes[0] == "vmbo:M&T"
+    assert answer.text.startswith("Omdat de leerling sleutelen")
+    assert "Omdat je" not in answer.text
+    # The closing pointer and the clarifying question speak to a student; a mentor gets neither.
+    assert CLOSING not in answer.text
+    assert not answer.clarifying_question
+
+
+def test_a_mentor_is_answered_with_the_sentences_written_for_mentors(service: ChatService) -> None:
+    """The voice prior: among sentences that fit the question, one written for a mentor ranks higher for a
+    mentor than for a student who asks the same."""
+    mentor = service.reader.read("Ik ben mentor. Hoe bereid ik mijn klas voor op een snuffelstage?")
+    assert mentor.asker == "mentor"
+    prior = service.sentence_prior(mentor)
+    assert prior is not None
+    for_mentor, for_student = prior(
+        [
+            "Laat leerlingen vooraf vragen bedenken over het werk.",
+            "Vraag je mentor wanneer jouw school dit doet.",
+        ]
+    )
+    assert for_mentor > for_student
+    # A student asking the same kind of question gets no voice prior (students are the default voice).
+    assert service.sentence_prior(replace(mentor, asker="student")) is None
 
 
 def test_a_route_answer_says_what_the_route_is_and_what_the_leerweg_opens(service: ChatService) -> None:

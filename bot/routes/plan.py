@@ -47,9 +47,10 @@ def clarification(understanding: Understanding) -> Clarification | None:
     return None
 
 
-def _said(words: Sequence[str], label: str) -> str:
+def _said(words: Sequence[str], label: str, *, about_a_student: bool) -> str:
     listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
-    return f"Omdat je {listed} leuk vindt, noem ik het profiel {display_name(label)}."
+    who = "de leerling" if about_a_student else "je"  # a mentor or parent asks about someone else
+    return f"Omdat {who} {listed} leuk vindt, noem ik het profiel {display_name(label)}."
 
 
 # Kinds of question whose answer says why a profiel fits (the student's own words). A question about how
@@ -88,8 +89,10 @@ def reasons(
     store: VectorStore,
     *,
     school: str | None = None,
+    about_a_student: bool = False,
 ) -> list[Reason]:
-    """One reason for the best-ranked profiel the student's interests point to, quoted from its document."""
+    """One reason for the best-ranked profiel the student's interests point to, quoted from its document.
+    ``about_a_student``: a mentor or parent asks, so the reason speaks of "de leerling", not "je"."""
     index = {node.id: node for node in graph.nodes}
     for label in recommendation.routes[:3]:
         liked = recommendation.reasons.get(label, [])
@@ -109,7 +112,7 @@ def reasons(
         if options:
             typed = [profile.said.get(word, word) for word in liked]
             chunk, sentence = options[0]
-            return [Reason(_said(typed, label), chunk, sentence)]
+            return [Reason(_said(typed, label, about_a_student=about_a_student), chunk, sentence)]
     return []
 
 
