@@ -140,6 +140,23 @@ def test_a_route_answer_says_what_the_route_is_and_what_the_leerweg_opens(servic
     assert len(turn.answer.text.split()) < 160  # with up to two hard words explained
 
 
+def test_every_recommended_route_comes_as_a_card_with_its_kind_niveaus_and_document(
+    service: ChatService,
+) -> None:
+    answer = service.answer("ik doe kader en ik wil graag lassen, wat kan ik kiezen?")
+    assert [card.label for card in answer.route_cards] == answer.routes
+    nodes = {node.id: node for node in GRAPH.nodes}
+    for card in answer.route_cards:
+        node = nodes.get(card.label)
+        assert card.niveaus == (list(node.niveaus) if node else [])
+        assert card.doc_id == (node.doc if node else "")
+        if card.doc_id:
+            assert service.source(card.doc_id), f"{card.label}: its card links to a document Koers has"
+    kinds = {card.kind for card in answer.route_cards}
+    assert {"Profiel", "Opleiding"} <= kinds
+    assert any(card.niveaus for card in answer.route_cards if card.kind == "Opleiding")
+
+
 def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik weet nog niet wat ik wil"),

@@ -70,6 +70,20 @@ def is_canonical(label: str) -> bool:
     return label_problem(label) is None
 
 
+# What a kind of route is called on a route card; the widget has the same names (bot/api/static/widget.js).
+KIND_NAMES = {
+    "vmbo": "Profiel",
+    "vmbo-leerweg": "Leerweg",
+    "mbo-domein": "Richting in het mbo",
+    "mbo": "Opleiding",
+    "mbo-niveau": "Niveau",
+    "mbo-leerweg": "BOL of BBL",
+    "route": "Route",
+    "lob": "Ontdekken",
+    "beroep": "Beroep",
+}
+
+
 def display_name(label: str) -> str:
     """'vmbo:M&T' -> 'Mobiliteit en transport (M&T)'; other labels show their value."""
     value = value_of(label)

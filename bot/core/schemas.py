@@ -71,6 +71,16 @@ class Citation(BaseModel):
         )
 
 
+class RouteCard(BaseModel):
+    """A recommended route as a card: what kind of step it is, its name and, for an opleiding, its niveaus."""
+
+    label: str = Field(description="Canonical route label, e.g. 'mbo:Autotechnicus'.")
+    kind: str = Field(description="The kind in Dutch: Profiel, Richting in het mbo, Opleiding, Beroep, ...")
+    name: str
+    niveaus: list[int] = Field(default_factory=list, description="mbo niveaus, where a source gives them.")
+    doc_id: str = Field(default="", description="The corpus document about it (GET /v1/sources/{doc_id}).")
+
+
 class Message(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=4000)
@@ -85,6 +95,9 @@ class Answer(BaseModel):
         default="", description="A question back to the student when the answer depends on something unknown."
     )
     choices: list[str] = Field(default_factory=list, description="Short answers to the clarifying question.")
+    route_cards: list[RouteCard] = Field(
+        default_factory=list, description="The routes of ``routes`` as cards, in the same order."
+    )
     policy: str = Field(
         default="",
         description="Guardrail that shaped this answer (e.g. 'fraud'); empty for a normal answer.",

@@ -6,6 +6,7 @@ covers, or a question back.
 * Aspects: a route answer also says what each recommended route is (an opleiding's niveau and length, what a
   profiel or domein is about) and, once the leerweg is known, which mbo-niveaus it opens. Each aspect is a
   document from the route graph and a question of its own; the answer quotes that document's best sentence.
+* Route cards: each recommended route with its kind, name, niveaus and document.
 * Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
   interests, gets one short question with choices (the answer still says what it can).
 """
@@ -15,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.answer_plan import Aspect, Clarification, Reason
-from bot.core.labels import display_name, kind_of, value_of
+from bot.core.labels import KIND_NAMES, display_name, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
+from bot.core.schemas import RouteCard
 from bot.core.text import fold, sentences
 from bot.routes.recommend import Recommendation
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
@@ -143,3 +145,21 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
             if rule.leerweg == profile.leerweg
         ]
     return found
+
+
+def route_cards(labels: Sequence[str], graph: RouteGraph | None) -> list[RouteCard]:
+    """The routes as cards; the graph adds an opleiding's niveaus and the document about each route."""
+    index = {node.id: node for node in graph.nodes} if graph is not None else {}
+    cards = []
+    for label in labels:
+        node = index.get(label)
+        cards.append(
+            RouteCard(
+                label=label,
+                kind=KIND_NAMES.get(kind_of(label), "Route"),
+                name=display_name(label),
+                niveaus=list(node.niveaus) if node is not None else [],
+                doc_id=node.doc if node is not None else "",
+            )
+        )
+    return cards
