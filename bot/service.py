@@ -382,6 +382,13 @@ class ChatService:
         documents only for that school."""
         return self.store.document_chunks(doc_id, school=school)
 
+    def lesson_plans(self, school: str | None = None) -> list[list[Chunk]]:
+        """The LOB lesson plans for mentors (documents of kind 'les'), each as its passages in order."""
+        plans: dict[str, list[Chunk]] = {}
+        for chunk in self.store.chunks_of_kind("les", school=school):
+            plans.setdefault(chunk.doc_id, []).append(chunk)
+        return sorted(plans.values(), key=lambda chunks: chunks[0].title)
+
     def warm_up(self) -> None:
         """Load the embedding model now, so the first student does not wait for it."""
         self.retriever.embedder.embed(["opwarmen"], kind="query")

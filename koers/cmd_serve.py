@@ -62,8 +62,13 @@ def _ui_command(cfg: Settings) -> list[str]:
 
 
 def _ui_env(cfg: Settings) -> dict[str, str]:
-    """The UI reads no settings of its own: it gets the API's address and talks HTTP to it."""
-    return {**os.environ, "KOERS_UI__API_URL": cfg.api_base_url}
+    """The UI reads no settings file: it gets the API's addresses and talks HTTP to it."""
+    return {
+        **os.environ,
+        "KOERS_UI__API_URL": cfg.api_base_url,
+        "KOERS_UI__PUBLIC_API_URL": cfg.ui.public_api_url or cfg.api_base_url,
+        "KOERS_UI__PUBLIC_URL": cfg.ui.public_url,
+    }
 
 
 def ui() -> None:

@@ -17,7 +17,7 @@ from bot.understand.guard import scrub_for_storage
 from bot.understand.profile import build_profile
 from tests.servers import running_api
 
-PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "interessetest.py")
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 
 
 def answers_for(*letters: str) -> dict[str, int]:
@@ -58,15 +58,23 @@ def test_a_quiz_in_class_counts_in_the_dashboard(service: ChatService, tmp_path:
     assert wrong.status_code == 422
 
 
-def test_the_quiz_page_shows_the_result(service: ChatService, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_quiz_page_shows_the_result_and_asks_koers_about_it(
+    service: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with running_api(service) as url:
         monkeypatch.setenv("KOERS_UI__API_URL", url)
-        at = AppTest.from_file(PAGE, default_timeout=60).run()
+        at = AppTest.from_file(APP, default_timeout=60).switch_page("pages/interessetest.py").run()
         assert len(at.radio) == 20
         at.button[0].click().run()
         assert "zinnen nog niet beantwoord" in at.warning[0].value
         for radio in at.radio:
             radio.set_value(2 if radio.label.startswith("Ik repareer") or "handen" in radio.label else 0)
         at.button[0].click().run()
+        assert not at.exception
+        assert "Dit past het meest bij jou: Praktisch." in at.success[0].value
+        assert len(at.get("vega_lite_chart")) == 1, "the scores as a chart"
+        next(b for b in at.button if b.label == "Vraag Koers wat daarbij past").click().run()
     assert not at.exception
-    assert "Dit past het meest bij jou: Praktisch." in at.success[0].value
+    asked, answered = at.chat_message
+    assert asked.markdown[0].value == "Uit de interessetest: ik ben praktisch. Wat past bij mij?"
+    assert answered.markdown[0].value, "the chat page answers the quiz result as the student's message"

@@ -310,6 +310,9 @@ class ChromaStore:
         where = {"$and": [{"doc_id": doc_id}, _visible_to(school)]}
         return self._chunks(where)
 
+    def chunks_of_kind(self, kind: str, *, school: str | None = None) -> list[Chunk]:
+        return self._chunks({"$and": [{"kind": kind}, _visible_to(school)]})
+
     def all_chunks(self) -> list[Chunk]:
         return self._chunks(None)
 

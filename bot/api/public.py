@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from bot.adapters.feedback import FeedbackStore
 from bot.api.errors import ErrorResponse
-from bot.api.pages import demo_page, missing_school_page, missing_source_page, source_page
+from bot.api.pages import demo_page, document_text, missing_school_page, missing_source_page, source_page
 from bot.api.protect import RateLimits, check_origin, client_address
 from bot.core.errors import KoersError
 from bot.core.schemas import CLIENT_TOKEN, SCHOOL_ID
@@ -45,6 +45,20 @@ class WidgetConfig(BaseModel):
     texts: dict[str, str] = Field(
         description="Every text of the widget, with the school's own where it set one."
     )
+
+
+class LessonSection(BaseModel):
+    heading: str = Field(description="Heading of this part of the lesson plan; empty for its introduction.")
+    text: str = Field(description="Markdown text of this part.")
+
+
+class LessonPlan(BaseModel):
+    """A LOB lesson plan for mentors, from the corpus (documents of kind 'les')."""
+
+    doc_id: str = Field(description="Its source page: GET /v1/sources/{doc_id}.")
+    title: str
+    url: str = Field(description="Public web address of its first source, if any.")
+    sections: list[LessonSection]
 
 
 class FeedbackRequest(BaseModel):
@@ -138,6 +152,22 @@ def source(
     if not chunks:
         return HTMLResponse(missing_source_page(doc_id), status_code=404)
     return HTMLResponse(source_page(chunks, quote))
+
+
+@router.get("/v1/lessons", response_model=list[LessonPlan])
+def lessons(
+    service: Service, school: Annotated[str | None, Query(max_length=100, pattern=SCHOOL_ID)] = None
+) -> list[LessonPlan]:
+    """The LOB lesson plans of the corpus (and of the school), whole and in order, for the mentor's page."""
+    return [
+        LessonPlan(
+            doc_id=chunks[0].doc_id,
+            title=chunks[0].title,
+            url=chunks[0].url,
+            sections=[LessonSection(heading=h, text=t) for h, t in document_text(chunks)],
+        )
+        for chunks in service.lesson_plans(school)
+    ]
 
 
 @router.post(

@@ -293,6 +293,14 @@ class UiSettings(BaseModel):
     api_url: str = Field(
         default="", description="API base URL the UI talks to; empty = http://API host:port."
     )
+    public_api_url: str = Field(
+        default="",
+        description="API address as students' browsers reach it, for links to sources; empty = the API URL.",
+    )
+    public_url: str = Field(
+        default="",
+        description="The UI's address as students reach it, for the join QR code; empty = the mentor's view.",
+    )
 
 
 class Settings(BaseSettings):

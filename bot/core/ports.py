@@ -60,6 +60,10 @@ class VectorStore(Protocol):
         """The stored chunks of one document, in document order."""
         ...
 
+    def chunks_of_kind(self, kind: str, *, school: str | None = None) -> list[Chunk]:
+        """The stored chunks of every document of one kind (e.g. 'les'), grouped by document, in order."""
+        ...
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, of every tenant (for indexes built beside the store)."""
         ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from ui.client import ApiUnavailable, call
@@ -25,29 +27,40 @@ def main() -> None:
                 statement["text"], list(scale), format_func=scale.__getitem__, horizontal=True, index=None
             )
         done = st.form_submit_button("Bekijk je uitslag")
-    if not done:
-        return
+    if done:
+        st.session_state["quiz_result"] = score(answers)
+    if result := st.session_state.get("quiz_result"):
+        show_result(result)
+
+
+def score(answers: dict[str, int | None]) -> dict[str, Any] | None:
+    """The API's scores of a complete quiz; None (with a message why) otherwise."""
     given = {key: value for key, value in answers.items() if value is not None}
     if len(given) < len(answers):
         st.warning(
             f"Je hebt {len(answers) - len(given)} zinnen nog niet beantwoord. Kies bij elke zin een antwoord."
         )
-        return
+        return None
     body = {"answers": given, "class_token": st.session_state.get("class_token")}
     try:
-        result = call("POST", api_url(), "/v1/quiz", json=body).json()
+        result: dict[str, Any] = call("POST", api_url(), "/v1/quiz", json=body).json()
     except ApiUnavailable as exc:
         st.error(str(exc))
-        return
+        return None
+    return result
+
+
+def show_result(result: dict[str, Any]) -> None:
+    """The scores as a chart, and a button that asks Koers in the chat what fits them."""
     st.subheader("Jouw uitslag")
     st.bar_chart({score["name"]: score["score"] for score in result["scores"]}, horizontal=True)
-    if result["top"]:
-        st.success(f"Dit past het meest bij jou: {' en '.join(result['top'])}.")
-        if st.button("Vraag Koers wat daarbij past"):
-            st.session_state["pending"] = result["message"]
-            st.switch_page("app.py")
-    else:
+    if not result["top"]:
         st.info("Er springt nog niets uit. Praat met je mentor of probeer een meeloopdag.")
+        return
+    st.success(f"Dit past het meest bij jou: {' en '.join(result['top'])}.")
+    if st.button("Vraag Koers wat daarbij past", type="primary"):
+        st.session_state["pending"] = result["message"]  # the chat page asks it as the student's message
+        st.switch_page("pages/chat.py")
 
 
 main()

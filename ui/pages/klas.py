@@ -15,9 +15,14 @@ def main() -> None:
         "Je hoeft geen naam in te vullen. Je mentor ziet alleen wat de hele klas vraagt, niet wie wat vraagt."
     )
     if lesson := st.session_state.get("class_name"):
-        st.success(f"Je doet mee met de les {lesson}. Ga naar de chat en stel je vragen.")
+        joined_lesson(lesson)
     with st.form("join"):
-        code = st.text_input("Code van het bord", max_chars=12, placeholder="bijvoorbeeld K7MZ2Q")
+        code = st.text_input(
+            "Code van het bord",
+            value=st.query_params.get("code", ""),  # the QR code on the board opens this page with the code
+            max_chars=12,
+            placeholder="bijvoorbeeld K7MZ2Q",
+        )
         joined = st.form_submit_button("Meedoen")
     if not joined:
         return
@@ -31,7 +36,16 @@ def main() -> None:
         return
     st.session_state["class_token"] = info["class_token"]
     st.session_state["class_name"] = f"{info['name']} ({info['klas']})"
-    st.success(f"Je doet mee met de les {st.session_state['class_name']}. Ga naar de chat en stel je vragen.")
+    st.rerun()  # show that the student is in, above the form
+
+
+def joined_lesson(lesson: str) -> None:
+    st.success(f"Je doet mee met de les {lesson}. Ga naar de chat en stel je vragen.")
+    left, right = st.columns(2)
+    if left.button("Naar de chat", type="primary"):
+        st.switch_page("pages/chat.py")
+    if right.button("Doe de interessetest"):
+        st.switch_page("pages/interessetest.py")
 
 
 main()

@@ -3,12 +3,15 @@ dashboard live, export it, end it. Everything comes from the API; this page only
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from urllib.parse import quote as url_quote
 
+import segno
 import streamlit as st
 
 from ui.client import ApiUnavailable, call
-from ui.common import api_url
+from ui.common import api_url, public_api_url, public_ui_url
 
 REFRESH_S = 10
 LEERWEGEN = ["", "BB", "KB", "GL", "TL"]
@@ -60,6 +63,44 @@ def counts(title: str, rows: list[dict[str, Any]]) -> None:
     st.bar_chart({row["label"]: row["count"] for row in rows}, horizontal=True)
 
 
+def qr_png(text: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def join_board(join_code: str) -> None:
+    """What the mentor puts on the board: the code to type, and a QR code that opens the join page with it."""
+    link = f"{public_ui_url()}/klas?code={url_quote(join_code)}"
+    left, right = st.columns([2, 1])
+    left.markdown(f"Leerlingen gaan naar **Doe mee met je klas** in Koers en typen deze code:\n# {join_code}")
+    left.caption(f"Of ze scannen de QR-code. Die opent {link}")
+    right.image(qr_png(link), caption="Scan om mee te doen", width=180, output_format="PNG")
+
+
+def lesson_plans() -> None:
+    """The LOB lesson plans of the corpus, whole and in order."""
+    try:
+        plans = call("GET", api_url(), "/v1/lessons").json()
+    except ApiUnavailable as exc:
+        st.error(str(exc))
+        return
+    if not plans:
+        st.info(
+            "Er staan nog geen lesplannen in Koers. De beheerder kan ze toevoegen als documenten met "
+            "'kind: les'."
+        )
+        return
+    st.caption("Lesplannen voor LOB, om met Koers in de klas te gebruiken.")
+    for plan in plans:
+        with st.expander(plan["title"]):
+            for section in plan["sections"]:
+                if section["heading"] and section["heading"] != plan["title"]:
+                    st.markdown(f"#### {section['heading']}")
+                st.markdown(section["text"])
+            st.markdown(f"[Open als pagina]({public_api_url()}/v1/sources/{url_quote(plan['doc_id'])})")
+
+
 @st.fragment(run_every=REFRESH_S)
 def dashboard(code: str, class_id: str) -> None:
     try:
@@ -70,7 +111,7 @@ def dashboard(code: str, class_id: str) -> None:
     info = board["session"]
     st.header(f"{info['name']} ({info['klas']})")
     if info["open"]:
-        st.markdown(f"Leerlingen gaan naar **Klas** in Koers en typen deze code:\n# {info['join_code']}")
+        join_board(info["join_code"])
     else:
         st.warning("Deze les is afgelopen. Er kan niemand meer bij.")
     st.metric("Leerlingen die meedoen", board["participants"])
@@ -112,6 +153,14 @@ def main() -> None:
     code = sign_in()
     if code is None:
         return
+    lesson, plans = st.tabs(["Les in de klas", "Lesplannen"])
+    with plans:
+        lesson_plans()
+    with lesson:
+        class_session(code)
+
+
+def class_session(code: str) -> None:
     start_form(code)
     try:
         sessions = call("GET", api_url(), "/v1/classes", token=code).json()
