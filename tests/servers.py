@@ -1,8 +1,10 @@
-"""Real servers on loopback for tests: the Koers API in a background thread."""
+"""Real servers on loopback for tests: the Koers API in a background thread, the Streamlit app in a process,
+and where to find Chromium."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,8 +13,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -52,6 +56,50 @@ def running_app(app: FastAPI, *, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("KOERS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail(
+            "Chromium ontbreekt. Installeer het met 'apt-get install chromium' (dat doet .ci/run ook)."
+        )
+    return path
+
+
+UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+
+
+@contextmanager
+def running_ui(api_url: str) -> Iterator[str]:
+    """The Streamlit app (``ui/app.py``) in a process of its own on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(UI_APP),
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+        ],
+        env={**os.environ, "KOERS_UI__API_URL": api_url},
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert proc.poll() is None, "streamlit stopped during start-up"
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @contextmanager

@@ -7,8 +7,6 @@ Screenshots of the open widget are written to ``build/screenshots`` (git-ignored
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +24,7 @@ from bot.api import create_app
 from bot.core.school_sites import SchoolSite, SchoolSites
 from bot.service import ChatService
 from bot.understand.guard import scrub_for_storage
-from tests.servers import free_port, running_app
+from tests.servers import chromium_path, free_port, running_app
 
 pytestmark = pytest.mark.slow
 
@@ -34,15 +32,6 @@ SCREENSHOTS = Path(__file__).parent.parent / "build" / "screenshots"
 QUESTION = "ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"
 TIMEOUT_MS = 30_000  # a first answer on a cold 2-core machine
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def chromium_path() -> str:
-    path = os.environ.get("KOERS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail(
-            "Chromium ontbreekt. Installeer het met 'apt-get install chromium' (dat doet .ci/run ook)."
-        )
-    return path
 
 
 @contextmanager

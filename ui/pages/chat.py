@@ -121,7 +121,7 @@ def main() -> None:
             f"Je doet mee met de les {lesson}. Je mentor ziet alleen wat de klas samen vraagt, "
             "niet jouw naam."
         )
-    st.sidebar.button("Nieuw gesprek", on_click=new_conversation, icon="✏️")
+    st.sidebar.button("Nieuw gesprek", on_click=new_conversation, icon=":material/edit_square:")
 
     turns: list[dict[str, Any]] = st.session_state.setdefault("turns", [])
     # Streamlit pins the chat input to the bottom wherever it is called; read it first, so that the welcome

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.charts import horizontal_bars
 from ui.client import ApiUnavailable, call
 from ui.common import api_url
 
@@ -14,6 +15,9 @@ def main() -> None:
     st.set_page_config(page_title="Koers: interessetest", page_icon="🧭")
     st.title("Wat vind jij leuk?")
     st.caption("20 korte zinnen, ongeveer 3 minuten. Er zijn geen goede of foute antwoorden.")
+    if result := st.session_state.get("quiz_result"):
+        show_result(result)  # in place of the statements, so the student sees it without scrolling
+        return
     try:
         quiz = call("GET", api_url(), "/v1/quiz").json()
     except ApiUnavailable as exc:
@@ -27,10 +31,9 @@ def main() -> None:
                 statement["text"], list(scale), format_func=scale.__getitem__, horizontal=True, index=None
             )
         done = st.form_submit_button("Bekijk je uitslag")
-    if done:
-        st.session_state["quiz_result"] = score(answers)
-    if result := st.session_state.get("quiz_result"):
-        show_result(result)
+    if done and (result := score(answers)):
+        st.session_state["quiz_result"] = result
+        st.rerun()
 
 
 def score(answers: dict[str, int | None]) -> dict[str, Any] | None:
@@ -53,14 +56,17 @@ def score(answers: dict[str, int | None]) -> dict[str, Any] | None:
 def show_result(result: dict[str, Any]) -> None:
     """The scores as a chart, and a button that asks Koers in the chat what fits them."""
     st.subheader("Jouw uitslag")
-    st.bar_chart({score["name"]: score["score"] for score in result["scores"]}, horizontal=True)
-    if not result["top"]:
+    horizontal_bars(
+        {score["name"]: score["score"] for score in result["scores"]}, axis_title="Past bij jou", counts=False
+    )
+    if result["top"]:
+        st.success(f"Dit past het meest bij jou: {' en '.join(result['top'])}.")
+        if st.button("Vraag Koers wat daarbij past", type="primary"):
+            st.session_state["pending"] = result["message"]  # the chat page asks it as the student's message
+            st.switch_page("pages/chat.py")
+    else:
         st.info("Er springt nog niets uit. Praat met je mentor of probeer een meeloopdag.")
-        return
-    st.success(f"Dit past het meest bij jou: {' en '.join(result['top'])}.")
-    if st.button("Vraag Koers wat daarbij past", type="primary"):
-        st.session_state["pending"] = result["message"]  # the chat page asks it as the student's message
-        st.switch_page("pages/chat.py")
+    st.button("Doe de test opnieuw", on_click=st.session_state.pop, args=("quiz_result", None))
 
 
 main()

@@ -10,6 +10,7 @@ from urllib.parse import quote as url_quote
 import segno
 import streamlit as st
 
+from ui.charts import horizontal_bars
 from ui.client import ApiUnavailable, call
 from ui.common import api_url, public_api_url, public_ui_url
 
@@ -31,11 +32,17 @@ def sign_in() -> str | None:
         st.error(str(exc))
         return None
     st.session_state["mentor_code"] = typed.strip()
-    return typed.strip()
+    st.rerun()  # the page without the sign-in form
+    return None
 
 
-def start_form(code: str) -> None:
-    with st.expander("Nieuwe les starten", expanded=not st.session_state.get("class_id")):
+def sign_out() -> None:
+    for key in ("mentor_code", "class_id"):
+        st.session_state.pop(key, None)
+
+
+def start_form(code: str, *, first: bool) -> None:
+    with st.expander("Nieuwe les starten", expanded=first):
         with st.form("start"):
             name = st.text_input("Naam van de les", value="LOB-les", max_chars=100)
             klas = st.text_input("Klas", max_chars=20, placeholder="3B")
@@ -53,6 +60,7 @@ def start_form(code: str) -> None:
             st.error(str(exc))
             return
         st.session_state["class_id"] = info["id"]
+        st.rerun()  # show the new lesson's board
 
 
 def counts(title: str, rows: list[dict[str, Any]]) -> None:
@@ -60,7 +68,7 @@ def counts(title: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         st.caption("Nog niets.")
         return
-    st.bar_chart({row["label"]: row["count"] for row in rows}, horizontal=True)
+    horizontal_bars({row["label"]: row["count"] for row in rows}, axis_title="Aantal keer")
 
 
 def qr_png(text: str) -> bytes:
@@ -109,7 +117,7 @@ def dashboard(code: str, class_id: str) -> None:
         st.error(str(exc))
         return
     info = board["session"]
-    st.header(f"{info['name']} ({info['klas']})")
+    st.header(f"{info['name']} ({info['klas']})", anchor=False)
     if info["open"]:
         join_board(info["join_code"])
     else:
@@ -153,6 +161,7 @@ def main() -> None:
     code = sign_in()
     if code is None:
         return
+    st.sidebar.button("Uitloggen", on_click=sign_out, icon=":material/logout:")
     lesson, plans = st.tabs(["Les in de klas", "Lesplannen"])
     with plans:
         lesson_plans()
@@ -161,14 +170,15 @@ def main() -> None:
 
 
 def class_session(code: str) -> None:
-    start_form(code)
+    """The board of the chosen lesson, then a form for a new one (open when there is no lesson yet)."""
     try:
         sessions = call("GET", api_url(), "/v1/classes", token=code).json()
     except ApiUnavailable as exc:
         st.error(str(exc))
         return
     if not sessions:
-        st.info("Je hebt nog geen les. Start er hierboven een.")
+        st.info("Je hebt nog geen les. Start er hieronder een; je krijgt een code voor op het bord.")
+        start_form(code, first=True)
         return
     ids = [s["id"] for s in sessions]
     current = st.session_state.get("class_id")
@@ -181,6 +191,7 @@ def class_session(code: str) -> None:
     st.session_state["class_id"] = chosen
     dashboard(code, chosen)
     actions(code, chosen)
+    start_form(code, first=False)
 
 
 main()
