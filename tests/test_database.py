@@ -92,10 +92,9 @@ def test_a_class_session_counts_what_students_do_and_nothing_of_who(engine: Engi
     session = classes.start("de-wissel", name="LOB 3B", klas="3B", leerweg="KB", minutes=50)
     assert len(session.join_code) == 6 and session.open_at(clock.now)
     tokens = [classes.join(session.join_code.lower())[1] for _ in range(3)]  # typed in lower case
-    classes.record(tokens[0], "interest", ["sleutelen", "auto's"])
-    classes.record(tokens[1], "interest", ["sleutelen"])
-    classes.record(tokens[1], "route", ["vmbo:M&T"])
-    classes.record(tokens[2], "unanswered", ["Mijn naam is Sanne de Vries, kan ik piloot worden?"])
+    classes.record(tokens[0], {"interest": ["sleutelen", "auto's"]})
+    classes.record(tokens[1], {"interest": ["sleutelen"], "route": ["vmbo:M&T"]})
+    classes.record(tokens[2], {"unanswered": ["Mijn naam is Sanne de Vries, kan ik piloot worden?"]})
     summary = classes.summary(session.id)
     assert summary.participants == 3
     assert summary.interests == [("sleutelen", 2), ("auto's", 1)]
@@ -115,7 +114,7 @@ def test_a_session_closes_and_is_deleted_after_its_retention(engine: Engine) -> 
     clock.now += timedelta(minutes=51)  # the lesson is over
     with pytest.raises(SessionClosed, match="Deze code hoort niet bij een les die nu bezig is"):
         classes.join(session.join_code)
-    classes.record(token, "interest", ["lassen"])  # too late: not counted
+    classes.record(token, {"interest": ["lassen"]})  # too late: not counted
     assert classes.summary(session.id).interests == []
     clock.now += timedelta(days=6)
     assert classes.purge() == 0 and classes.get(session.id) is not None

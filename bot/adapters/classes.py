@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -204,21 +204,27 @@ class ClassSessions:
         session = self.get(session_id) if session_id else None
         return session if session and session.open_at(self._clock()) else None
 
-    def record(self, token: str, kind: Signal, values: Iterable[str]) -> None:
-        """Count signals of a student's turn in their session; a question Koers could not answer is
-        scrubbed first. Nothing is recorded once the session has ended."""
+    def record(self, token: str, signals: Mapping[Signal, Iterable[str]]) -> None:
+        """Count the signals of one student turn in their session, all in one transaction (a turn counts
+        whole or not at all); a question Koers could not answer is scrubbed first. Nothing is recorded once
+        the session has ended."""
         session = self.session_of(token)
         if session is None:
             return
         now = self._clock()
-        clean = [self._scrub(v)[:300] if kind == "unanswered" else v[:300] for v in values if v.strip()]
-        if not clean:
+        rows = [
+            {"session_id": session.id, "kind": kind, "value": self._clean(kind, value), "created_at": now}
+            for kind, values in signals.items()
+            for value in values
+            if value.strip()
+        ]
+        if not rows:
             return
         with self._engine.begin() as conn:
-            conn.execute(
-                sa.insert(session_signals),
-                [{"session_id": session.id, "kind": kind, "value": v, "created_at": now} for v in clean],
-            )
+            conn.execute(sa.insert(session_signals), rows)
+
+    def _clean(self, kind: Signal, value: str) -> str:
+        return (self._scrub(value) if kind == "unanswered" else value)[:300]
 
     def summary(self, session_id: str, *, top: int = 10) -> Summary:
         with self._engine.connect() as conn:

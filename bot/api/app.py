@@ -227,10 +227,15 @@ def create_app(
         turn = respond(request, svc)
         if classes is not None and request.class_token:
             signals = turn.signals
-            classes.record(request.class_token, "interest", signals.interests)
-            classes.record(request.class_token, "route", signals.routes)
-            classes.record(request.class_token, "topic", [signals.topic])
-            classes.record(request.class_token, "unanswered", [signals.unanswered])
+            classes.record(
+                request.class_token,
+                {
+                    "interest": signals.interests,
+                    "route": signals.routes,
+                    "topic": [signals.topic],
+                    "unanswered": [signals.unanswered],
+                },
+            )
         return turn.answer
 
     def respond(request: ChatRequest, svc: ChatService) -> Turn:

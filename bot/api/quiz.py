@@ -58,7 +58,7 @@ def result(body: QuizAnswers, request: Request) -> QuizResult:
     names = [TYPES[letter][0] for letter in outcome.top]
     classes: ClassSessions | None = request.app.state.classes
     if classes is not None and body.class_token:
-        classes.record(body.class_token, "type", names)
+        classes.record(body.class_token, {"type": names})
     ranked = sorted(outcome.scores, key=lambda letter: -outcome.scores[letter])
     return QuizResult(
         scores=[TypeScore(type=t, name=TYPES[t][0], score=outcome.scores[t]) for t in ranked],
