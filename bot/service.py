@@ -37,7 +37,7 @@ from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.core.text import fold, plain, sentences, without_citations
 from bot.retrieve.retriever import Retriever
-from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons, route_cards
+from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons, route_cards, route_path
 from bot.routes.recommend import Recommender, rank_routes
 from bot.understand.detectors import Detectors
 from bot.understand.guard import OFF_TOPIC, Policy
@@ -134,8 +134,10 @@ class ChatService:
             )
         understanding = self.reader.read(message, history, school=school)
         turn = self._respond(understanding, school)
-        cards = route_cards(turn.answer.routes, self.graph)
-        answer = turn.answer.model_copy(update={"route_cards": cards})
+        routes = turn.answer.routes
+        path = route_path(routes, self.graph) if self.graph is not None else []
+        cards = {"route_cards": route_cards(routes, self.graph), "route_path": route_cards(path, self.graph)}
+        answer = turn.answer.model_copy(update=cards)
         return replace(turn, answer=answer, signals=class_signals(understanding, answer))
 
     def _respond(self, understanding: Understanding, school: str | None) -> Turn:

@@ -62,7 +62,7 @@ def test_a_student_chats_and_sees_route_cards_and_sources(koers: Koers) -> None:
     box = page.get_by_placeholder("Stel je vraag...")
     box.fill("ik zit in de kader en ik vind sleutelen aan scooters leuk, welk profiel past bij mij?")
     box.press("Enter")
-    expect(page.get_by_text("Routes die bij je vraag passen")).to_be_visible()
+    expect(page.get_by_text("Een route die bij je past, van vmbo naar werk")).to_be_visible()
     expect(page.get_by_text("Mobiliteit en transport (M&T)").first).to_be_visible()
     expect(page.get_by_role("button", name="Nieuw gesprek")).to_be_visible()
     page.get_by_text("welk profiel past bij mij?").scroll_into_view_if_needed()

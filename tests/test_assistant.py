@@ -156,6 +156,19 @@ def test_every_recommended_route_comes_as_a_card_with_its_kind_niveaus_and_docum
     assert {"Profiel", "Opleiding"} <= kinds
     assert any(card.niveaus for card in answer.route_cards if card.kind == "Opleiding")
 
+    profiel, opleiding, beroep = (card.label for card in answer.route_path)
+    assert [card.kind for card in answer.route_path] == ["Profiel", "Opleiding", "Beroep"]
+    assert profiel in answer.routes and opleiding in answer.routes, "the path runs through recommended routes"
+    assert opleiding in GRAPH.reachable(profiel, "opleiding"), "each step leads to the next"
+    assert beroep in GRAPH.successors(opleiding, "leidt-tot")
+    assert GRAPH.node(opleiding).status == "open"
+
+
+def test_no_route_path_is_made_up_when_the_routes_name_no_opleiding(service: ChatService) -> None:
+    answer = service.answer("wat is het verschil tussen bol en bbl?")
+    assert answer.route_cards and not any(kind_of(label) == "mbo" for label in answer.routes)
+    assert answer.route_path == []
+
 
 def test_a_follow_up_is_about_the_routes_koers_just_named(service: ChatService) -> None:
     history = [

@@ -49,9 +49,11 @@ def test_the_chat_streams_the_answer_with_route_cards_sources_and_thumbs(
     assert SCOOTER in shown(at)
     assert expected.text in shown(at), "the streamed text is the API's answer, whole"
     assert "Mobiliteit en transport" in expected.text
-    first_card = expected.route_cards[0]
-    assert f"**{first_card.name}**" in shown(at)
-    assert f"https://koers.example.nl/v1/sources/{first_card.doc_id}" in shown(at)
+    assert [card.kind for card in expected.route_path] == ["Profiel", "Opleiding", "Beroep"]
+    for card in expected.route_path:  # the leerroute as cards: profiel -> opleiding -> beroep
+        assert f"**{card.name}**" in shown(at)
+        assert f"https://koers.example.nl/v1/sources/{card.doc_id}" in shown(at)
+    assert [m.value for m in at.markdown].count("→") == 2
     sources = at.expander[1]
     assert sources.label == f"Bronnen ({len(expected.citations)})"
     quoted = "\n".join(m.value for m in sources.markdown)

@@ -98,6 +98,13 @@ class Answer(BaseModel):
     route_cards: list[RouteCard] = Field(
         default_factory=list, description="The routes of ``routes`` as cards, in the same order."
     )
+    route_path: list[RouteCard] = Field(
+        default_factory=list,
+        description=(
+            "One doorlopende leerroute through the recommended routes: profiel -> opleiding (-> beroep), "
+            "each step linked to the next in the route graph. Empty when the routes hold no such chain."
+        ),
+    )
     policy: str = Field(
         default="",
         description="Guardrail that shaped this answer (e.g. 'fraud'); empty for a normal answer.",

@@ -6,7 +6,8 @@ covers, or a question back.
 * Aspects: a route answer also says what each recommended route is (an opleiding's niveau and length, what a
   profiel or domein is about) and, once the leerweg is known, which mbo-niveaus it opens. Each aspect is a
   document from the route graph and a question of its own; the answer quotes that document's best sentence.
-* Route cards: each recommended route with its kind, name, niveaus and document.
+* Route cards: each recommended route with its kind, name, niveaus and document; and one route path,
+  profiel -> opleiding -> beroep, joined by the route graph's edges.
 * Clarifying question: a niveau question without a known leerweg, or "wat past bij mij?" without any
   interests, gets one short question with choices (the answer still says what it can).
 """
@@ -147,17 +148,39 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
     return found
 
 
+def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:
+    """One doorlopende leerroute through the recommended routes: profiel -> opleiding -> beroep.
+
+    The best-ranked opleiding that a recommended profiel leads to (along the graph's edges), that profiel,
+    and the best-ranked beroep the opleiding leads to (else the graph's first). Only an opleiding a student
+    can start (open, a kwalificatie, not a dossier). Empty when the routes hold no such profiel and
+    opleiding: no chain is made up.
+    """
+    profielen = [label for label in labels if kind_of(label) == "vmbo"]
+    for opleiding in labels:
+        node = graph.find(opleiding)
+        if node is None or node.type != "opleiding" or node.status != "open" or node.soort != "kwalificatie":
+            continue
+        profiel = next((p for p in profielen if opleiding in graph.reachable(p, "opleiding")), None)
+        if profiel is None:
+            continue
+        beroepen = graph.successors(opleiding, "leidt-tot")
+        beroep = next((b for b in labels if b in beroepen), beroepen[0] if beroepen else None)
+        return [profiel, opleiding, *([beroep] if beroep else [])]
+    return []
+
+
 def route_cards(labels: Sequence[str], graph: RouteGraph | None) -> list[RouteCard]:
-    """The routes as cards; the graph adds an opleiding's niveaus and the document about each route."""
-    index = {node.id: node for node in graph.nodes} if graph is not None else {}
+    """The routes as cards; the graph adds each route's name as students read it, an opleiding's niveaus,
+    and the document about it."""
     cards = []
     for label in labels:
-        node = index.get(label)
+        node = graph.find(label) if graph is not None else None
         cards.append(
             RouteCard(
                 label=label,
                 kind=KIND_NAMES.get(kind_of(label), "Route"),
-                name=display_name(label),
+                name=node.name if node is not None else display_name(label),
                 niveaus=list(node.niveaus) if node is not None else [],
                 doc_id=node.doc if node is not None else "",
             )

@@ -34,20 +34,37 @@ def source_link(doc_id: str, quote: str = "") -> str:
     return f"{link}?quote={url_quote(quote)}#citaat" if quote else link
 
 
+def show_card(card: dict[str, Any]) -> None:
+    """One route: what kind of step, its name, its niveaus and where to read more."""
+    with st.container(border=True):
+        st.caption(card["kind"])
+        st.markdown(f"**{card['name']}**")
+        if card["niveaus"]:
+            st.markdown("mbo-niveau " + " of ".join(str(n) for n in card["niveaus"]))
+        if card["doc_id"]:
+            st.markdown(f"[Lees meer]({source_link(card['doc_id'])})")
+
+
 def show_route_cards(answer: dict[str, Any]) -> None:
-    """The first routes as cards: what kind of step, its name, its niveaus and where to read more."""
-    cards = (answer.get("route_cards") or [])[:CARDS_SHOWN]
-    if not cards:
+    """The doorlopende leerroute (profiel -> opleiding -> beroep) when the answer has one, else the first
+    routes."""
+    path = answer.get("route_path") or []
+    if path:
+        st.caption("Een route die bij je past, van vmbo naar werk")
+        widths = [1.0 if i % 2 == 0 else 0.12 for i in range(2 * len(path) - 1)]  # cards, arrows between
+        columns = st.columns(widths, vertical_alignment="center")
+        for index, card in enumerate(path):
+            with columns[2 * index]:
+                show_card(card)
+            if index < len(path) - 1:
+                columns[2 * index + 1].markdown("→")
         return
-    st.caption("Routes die bij je vraag passen")
-    for column, card in zip(st.columns(len(cards)), cards, strict=True):
-        with column.container(border=True):
-            st.caption(card["kind"])
-            st.markdown(f"**{card['name']}**")
-            if card["niveaus"]:
-                st.markdown("mbo-niveau " + " of ".join(str(n) for n in card["niveaus"]))
-            if card["doc_id"]:
-                st.markdown(f"[Lees meer]({source_link(card['doc_id'])})")
+    cards = (answer.get("route_cards") or [])[:CARDS_SHOWN]
+    if cards:
+        st.caption("Routes die bij je vraag passen")
+        for column, card in zip(st.columns(len(cards)), cards, strict=True):
+            with column:
+                show_card(card)
 
 
 def show_sources(answer: dict[str, Any]) -> None:
