@@ -30,12 +30,14 @@ from bot.answer.guarded import (
     with_privacy_note,
 )
 from bot.answer.select import SentenceSelector
+from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
 from bot.core.errors import EmptyIndexError, KoersError
 from bot.core.ports import AnswerRewriter, VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.core.text import fold, plain, sentences, without_citations
+from bot.retrieve.derived import StoreDerived
 from bot.retrieve.retriever import Retriever
 from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons, route_cards, route_path
 from bot.routes.recommend import Recommender, rank_routes
@@ -84,6 +86,9 @@ STAY_KINDS = frozenset({"other", "greeting", "thanks"})
 # activity is answered from the passages like any other.
 LESSON_TOP = 3
 LESSON_MATCHES = 2
+# A lesson question that two or more plans each answer in part gets the answer from the passages and a
+# question back: which plan to show whole. A chosen title comes back as the next message.
+LESSON_CHOICE = "Wil je een heel lesplan zien? Kies er een."
 SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
 # How much a sentence that reads like an answer to the kind of question asked (a duration, a cost) gains in
 # relevance: the question heads' probability of that kind for the sentence, times this. On the dev set
@@ -122,6 +127,7 @@ class ChatService:
         self.recommender = Recommender(self.graph)
         self.reader = Reader(self.retriever.vectors, self.detectors, self.store, self.graph)
         self.glossary = Glossary(self.store)
+        self.lesson_titles = StoreDerived(self.store, lambda: lesson_titles(self.store.all_chunks()))
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:
         return self.respond(message, history, school=school).answer
@@ -241,9 +247,10 @@ class ChatService:
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
         plans = [hit.chunk.doc_id for hit in hits[:LESSON_TOP] if hit.chunk.kind == "les"]
         lesson = next((doc for doc in plans if plans.count(doc) >= LESSON_MATCHES), None)
-        if understanding.kind == "lesson" and lesson is not None:
-            # A mentor who plans a lesson gets the lesson plan the question found whole and in order.
-            chunks = self.store.document_chunks(lesson, school=school)
+        chosen = self._titled_lesson(understanding.text, school)
+        if chosen is not None or (understanding.kind == "lesson" and lesson is not None):
+            # A mentor who plans a lesson, or picked one Koers offered, gets that plan whole and in order.
+            chunks = self.store.document_chunks(chosen or str(lesson), school=school)
             looked_up = [RetrievedChunk(chunk=c, score=0.0, via="graph") for c in chunks]
             return lesson_plan(chunks, buttons(understanding, [])), looked_up
         profile = understanding.profile
@@ -277,7 +284,7 @@ class ChatService:
             max_sentences=max_sentences,
             routes=recommendation.routes,
             reasons=found,
-            clarification=clarification(understanding) if student else None,
+            clarification=clarification(understanding) if student else lesson_choice(understanding, hits),
             aspects=covered,
             notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
             focus=understanding.focus,
@@ -316,6 +323,11 @@ class ChatService:
         text, citations = in_reading_order("\n\n".join(paragraphs), citations)
         looked_up = [RetrievedChunk(chunk=entry.chunk, score=0.0, via="graph") for entry in entries]
         return answer.model_copy(update={"text": text, "citations": citations}), hits + looked_up
+
+    def _titled_lesson(self, text: str, school: str | None) -> str | None:
+        """The lesson plan whose title the message is (a choice Koers offered), visible to ``school``."""
+        found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
+        return found.get(school or "") or found.get("")
 
     @staticmethod
     def _said_before(understanding: Understanding) -> frozenset[str]:
@@ -405,6 +417,24 @@ class ChatService:
 
 
 SIGNAL_ROUTE_KINDS = ("vmbo:", "mbo-domein:", "mbo:", "beroep:", "route:")
+
+
+def lesson_titles(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
+    """Folded title -> school ("" for the corpus) -> document id, of every lesson plan in the store."""
+    titles: dict[str, dict[str, str]] = {}
+    for chunk in chunks:
+        if chunk.kind == "les":
+            titles.setdefault(fold(chunk.title).strip(" .?!"), {})[chunk.school] = chunk.doc_id
+    return titles
+
+
+def lesson_choice(understanding: Understanding, hits: Sequence[RetrievedChunk]) -> Clarification | None:
+    """For a lesson question that no single plan answers (see :data:`LESSON_MATCHES`): the plans among the
+    best passages, by title, to choose one to see whole."""
+    if understanding.kind != "lesson":
+        return None
+    titles = list(dict.fromkeys(hit.chunk.title for hit in hits[:LESSON_TOP] if hit.chunk.kind == "les"))
+    return Clarification(LESSON_CHOICE, titles) if len(titles) >= 2 else None
 
 
 def class_signals(understanding: Understanding, answer: Answer) -> ClassSignals:

@@ -128,6 +128,22 @@ def test_a_mentor_is_answered_with_the_sentences_written_for_mentors(service: Ch
     assert service.sentence_prior(replace(mentor, asker="student")) is None
 
 
+def test_a_lesson_question_several_plans_answer_asks_which_plan_and_gives_it_whole(
+    service: ChatService,
+) -> None:
+    question = "ik ben mentor, hoe kan ik koers gebruiken in een lob-les van 50 minuten?"
+    answer = service.answer(question)
+    titles = {plan[0].title: plan for plan in service.lesson_plans()}
+    assert len(answer.choices) >= 2 and set(answer.choices) <= set(titles), "the choices are lesson plans"
+    assert answer.text.endswith(answer.clarifying_question)
+    history = [Message(role="user", content=question), Message(role="assistant", content=answer.text)]
+    chosen = answer.choices[1]
+    plan = service.answer(chosen, history)
+    assert plan.text.startswith(f"Een lesplan dat hierbij past: {chosen}.")
+    assert {c.doc_id for c in plan.citations} == {titles[chosen][0].doc_id}
+    assert not plan.choices
+
+
 def test_a_route_answer_says_what_the_route_is_and_what_the_leerweg_opens(service: ChatService) -> None:
     turn = service.respond("ik doe kader en ik wil graag lassen, wat kan ik kiezen?")
     admission = next(rule.doc for rule in GRAPH.admission if rule.leerweg == "KB")
