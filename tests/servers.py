@@ -70,6 +70,20 @@ def chromium_path() -> str:
 UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 
 
+def wait_until_healthy(
+    health_url: str, proc: subprocess.Popen[bytes], *, timeout_s: float, what: str
+) -> None:
+    """Wait until ``health_url`` answers 200 while ``proc`` runs; fail when the process stopped."""
+    deadline = time.monotonic() + timeout_s
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    assert proc.poll() is None, f"{what} stopped during start-up"
+
+
 @contextmanager
 def running_ui(api_url: str) -> Iterator[str]:
     """The Streamlit app (``ui/app.py``) in a process of its own on a free loopback port."""
@@ -85,14 +99,7 @@ def running_ui(api_url: str) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        assert proc.poll() is None, "streamlit stopped during start-up"
+        wait_until_healthy(f"{url}/_stcore/health", proc, timeout_s=60, what="streamlit")
         yield url
     finally:
         proc.terminate()
@@ -113,14 +120,7 @@ def koers_serve(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[byt
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        assert proc.poll() is None, "koers serve stopped during start-up"
+        wait_until_healthy(f"{url}/health", proc, timeout_s=180, what="koers serve")
         yield url, proc
     finally:
         if proc.poll() is None:
