@@ -404,8 +404,9 @@ class ChatService:
         return sorted(plans.values(), key=lambda chunks: chunks[0].title)
 
     def warm_up(self) -> None:
-        """Load the embedding model now, so the first student does not wait for it."""
+        """Load the embedding model and the lesson titles now, so the first student does not wait."""
         self.retriever.embedder.embed(["opwarmen"], kind="query")
+        self.lesson_titles.get()
 
     def prepare_document(self, doc_id: str, school: str | None = None) -> int:
         """Embed a newly stored document's sentences ahead of the first question that quotes them (as

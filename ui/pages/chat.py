@@ -77,7 +77,8 @@ def show_sources(answer: dict[str, Any]) -> None:
             links = [f"[Lees de bron]({source_link(c['doc_id'], c['quote'])})"]
             if c.get("url"):
                 links.append(f"[Bron op internet]({c['url']})")
-            st.markdown(f"**[{c['number']}] {c['title']}{page}**  \n> {c['quote']}\n\n" + " · ".join(links))
+            quoted = "\n".join(f"> {line}" for line in c["quote"].splitlines())  # a list is several lines
+            st.markdown(f"**[{c['number']}] {c['title']}{page}**\n\n{quoted}\n\n" + " · ".join(links))
 
 
 def rate(answer: dict[str, Any]) -> None:
