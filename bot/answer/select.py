@@ -9,10 +9,10 @@ are embedded already, also after a restart.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
+from cachetools import LRUCache
 
 from bot.adapters.sentence_vectors import SentenceVectorFile
 from bot.core.ports import Embedder
@@ -32,7 +32,7 @@ class SentenceSelector:
     def __init__(self, embedder: Embedder, disk: SentenceVectorFile | None = None) -> None:
         self._embedder = embedder
         self._disk = disk  # passage sentences only; a student's message is never written
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=CACHE_SIZE)
 
     def vectors(self, queries: Sequence[str], sentences: Sequence[str] = ()) -> np.ndarray:
         """Vectors of ``queries`` then of the passage ``sentences``, in that order, in one model call.
@@ -40,25 +40,22 @@ class SentenceSelector:
         Sentences come from memory, then from the disk cache, then from the model (and are kept on disk);
         queries (what a student wrote, or a plan's own question) stay in memory only."""
         texts = [*queries, *sentences]
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}  # now recently used
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             asked = set(queries)
             keepable = [t for t in missing if t not in asked]
             stored = self._disk.get(keepable) if self._disk is not None else {}
-            self._cache.update(stored)
             todo = [t for t in missing if t not in stored]
             embedded = {
                 text: np.asarray(vector, dtype=np.float32)
                 for text, vector in zip(todo, self._embedder.embed(todo, kind="query"), strict=True)
             }
-            self._cache.update(embedded)
             if self._disk is not None:
                 self._disk.put({t: v for t, v in embedded.items() if t not in asked})
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        for text in texts:
-            self._cache.move_to_end(text)
-        return np.stack([self._cache[t] for t in texts])
+            found |= stored | embedded
+            self._cache.update(stored | embedded)
+        return np.stack([found[t] for t in texts])
 
     def select(
         self,

@@ -3,9 +3,10 @@ the earlier messages and the search queries, and the next turn asks for most of 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from cachetools import LRUCache
 
 from bot.core.ports import Embedder, Vector
 
@@ -16,23 +17,23 @@ CACHE_SIZE = 256
 class QueryVectors:
     embedder: Embedder
     size: int = CACHE_SIZE
-    _vectors: OrderedDict[str, Vector] = field(default_factory=OrderedDict, init=False, repr=False)
+    _vectors: LRUCache[str, Vector] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._vectors = LRUCache(maxsize=self.size)
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Embed those of ``texts`` not cached yet, in one model call (much cheaper than one call each)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed(missing, kind="query"), strict=True):
-                self._vectors[text] = vector
-        for text in texts:
-            self._vectors.move_to_end(text)
-        while len(self._vectors) > self.size:
-            self._vectors.popitem(last=False)
+        self.many(texts)
 
     def get(self, text: str) -> Vector:
-        self.prepare([text])
-        return self._vectors[text]
+        return self.many([text])[0]
 
     def many(self, texts: Sequence[str]) -> list[Vector]:
-        self.prepare(texts)
-        return [self._vectors[t] for t in texts]
+        """The vectors of ``texts``: cached ones (now the most recently used), the rest in one model call."""
+        found = {t: self._vectors[t] for t in dict.fromkeys(texts) if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed(missing, kind="query"), strict=True):
+                found[text] = self._vectors[text] = vector
+        return [found[t] for t in texts]
