@@ -135,8 +135,14 @@ def test_a_student_reads_a_streamed_answer_and_follows_a_source(setup: Setup, pa
     answer = ask(page, QUESTION)
     expect(answer).to_contain_text("Mobiliteit en transport")
     expect(answer.locator(".cards li").first).to_contain_text("Profiel")
+    path = answer.locator(".path .card")  # the leerroute: profiel -> opleiding (with its niveau) -> beroep
+    expect(path).to_have_count(3)
+    expect(path.nth(1)).to_contain_text("Opleiding")
+    expect(path.nth(1)).to_contain_text("mbo-niveau")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "widget-desktop.png")
+    path.first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "widget-route.png")
     assert serious_violations(page) == []
     # Streamed: the answer came over the SSE endpoint; the widget asked nothing of anyone else.
     assert f"{setup.api}/v1/chat/stream" in requests

@@ -40,6 +40,7 @@ WIDGET_TEXTS: dict[str, str] = {
     "privacy": "Dit gesprek is anoniem. Noem geen namen of adressen.",
     "sources": "Bronnen",
     "routes": "Routes die passen",
+    "route_path": "Een route die bij je past",
     "thumbs_up": "Goed antwoord",
     "thumbs_down": "Geen goed antwoord",
     "thanks": "Bedankt voor je reactie!",

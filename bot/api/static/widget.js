@@ -12,15 +12,11 @@
   const SCHOOL = script.dataset.school || "demo";
   const STORE_KEY = `koers:${SCHOOL}`;
   const MAX_TURNS = 50; // the API takes at most 50 earlier messages
-  const KIND_NAMES = {
-    vmbo: "Profiel", "vmbo-leerweg": "Leerweg", "mbo-domein": "Mbo-domein", mbo: "Opleiding",
-    "mbo-niveau": "Niveau", "mbo-leerweg": "BOL of BBL", route: "Route", lob: "Ontdekken", beroep: "Beroep",
-  };
   const DEFAULT_TEXTS = {
     title: "Koers: kies je route", open: "Open de keuzehulp", close: "Sluiten", placeholder: "Typ je vraag…",
     send: "Versturen", new_chat: "Nieuw gesprek",
     privacy: "Dit gesprek is anoniem. Noem geen namen of adressen.", sources: "Bronnen",
-    routes: "Routes die passen", thumbs_up: "Goed antwoord", thumbs_down: "Geen goed antwoord",
+    routes: "Routes die passen", route_path: "Een route die bij je past", thumbs_up: "Goed antwoord", thumbs_down: "Geen goed antwoord",
     thanks: "Bedankt voor je reactie!", thinking: "Koers zoekt het op…",
     error: "Er ging iets mis. Probeer het zo nog eens.",
   };
@@ -63,6 +59,8 @@ sup a:focus-visible, a:focus-visible, button:focus-visible, textarea:focus-visib
 .cards { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
 .card { border: 1px solid #c9d3df; border-radius: 8px; padding: 4px 8px; background: #fff; }
 .card small { display: block; color: #555; font-size: .75rem; }
+.path { align-items: center; }
+.path .arrow { color: #555; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .chips button { border: 1px solid var(--koers); color: var(--koers); background: #fff; border-radius: 10px;
   padding: 5px 10px; cursor: pointer; text-align: left; font-size: .9rem; }
@@ -269,12 +267,20 @@ form button:disabled { opacity: .6; cursor: default; }
       const answer = turn.answer || {};
       const box = el("div", { class: "msg bot" }, ...this.answerBody(turn.text, answer.citations || []));
       if (turn.streaming) return box;
-      const routes = answer.routes || [];
-      if (routes.length) {
-        const names = answer.route_names || routes;
-        box.append(el("div", { class: "extra" }, el("h3", { text: this.texts.routes }),
-          el("ul", { class: "cards" }, ...routes.slice(0, 6).map((label, i) => el("li", { class: "card" },
-            el("small", { text: KIND_NAMES[label.split(":")[0]] || "Route" }), names[i] || label)))));
+      // The leerroute profiel -> opleiding -> beroep when the answer has one, else the first routes.
+      const path = answer.route_path || [];
+      const cards = path.length ? path : (answer.route_cards || []).slice(0, 6);
+      if (cards.length) {
+        const niveaus = (card) => (card.niveaus && card.niveaus.length
+          ? el("small", { text: `mbo-niveau ${card.niveaus.join(" of ")}` }) : null);
+        const items = cards.map((card) => el("li", { class: "card" },
+          el("small", { text: card.kind }), card.name, niveaus(card)));
+        // In the path an arrow stands between two steps; screen readers hear the ordered list without it.
+        const arrow = () => el("li", { class: "arrow", "aria-hidden": "true", text: "→" });
+        const shown = path.length ? items.flatMap((item, i) => (i ? [arrow(), item] : [item])) : items;
+        const heading = path.length ? this.texts.route_path : this.texts.routes;
+        box.append(el("div", { class: "extra" }, el("h3", { text: heading }),
+          el(path.length ? "ol" : "ul", { class: path.length ? "cards path" : "cards" }, ...shown)));
       }
       const citations = answer.citations || [];
       if (citations.length) {
