@@ -70,7 +70,7 @@ def is_canonical(label: str) -> bool:
     return label_problem(label) is None
 
 
-# What a kind of route is called on a route card; the widget has the same names (bot/api/static/widget.js).
+# What a kind of route is called on a route card (the app and the widget show it from the API).
 KIND_NAMES = {
     "vmbo": "Profiel",
     "vmbo-leerweg": "Leerweg",
