@@ -1,0 +1,75 @@
+"""The route cards and the leerroute of an answer (bot/routes/plan.py), on the real route graph."""
+
+from __future__ import annotations
+
+from bot.core.labels import KIND_NAMES, LABEL_KINDS, display_name
+from bot.core.route_graph import load_route_graph
+from bot.routes.plan import route_cards, route_path
+from tests.conftest import CORPUS
+
+GRAPH = load_route_graph(CORPUS / "routes.yaml")
+PROFIELEN = [node.id for node in GRAPH.nodes if node.type == "profiel"]
+
+
+def startable(node_id: str) -> bool:
+    node = GRAPH.node(node_id)
+    return node.type == "opleiding" and node.status == "open" and node.soort == "kwalificatie"
+
+
+def test_every_open_opleiding_a_profiel_leads_to_makes_a_path_to_its_first_beroep() -> None:
+    checked = 0
+    for profiel in PROFIELEN:
+        for opleiding in sorted(GRAPH.reachable(profiel, "opleiding")):
+            beroepen = GRAPH.successors(opleiding, "leidt-tot")
+            expected = [profiel, opleiding, *beroepen[:1]] if startable(opleiding) else []
+            assert route_path([profiel, opleiding], GRAPH) == expected, (profiel, opleiding)
+            checked += 1
+    assert checked > 50
+
+
+def test_a_stopped_opleiding_or_a_dossier_is_never_a_step() -> None:
+    closed = [
+        (profiel, opleiding)
+        for profiel in PROFIELEN
+        for opleiding in GRAPH.reachable(profiel, "opleiding")
+        if not startable(opleiding)
+    ]
+    assert {GRAPH.node(o).status for _, o in closed} >= {"afbouw"}
+    assert "dossier" in {GRAPH.node(o).soort for _, o in closed}
+    for profiel, opleiding in closed:
+        assert route_path([profiel, opleiding], GRAPH) == []
+
+
+def test_the_path_follows_the_ranking_and_makes_up_no_step() -> None:
+    profiel = "vmbo:BWI"
+    opleidingen = [o for o in sorted(GRAPH.reachable(profiel, "opleiding")) if startable(o)]
+    first, second = opleidingen[:2]
+    assert route_path([profiel, second, first], GRAPH)[1] == second, "the better-ranked opleiding"
+    assert route_path([second, first], GRAPH) == [], "no profiel among the routes: no path"
+    unrelated = next(p for p in PROFIELEN if first not in GRAPH.reachable(p, "opleiding"))
+    assert route_path([unrelated, first], GRAPH) == [], "a profiel that does not lead there"
+
+
+def test_a_recommended_beroep_is_preferred_to_the_graphs_first() -> None:
+    profiel, opleiding, beroepen = next(
+        (p, o, GRAPH.successors(o, "leidt-tot"))
+        for p in PROFIELEN
+        for o in sorted(GRAPH.reachable(p, "opleiding"))
+        if startable(o) and len(GRAPH.successors(o, "leidt-tot")) >= 2
+    )
+    assert route_path([profiel, opleiding, beroepen[1]], GRAPH) == [profiel, opleiding, beroepen[1]]
+
+
+def test_cards_take_name_niveaus_and_document_from_the_graph_and_invent_nothing() -> None:
+    opleiding = next(node for node in GRAPH.nodes if node.type == "opleiding" and node.niveaus)
+    known, unknown = route_cards([opleiding.id, "mbo:Bestaat niet"], GRAPH)
+    assert (known.kind, known.name) == ("Opleiding", opleiding.name)
+    assert (known.niveaus, known.doc_id) == (opleiding.niveaus, opleiding.doc)
+    assert (unknown.kind, unknown.name, unknown.niveaus) == ("Opleiding", "Bestaat niet", [])
+    assert unknown.doc_id == "", "no document is made up for a route the graph does not know"
+    [without_graph] = route_cards(["vmbo:M&T"], None)
+    assert without_graph.name == display_name("vmbo:M&T") and without_graph.kind == "Profiel"
+
+
+def test_every_kind_of_label_has_a_name_on_a_card() -> None:
+    assert set(LABEL_KINDS) | {"beroep"} <= set(KIND_NAMES)
