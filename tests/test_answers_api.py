@@ -118,12 +118,12 @@ def test_citation_numbers_run_in_reading_order_with_hard_words_explained(api: st
 
 
 def test_a_hard_word_is_explained_the_first_time_only(service: ChatService) -> None:
-    found = service.glossary.to_explain("Kijk in het kwalificatiedossier van je opleiding.", [])
+    found = service.composer.glossary.to_explain("Kijk in het kwalificatiedossier van je opleiding.", [])
     assert [entry.word for entry in found] == ["Kwalificatiedossier"]
     assert found[0].definition.startswith("Een kwalificatiedossier is")
-    assert not service.glossary.to_explain(
+    assert not service.composer.glossary.to_explain(
         "Kijk in het kwalificatiedossier.", ["wat is een kwalificatiedossier"]
     )
-    assert not service.glossary.to_explain("Vraag het je decaan.", []), (
+    assert not service.composer.glossary.to_explain("Vraag het je decaan.", []), (
         "an everyday school word needs no help"
     )

@@ -87,7 +87,7 @@ def test_a_mentor_is_answered_with_the_sentences_written_for_mentors(service: Ch
     mentor than for a student who asks the same."""
     mentor = service.reader.read("Ik ben mentor. Hoe bereid ik mijn klas voor op een snuffelstage?")
     assert mentor.asker == "mentor"
-    prior = service.sentence_prior(mentor)
+    prior = service.composer.sentence_prior(mentor)
     assert prior is not None
     for_mentor, for_student = prior(
         [
@@ -97,7 +97,7 @@ def test_a_mentor_is_answered_with_the_sentences_written_for_mentors(service: Ch
     )
     assert for_mentor > for_student
     # A student asking the same kind of question gets no voice prior (students are the default voice).
-    assert service.sentence_prior(replace(mentor, asker="student")) is None
+    assert service.composer.sentence_prior(replace(mentor, asker="student")) is None
 
 
 def test_a_lesson_question_several_plans_answer_asks_which_plan_and_gives_it_whole(

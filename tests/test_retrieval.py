@@ -48,14 +48,14 @@ def test_the_selector_quotes_one_of_two_sentences_that_say_the_same(service: Cha
         "Met een KB-, GL- of TL-diploma mag je naar mbo niveau 3 of 4.",
         "TL heeft vier sectoren, waaronder Techniek.",
     ]
-    chosen = service.selector.select("Naar welk mbo-niveau kan ik met TL?", same, [0.0] * 3, 3)
+    chosen = service.composer.selector.select("Naar welk mbo-niveau kan ik met TL?", same, [0.0] * 3, 3)
     assert len(chosen) == 2 and 2 in chosen, "the second way of saying it adds nothing"
     # Similar wording (cosine 0.975), different numbers: two facts.
     steps = [
         "Met een diploma op niveau 2 mag je naar niveau 3.",
         "Met een diploma op niveau 3 mag je naar niveau 4.",
     ]
-    assert len(service.selector.select("Hoe kan ik hoger komen?", steps, [0.0] * 2, 2)) == 2
+    assert len(service.composer.selector.select("Hoe kan ik hoger komen?", steps, [0.0] * 2, 2)) == 2
 
 
 def _hit(chunk_id: str, text: str, score: float = 0.8) -> RetrievedChunk:
@@ -72,7 +72,9 @@ def test_an_answer_never_quotes_a_sentence_about_the_document_itself(service: Ch
         "Een lasser verbindt metalen delen. Hier lees je wat een lasser doet en hoe je lasser wordt. "
         "Je leert lassen in de opleiding Medewerker productietechniek.",
     )
-    answer = compose("wat doet een lasser en hoe word je lasser", [hit], service.selector, max_sentences=8)
+    answer = compose(
+        "wat doet een lasser en hoe word je lasser", [hit], service.composer.selector, max_sentences=8
+    )
     quoted = [s.strip() for s in _quoted(answer.text)]
     assert "Een lasser verbindt metalen delen." in quoted
     assert not any(s.startswith("Hier lees je") for s in quoted), answer.text
@@ -85,13 +87,15 @@ def test_a_sentence_that_leans_on_the_one_before_is_quoted_only_with_it(service:
         _hit("b", "Toelatingsrecht betekent dat je de opleiding van je keuze mag doen."),
     ]
     question = "wat is toelatingsrecht"
-    alone = compose(question, hits, service.selector, max_sentences=2)
+    alone = compose(question, hits, service.composer.selector, max_sentences=2)
     assert leaning not in alone.text, "without 'Je hebt het juiste diploma.' it says nothing"
-    together = compose(question, hits, service.selector, max_sentences=8)
+    together = compose(question, hits, service.composer.selector, max_sentences=8)
     assert re.search(rf"Je hebt het juiste diploma\.(?: \[\d\])? {leaning}", together.text), together.text
     inside = "De opleiding Technicus engineering hoort daarbij."
     hit = _hit("c", f"Engineering is een richting in het mbo. {inside}")
-    answer = compose("welke opleiding hoort bij engineering", [hit], service.selector, max_sentences=1)
+    answer = compose(
+        "welke opleiding hoort bij engineering", [hit], service.composer.selector, max_sentences=1
+    )
     assert inside not in answer.text and "Engineering is een richting" in answer.text
 
 
@@ -100,7 +104,7 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
         _hit("rules", "Je meldt je aan voor 1 april. Je doet mee aan de intake.", score=0.9),
         _hit("meaning", "Toelatingsrecht betekent dat je de opleiding van je keuze mag doen.", score=0.8),
     ]
-    answer = compose("wat betekent toelatingsrecht", hits, service.selector, max_sentences=8)
+    answer = compose("wat betekent toelatingsrecht", hits, service.composer.selector, max_sentences=8)
     assert answer.text.startswith("Toelatingsrecht betekent"), answer.text
     assert "Je meldt je aan voor 1 april. Je doet mee aan de intake. [2]" in answer.text, "one marker per run"
 
@@ -112,7 +116,7 @@ def test_a_short_list_is_quoted_with_its_lead_in_as_a_list_and_cited_as_written(
     item = "monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2);"
     text = f"Een monteur legt kabels aan. {lead_in}\n\n- {item}\n- eerste monteur (niveau 3)."
     question = "welke opleiding op niveau 2 is er voor netbeheer"
-    answer = compose(question, [_hit("netbeheer", text)], service.selector, max_sentences=8)
+    answer = compose(question, [_hit("netbeheer", text)], service.composer.selector, max_sentences=8)
     shown = (
         f"{lead_in}\n- Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)\n"
         "- Eerste monteur (niveau 3). [1]"
@@ -128,7 +132,7 @@ def test_an_item_of_a_long_list_reads_as_a_sentence_and_is_cited_as_written(serv
     others = "".join(f"- opleiding nummer {n} (niveau 3)\n" for n in range(MAX_LIST_ITEMS))
     hit = _hit("netbeheer", f"In het mbo zijn er deze opleidingen:\n\n- {item}\n{others}")
     question = "welke opleiding op niveau 2 is er voor netbeheer"
-    answer = compose(question, [hit], service.selector, max_sentences=8)
+    answer = compose(question, [hit], service.composer.selector, max_sentences=8)
     shown = "Monteur laagspanningsdistributie of middenspanningsdistributie (niveau 2)."
     assert shown in answer.text, answer.text
     assert all(citation.quote in hit.chunk.text for citation in answer.citations)

@@ -1,0 +1,251 @@
+"""The offline composer: an answer from the passages found, in Koers's own frames, never a made-up fact.
+
+``ChatService`` decides which kind of answer a turn gets (care, a refusal, small talk, or an answer); this
+module composes the refusal and the answer: a lesson plan whole, or routes from the recommender with the
+reasons, the aspects of each route and a clarifying question, the sentences chosen by the selector, and the
+hard words explained from the glossary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.adapters.schools import SchoolProfielen, not_offered_note
+from bot.answer.compose import CLOSING, compose, lesson_plan
+from bot.answer.glossary import Glossary
+from bot.answer.grounding import in_reading_order
+from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
+from bot.answer.select import SentenceSelector
+from bot.core.answer_plan import Clarification
+from bot.core.config import Settings
+from bot.core.ports import VectorStore
+from bot.core.route_graph import RouteGraph
+from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
+from bot.core.text import fold, plain, sentences, without_citations
+from bot.retrieve.derived import StoreDerived
+from bot.retrieve.retriever import Retriever
+from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons
+from bot.routes.recommend import Recommender, rank_routes
+from bot.understand.detectors import Detectors
+from bot.understand.guard import Policy
+from bot.understand.heads import LinearHeads
+from bot.understand.reader import Understanding
+from bot.understand.training import ASKER_PREFIX
+
+# A lesson question gets a whole lesson plan when that plan holds at least two of its three best passages:
+# the question matches the lesson as a whole. A question that matches one section that many plans share
+# ("how do I keep students from trusting Koers blindly": every plan's privacy section), a test or an
+# activity is answered from the passages like any other.
+LESSON_TOP = 3
+LESSON_MATCHES = 2
+# A lesson question that two or more plans each answer in part gets the answer from the passages and a
+# question back: which plan to show whole. A chosen title comes back as the next message.
+LESSON_CHOICE = "Wil je een heel lesplan zien? Kies er een."
+# How much a sentence that reads like an answer to the kind of question asked (a duration, a cost) gains in
+# relevance: the question heads' probability of that kind for the sentence, times this. On the dev set
+# (2026-12-02) 0, 0.05, 0.1 and 0.2 gave fact coverage 0.542, 0.549, 0.545, 0.490 and answer-first 0.525,
+# 0.545, 0.545, 0.515.
+KIND_PRIOR = 0.05
+ANSWER_KINDS = frozenset(
+    {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
+)
+# A mentor or a parent is answered in their voice: a sentence gains this times the intent heads'
+# probability that the asker would say it ("Laat leerlingen de bronnen controleren" reads as a mentor's;
+# "Vraag je decaan ..." as a student's). The heads learnt who asks from messages, and the same wording marks
+# who a sentence is for. On the dev set's 19 mentor questions (2026-12-02) 0, 0.05, 0.1, 0.2 and 0.3 gave
+# fact coverage 0.404, 0.447, 0.383, 0.383, 0.277 (route recall 0.64 each; all 145 cases 0.542, 0.549,
+# 0.538, 0.534, 0.514).
+VOICE_PRIOR = 0.05
+
+
+@dataclass
+class OfflineComposer:
+    settings: Settings
+    store: VectorStore
+    retriever: Retriever
+    detectors: Detectors
+    selector: SentenceSelector
+    graph: RouteGraph | None = None
+    schools: SchoolProfielen | None = None
+    recommender: Recommender = field(init=False)
+    glossary: Glossary = field(init=False)
+    lesson_titles: StoreDerived[dict[str, dict[str, str]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.recommender = Recommender(self.graph)
+        self.glossary = Glossary(self.store)
+        self.lesson_titles = StoreDerived(self.store, lambda: lesson_titles(self.store.all_chunks()))
+
+    def refusal(
+        self, policy: Policy, message: str, school: str | None
+    ) -> tuple[Answer, list[RetrievedChunk]]:
+        """A refusal, with the corpus sentences that explain it when the policy has reasons to look up.
+
+        Each quote is searched with the policy's own question, never with the student's message: the message
+        asked for something Koers will not give. The message only decides whether a reason is about it
+        (a forged doctor's note is fraud too, but exam secrecy does not explain that refusal)."""
+        tops = [
+            (question, hits[0])
+            for question in REFUSAL_REASONS.get(policy.name, ())
+            if (hits := self.retriever.retrieve(question, school=school))
+        ]
+        about = {h.chunk.doc_id for h in self.retriever.retrieve(message, school=school)} if tops else set()
+        explained: list[tuple[Chunk, str]] = []
+        for question, top in tops:
+            if top.chunk.doc_id not in about:
+                continue
+            said = {quote for _, quote in explained}
+            options = [s for s in sentences(top.chunk.text) if not s.rstrip().endswith("?") and s not in said]
+            best = self.selector.select(question, options, [0.0] * len(options), 1)
+            explained += [(top.chunk, options[best[0]])] if best else []
+        quoted = {chunk.id for chunk, _ in explained}
+        cited = {top.chunk.id: top for _, top in tops if top.chunk.id in quoted}
+        return refusal_answer(policy, explained), list(cited.values())
+
+    def answer(
+        self, understanding: Understanding, hits: list[RetrievedChunk], school: str | None
+    ) -> tuple[Answer, list[RetrievedChunk]]:
+        """The offline answer: routes from the recommender, a reason and a clarifying question where needed.
+
+        Returns the passages the answer may cite: the retrieved ones plus those looked up to back a reason.
+        """
+        max_sentences = self.settings.composer.max_sentences
+        query = understanding.query
+        if hits and hits[0].chunk.kind == "hulp":
+            # A question about help is not a route question, and it is answered from the national help
+            # documents only: a school's text never changes a help line.
+            helps = self.retriever.help_passages(query)
+            return compose(query, helps, self.selector, max_sentences=max_sentences), helps
+        if self.graph is None:
+            routes = rank_routes(hits)
+            return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
+        plans = [hit.chunk.doc_id for hit in hits[:LESSON_TOP] if hit.chunk.kind == "les"]
+        lesson = next((doc for doc in plans if plans.count(doc) >= LESSON_MATCHES), None)
+        chosen = self._titled_lesson(understanding.text, school)
+        if chosen is not None or (understanding.kind == "lesson" and lesson is not None):
+            # A mentor who plans a lesson, or picked one Koers offered, gets that plan whole and in order.
+            chunks = self.store.document_chunks(chosen or str(lesson), school=school)
+            looked_up = [RetrievedChunk(chunk=c, score=0.0, via="graph") for c in chunks]
+            return lesson_plan(chunks, buttons(understanding, [])), looked_up
+        profile = understanding.profile
+        offered = self.schools.offered(school) if self.schools is not None else None
+        recommendation = self.recommender.recommend(understanding, hits, offered)
+        # Why a profiel fits is said when that is asked, or when this message tells what the student likes.
+        tells = understanding.kind == "other" and any(
+            fold(typed) in fold(understanding.text) for typed in profile.said.values()
+        )
+        fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells
+        # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
+        # pointer and the clarifying question (which are for the student) are left out.
+        student = understanding.asker == "student"
+        found = (
+            reasons(
+                recommendation, profile, self.graph, self.store, school=school, about_a_student=not student
+            )
+            if hits and fit
+            else []
+        )
+        planned = aspects(recommendation, profile, self.graph) if hits else []
+        self.retriever.prepare([aspect.question for aspect in planned])
+        covered = [
+            (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=school))
+            for aspect in planned
+        ]
+        answer = compose(
+            query,
+            hits,
+            self.selector,
+            max_sentences=max_sentences,
+            routes=recommendation.routes,
+            reasons=found,
+            clarification=clarification(understanding) if student else lesson_choice(understanding, hits),
+            aspects=covered,
+            notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
+            focus=understanding.focus,
+            avoid=said_before(understanding),
+            sentence_prior=self.sentence_prior(understanding),
+            closing=CLOSING if fit and student else "",
+            buttons=buttons(understanding, recommendation.routes),
+        )
+        looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]
+        looked_up += [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
+        cited = {c.chunk_id for c in answer.citations}
+        known = {h.chunk.id for h in hits}
+        extra = {h.chunk.id: h for h in looked_up if h.chunk.id not in known and h.chunk.id in cited}
+        return answer, hits + list(extra.values())
+
+    def explain(
+        self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding
+    ) -> tuple[Answer, list[RetrievedChunk]]:
+        """The answer with its hard words explained (see :mod:`bot.answer.glossary`), each definition quoted
+        and cited after the paragraph that first uses the word."""
+        entries = self.glossary.to_explain(
+            without_citations(answer.text), [m.content for m in understanding.history]
+        )
+        if not entries:
+            return answer, hits
+        paragraphs = answer.text.split("\n\n")
+        citations = list(answer.citations)
+        explained: list[tuple[int, str]] = []  # (paragraph that first uses the word, the explanation)
+        for entry in entries:  # in the order the words occur, so the numbers run on in reading order
+            number = len(citations) + 1
+            citations.append(Citation.of(number, entry.chunk, entry.definition))
+            where = next((i for i, p in enumerate(paragraphs) if entry.used_in(p)), 0)
+            explained.append((where, f"{plain(entry.definition)} [{number}]"))
+        for where, line in reversed(explained):  # from the back, so earlier places do not move
+            paragraphs.insert(where + 1, line)
+        text, citations = in_reading_order("\n\n".join(paragraphs), citations)
+        looked_up = [RetrievedChunk(chunk=entry.chunk, score=0.0, via="graph") for entry in entries]
+        return answer.model_copy(update={"text": text, "citations": citations}), hits + looked_up
+
+    def _titled_lesson(self, text: str, school: str | None) -> str | None:
+        """The lesson plan whose title the message is (a choice Koers offered), visible to ``school``."""
+        found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
+        return found.get(school or "") or found.get("")
+
+    def sentence_prior(self, understanding: Understanding) -> Callable[[Sequence[str]], list[float]] | None:
+        """A sentence's head start: for reading like an answer to the kind of question asked, and for being
+        said to the one who asks (a mentor, a parent)."""
+        weighed: list[tuple[LinearHeads, int, float]] = []
+        if KIND_PRIOR > 0 and understanding.kind in ANSWER_KINDS:
+            questions = self.detectors.questions
+            weighed.append((questions, questions.labels.index(understanding.kind), KIND_PRIOR))
+        if VOICE_PRIOR > 0 and understanding.asker != "student":
+            intents, voice = self.detectors.intents, f"{ASKER_PREFIX}{understanding.asker}"
+            weighed.append((intents, intents.labels.index(voice), VOICE_PRIOR))
+        if not weighed:
+            return None
+
+        def prior(texts: Sequence[str]) -> list[float]:
+            vectors = self.selector.vectors([], texts)
+            total = [0.0] * len(texts)
+            for heads, column, weight in weighed:
+                found = heads.probabilities(list(texts), vectors)[:, column]
+                total = [t + weight * float(p) for t, p in zip(total, found, strict=True)]
+            return total
+
+        return prior
+
+
+def said_before(understanding: Understanding) -> frozenset[str]:
+    """The sentences of Koers's previous answer, as shown: a follow-up gets what is new."""
+    return frozenset(plain(s) for s in sentences(without_citations(understanding.koers_said)))
+
+
+def lesson_titles(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
+    """Folded title -> school ("" for the corpus) -> document id, of every lesson plan in the store."""
+    titles: dict[str, dict[str, str]] = {}
+    for chunk in chunks:
+        if chunk.kind == "les":
+            titles.setdefault(fold(chunk.title).strip(" .?!"), {})[chunk.school] = chunk.doc_id
+    return titles
+
+
+def lesson_choice(understanding: Understanding, hits: Sequence[RetrievedChunk]) -> Clarification | None:
+    """For a lesson question that no single plan answers (see :data:`LESSON_MATCHES`): the plans among the
+    best passages, by title, to choose one to see whole."""
+    if understanding.kind != "lesson":
+        return None
+    titles = list(dict.fromkeys(hit.chunk.title for hit in hits[:LESSON_TOP] if hit.chunk.kind == "les"))
+    return Clarification(LESSON_CHOICE, titles) if len(titles) >= 2 else None
