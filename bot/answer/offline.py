@@ -61,6 +61,9 @@ VOICE_PRIOR = 0.05
 
 @dataclass
 class OfflineComposer:
+    """Composes refusals and answers from what the retriever found; no LLM (an LLM rewrite, where a school
+    configured one, comes after and is checked against the same passages)."""
+
     settings: Settings
     store: VectorStore
     retriever: Retriever
