@@ -48,6 +48,7 @@ def test_the_path_follows_the_ranking_and_makes_up_no_step() -> None:
     assert route_path([second, first], GRAPH) == [], "no profiel among the routes: no path"
     unrelated = next(p for p in PROFIELEN if first not in GRAPH.reachable(p, "opleiding"))
     assert route_path([unrelated, first], GRAPH) == [], "a profiel that does not lead there"
+    assert route_path([unrelated, profiel, first], GRAPH) == [], "a lower-ranked profiel is never put first"
 
 
 def test_a_recommended_beroep_is_preferred_to_the_graphs_first() -> None:

@@ -151,18 +151,21 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
 def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:
     """One doorlopende leerroute through the recommended routes: profiel -> opleiding -> beroep.
 
-    The best-ranked opleiding that a recommended profiel leads to (along the graph's edges), that profiel,
-    and the best-ranked beroep the opleiding leads to (else the graph's first). Only an opleiding a student
-    can start (open, a kwalificatie, not a dossier). Empty when the routes hold no such profiel and
-    opleiding: no chain is made up.
+    The best-ranked profiel, the best-ranked opleiding it leads to (along the graph's edges), and the
+    best-ranked beroep that opleiding leads to (else the graph's first). Only an opleiding a student can
+    start (open, a kwalificatie, not a dossier). Empty when the best profiel leads to none of the recommended
+    opleidingen: a lower-ranked profiel is not put first (cooking ranks HBR first; a path through PIE would
+    read as advice), and no chain is made up.
     """
-    profielen = [label for label in labels if kind_of(label) == "vmbo"]
+    profiel = next((label for label in labels if kind_of(label) == "vmbo"), None)
+    if profiel is None:
+        return []
+    reachable = graph.reachable(profiel, "opleiding")
     for opleiding in labels:
-        node = graph.find(opleiding)
-        if node is None or node.type != "opleiding" or node.status != "open" or node.soort != "kwalificatie":
+        if opleiding not in reachable:
             continue
-        profiel = next((p for p in profielen if opleiding in graph.reachable(p, "opleiding")), None)
-        if profiel is None:
+        node = graph.node(opleiding)
+        if node.status != "open" or node.soort != "kwalificatie":
             continue
         beroepen = graph.successors(opleiding, "leidt-tot")
         beroep = next((b for b in labels if b in beroepen), beroepen[0] if beroepen else None)
