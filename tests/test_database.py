@@ -72,7 +72,10 @@ def test_opening_twice_migrates_once_and_keeps_the_data(engine: Engine) -> None:
     store = FeedbackStore(engine, scrub=scrub_for_storage)
     store.add(school="de-wissel", answer_id="a" * 32, rating="up")
     again = open_database(engine.url.render_as_string(hide_password=False))
-    assert [f.rating for f in FeedbackStore(again, scrub=scrub_for_storage).list()] == ["up"]
+    try:
+        assert [f.rating for f in FeedbackStore(again, scrub=scrub_for_storage).list()] == ["up"]
+    finally:
+        again.dispose()
 
 
 def test_feedback_is_scrubbed_and_listed_per_school(engine: Engine) -> None:

@@ -88,6 +88,9 @@ def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
     for port in (api_port, ui_port):
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)

@@ -44,6 +44,7 @@ def open_database(url: str) -> Engine:
     try:
         upgrade(engine)
     except OperationalError as exc:
+        engine.dispose()  # no pooled connection is left open behind the error
         host = parsed.host or parsed.database or url
         raise StoreError(
             f"Koers kan de database niet openen ({host}): {exc.orig}. Controleer KOERS_DATABASE_URL en of de "
