@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -25,6 +26,5 @@ def public_ui_url() -> str:
     configured = os.environ.get("KOERS_UI__PUBLIC_URL")
     if configured:
         return configured.rstrip("/")
-    url = st.context.url or "http://127.0.0.1:8501"
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    seen = urlsplit(st.context.url or "http://127.0.0.1:8501")
+    return f"{seen.scheme}://{seen.netloc}"

@@ -71,6 +71,7 @@ def counts(title: str, rows: list[dict[str, Any]]) -> None:
     horizontal_bars({row["label"]: row["count"] for row in rows}, axis_title="Aantal keer")
 
 
+@st.cache_data(max_entries=20)  # the board refreshes every few seconds; the code stays the same
 def qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=8, border=2)
