@@ -38,10 +38,11 @@ def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_pat
     folder.mkdir()
     (folder / "bom.docx").write_bytes(docx_bomb())
     (folder / "bom.pdf").write_bytes(pdf_bomb())
-    (folder / "traag.pdf").write_bytes(slow_pdf(3))
+    (folder / "traag.pdf").write_bytes(slow_pdf(4))  # about 9 s to read on an idle 2-core machine
     (folder / "werkplaats.txt").write_text(GOOD, encoding="utf-8")
     cfg = make_settings(tmp_path / "store")
-    env = {**env_for(cfg), "KOERS_INGEST__READ_SECONDS": "2", "COLUMNS": "300"}
+    # 4 s: far above what a bomb check takes (0.2 s idle), so a busy machine still finds both bombs.
+    env = {**env_for(cfg), "KOERS_INGEST__READ_SECONDS": "4", "COLUMNS": "300"}
     started = time.monotonic()
     result = subprocess.run(
         [*KOERS, "ingest", str(folder), "--school", "tc"],
@@ -54,7 +55,7 @@ def test_a_folder_with_bombs_and_a_slow_file_still_ingests_the_good_file(tmp_pat
     report = " ".join((result.stdout + result.stderr).split())
     assert result.returncode == 1, report
     assert "bom.docx" in report and "bom.pdf" in report and report.count("pakt uit tot veel meer") == 2
-    assert "traag.pdf" in report and "duurde langer dan 2 seconden" in report
+    assert "traag.pdf" in report and "duurde langer dan 4 seconden" in report
     manifest = build_ingestor(cfg).manifest.records(school="tc", origin="docs")
     assert manifest["werkplaats.txt"].status == "ok" and manifest["werkplaats.txt"].chunk_ids
     print(f"koers ingest with two bombs and a slow file: {seconds:.1f} s")  # shown with pytest -s

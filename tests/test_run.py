@@ -84,7 +84,8 @@ def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop
             os.killpg(proc.pid, signal.SIGINT)  # a terminal sends SIGINT to the whole foreground group
         else:
             proc.send_signal(signal.SIGTERM)  # a service manager signals only the main process
-        assert proc.wait(timeout=30) == 0
+        rest, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, "".join(output) + rest
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
