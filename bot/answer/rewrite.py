@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from bot.adapters.chat_model import ollama_chat, openai_chat
+from bot.adapters.chat_model import chat_model
 from bot.answer.grounding import check_grounding
 from bot.answer.prompts import build_prompt
 from bot.core.config import ComposerSettings, Settings
@@ -89,10 +89,8 @@ def build_rewriter(settings: Settings, embedder: Embedder) -> AnswerRewriter | N
     match composer.provider:
         case "offline":
             return None
-        case "openai":
-            return LlmRewriter(openai_chat(composer), embedder, composer)
-        case "ollama":
-            return LlmRewriter(ollama_chat(composer), embedder, composer)
+        case "openai" | "ollama":
+            return LlmRewriter(chat_model(composer.provider, composer), embedder, composer)
 
 
 def _describe(exc: BaseException) -> str:
