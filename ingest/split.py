@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
+
+from langchain_text_splitters import TextSplitter
 
 from bot.core.schemas import Chunk
 from bot.core.text import split_sentences
@@ -45,30 +48,25 @@ def _units(text: str, limit: int) -> list[str]:
     return units
 
 
+# A single sentence longer than a passage is kept whole on purpose (cutting it mid-sentence would quote half a
+# fact); LangChain would log a warning in English for each one during an ingest.
+logging.getLogger("langchain_text_splitters.base").setLevel(logging.ERROR)
+
+
+class _PassageSplitter(TextSplitter):
+    """LangChain's packing of pieces into passages, with overlap, over our own pieces: paragraphs, and a long
+    paragraph cut at Dutch sentence ends (LangChain's separators would cut after "bijv.")."""
+
+    def split_text(self, text: str) -> list[str]:
+        return self._merge_splits(_units(text, self._chunk_size), "\n\n")
+
+
 def windows(text: str, chunking: Chunking) -> list[str]:
     """Pack paragraphs into passages of at most ``chunk_chars``; each new passage of the same section starts
     with the previous passage's last paragraphs, up to ``overlap_chars``, so no idea is cut off from context.
     """
-    passages: list[list[str]] = []
-    current: list[str] = []
-    for unit in _units(text, chunking.chunk_chars):
-        if current and sum(len(u) + 2 for u in current) + len(unit) > chunking.chunk_chars:
-            passages.append(current)
-            carry: list[str] = []
-            for previous in reversed(current):
-                if sum(len(u) + 2 for u in carry) + len(previous) > chunking.overlap_chars:
-                    break
-                carry.insert(0, previous)
-            current = (
-                [*carry, unit]
-                if sum(len(u) + 2 for u in carry) + len(unit) <= chunking.chunk_chars
-                else [unit]
-            )
-        else:
-            current.append(unit)
-    if current:
-        passages.append(current)
-    return ["\n\n".join(p) for p in passages]
+    splitter = _PassageSplitter(chunk_size=chunking.chunk_chars, chunk_overlap=chunking.overlap_chars)
+    return splitter.split_text(text)
 
 
 def split_file(loaded: LoadedFile, *, origin: str = "", chunking: Chunking | None = None) -> list[Chunk]:
