@@ -313,8 +313,8 @@ class ChromaStore:
     def chunks_of_kind(self, kind: str, *, school: str | None = None) -> list[Chunk]:
         return self._chunks({"$and": [{"kind": kind}, _visible_to(school)]})
 
-    def all_chunks(self) -> list[Chunk]:
-        return self._chunks(None)
+    def all_chunks(self, *, kind: str | None = None) -> list[Chunk]:
+        return self._chunks(None if kind is None else {"kind": kind})
 
     def _chunks(self, where: dict[str, Any] | None) -> list[Chunk]:
         with self._reading() as collection:

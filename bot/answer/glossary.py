@@ -50,10 +50,8 @@ def _entries(chunks: Sequence[Chunk]) -> list[Entry]:
 
 class Glossary:
     def __init__(self, store: VectorStore) -> None:
-        self._entries = StoreDerived(
-            store,
-            lambda: _entries([c for c in store.all_chunks() if c.kind == GLOSSARY_KIND and not c.school]),
-        )
+        # The national glossary only: a school's document cannot redefine a word Koers explains.
+        self._entries = StoreDerived(store, lambda: _entries(store.chunks_of_kind(GLOSSARY_KIND)))
 
     def to_explain(self, answer: str, said_before: Sequence[str]) -> list[Entry]:
         """The hard words ``answer`` uses that no earlier turn used (in the order they occur), at most

@@ -78,7 +78,10 @@ class OfflineComposer:
     def __post_init__(self) -> None:
         self.recommender = Recommender(self.graph)
         self.glossary = Glossary(self.store)
-        self.lesson_titles = StoreDerived(self.store, lambda: lesson_titles(self.store.all_chunks()))
+        # Every school's plans: a title is looked up for the school that asks (see _titled_lesson).
+        self.lesson_titles = StoreDerived(
+            self.store, lambda: lesson_titles(self.store.all_chunks(kind="les"))
+        )
 
     def refusal(
         self, policy: Policy, message: str, school: str | None

@@ -64,8 +64,8 @@ class VectorStore(Protocol):
         """The stored chunks of every document of one kind (e.g. 'les'), grouped by document, in order."""
         ...
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every stored chunk, of every tenant (for indexes built beside the store)."""
+    def all_chunks(self, *, kind: str | None = None) -> list[Chunk]:
+        """Every stored chunk of every tenant, or those of ``kind`` (for indexes built beside the store)."""
         ...
 
 
