@@ -122,8 +122,12 @@ def run() -> None:
     cfg = settings()
     _ensure_free(cfg.api.host, cfg.api.port, "KOERS_API__PORT")
     _ensure_free(cfg.ui.host, cfg.ui.port, "KOERS_UI__PORT")
-    # A service manager stops us with SIGTERM: shut the children down as for Ctrl-C.
+    # A service manager stops us with SIGTERM: shut the children down as for Ctrl-C. SIGINT is set too:
+    # started from a script's background job, Python inherits SIGINT as ignored and raises no
+    # KeyboardInterrupt, while the API and the UI set their own handler and stop; we would then report
+    # them as crashed and exit 1.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     report = run_ingest(cfg, cfg.corpus_dir)
     if report.changed:
         print_report(report, cfg.corpus_dir)

@@ -20,6 +20,10 @@ from tests.servers import free_port
 SCOOTER = "ik vind sleutelen aan scooters leuk, welk profiel past bij mij?"
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _wait_for_line(proc: subprocess.Popen[str], needle: str, timeout_s: float) -> list[str]:
     seen: list[str] = []
     deadline = time.monotonic() + timeout_s
@@ -57,6 +61,8 @@ def test_run_starts_api_and_ui_and_stops_cleanly(corpus_settings: Settings, stop
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, like a terminal's foreground job
+        # Started as a script's background job starts it: with SIGINT ignored, which Python then keeps.
+        preexec_fn=_ignore_sigint if stop == "ctrl-c" else None,
     )
     try:
         output = _wait_for_line(proc, "Druk op Ctrl-C om te stoppen", timeout_s=240)
