@@ -25,10 +25,18 @@ TIMEOUT = 1.0
 HANG_BOUND = TIMEOUT * 5  # generous: proves the call returns, not how fast
 
 
-@pytest.fixture
-def llm() -> Iterator[LlmServer]:
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[LlmServer]:
     with running_llm() as server:
         yield server
+
+
+@pytest.fixture
+def llm(llm_server: LlmServer) -> LlmServer:
+    """The module's scripted server, with the default script and no requests yet."""
+    llm_server.script = Script()
+    llm_server.requests.clear()
+    return llm_server
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +45,17 @@ def offline(service: ChatService) -> Turn:
     return service.respond(QUESTION)
 
 
+# Services by their LLM settings: building one and its first answer cost about a second, and the tests ask
+# the same few configurations over and over. A service keeps no state between answers that changes one.
+_services: dict[tuple[str, str], ChatService] = {}
+
+
 def llm_service(settings: Settings, embedder: LazyEmbedder, **composer: Any) -> ChatService:
-    return build_service(settings.model_copy(update={"composer": ComposerSettings(**composer)}), embedder)
+    key = (settings.model_dump_json(), repr(sorted(composer.items())))
+    if key not in _services:
+        configured = settings.model_copy(update={"composer": ComposerSettings(**composer)})
+        _services[key] = build_service(configured, embedder)
+    return _services[key]
 
 
 def openai_service(
