@@ -98,6 +98,21 @@ def test_care_carries_to_the_next_message_and_stops_when_the_student_moved_on(se
     assert service.reader.read("en welke past bij lassen?", history).safety.policy is None
 
 
+def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(service: ChatService) -> None:
+    unsure = "ik weet echt niet wat ik wil"
+    before = service.reader.read(unsure).safety
+    assert before.policy is not None and before.policy.name in {"self_harm", "down"} and not before.certain
+    history = [
+        Message(role="user", content=unsure),
+        Message(role="assistant", content="Wat vond je de afgelopen tijd leuk om te doen?"),
+    ]
+    reply = "die les met hout zagen en schuren vond ik wel echt leuk eigenlijk"
+    moved_on = service.reader.read(reply, history)
+    assert moved_on.safety.policy is None and not moved_on.safety.carried
+    still = service.reader.read("ja. maakt toch niet uit", history).safety
+    assert still.policy is not None and still.carried, "a reply that is not clearly ordinary keeps care"
+
+
 def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik zit in 3 kader"),

@@ -22,7 +22,7 @@ from bot.understand.detectors import Detectors
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
-from bot.understand.safety import Safety, buried_care, decide, pieces, reads_parts
+from bot.understand.safety import Safety, buried_care, decide, ordinary, pieces, reads_parts
 from bot.understand.training import (
     ASKER_PREFIX,
     ASKERS,
@@ -119,10 +119,14 @@ class Reader:
         about it. Safe-messaging guidance: stay with the person until they clearly move on; a second
         ordinary message is moving on (the turn before it was not distress). A message that is itself
         likely distress keeps its own care class, and is marked as carried too."""
-        earlier = decide(
-            before, self.detectors.guard.scores(before, self.vectors.get(before)), self.detectors.thresholds
-        )
+        thresholds = self.detectors.thresholds
+        earlier = decide(before, self.detectors.guard.scores(before, self.vectors.get(before)), thresholds)
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
+            return safety
+        if not earlier.certain and safety.policy is None and ordinary(safety.scores, thresholds):
+            # Distress that was only likely, then a message the classifier is sure is ordinary ("ik weet
+            # echt niet wat ik wil", then "die les met hout zagen vond ik wel leuk"): the student answered
+            # and moved on. After certain distress care carries regardless.
             return safety
         return Safety(safety.policy or earlier.policy, False, safety.scores, carried=True)
 

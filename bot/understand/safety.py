@@ -67,7 +67,7 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
     care = max(CARE_CLASSES, key=lambda name: scores.get(name, 0.0))
     care_total = sum(scores.get(name, 0.0) for name in CARE_CLASSES)
     group = thresholds.get(CARE_GROUP, Thresholds(1.0, 1.0))
-    ordinary = scores.get("normal", 0.0) >= thresholds.get("normal", Thresholds(1.0, 1.0)).sure
+    is_ordinary = ordinary(scores, thresholds)
     likely: list[Policy] = []
     for policy in POLICIES:
         limits = thresholds.get(policy.name, Thresholds(1.0, 1.0))
@@ -75,12 +75,17 @@ def decide(text: str, scores: Mapping[str, float], thresholds: Mapping[str, Thre
         matched = policy.matches(folded)
         # The most likely care class also answers for the care classes together.
         together = policy.name == care
-        if score >= limits.sure or (together and care_total >= group.sure) or (matched and not ordinary):
+        if score >= limits.sure or (together and care_total >= group.sure) or (matched and not is_ordinary):
             return Safety(policy, True, scores)
         if matched or score >= limits.alert or (together and care_total >= group.alert):
             likely.append(policy)
     acting = [p for p in likely if p.fails == "closed"]
     return Safety(acting[0], False, scores) if acting else _shared(text, scores)
+
+
+def ordinary(scores: Mapping[str, float], thresholds: Mapping[str, Thresholds]) -> bool:
+    """The classifier is sure the message is ordinary: ``normal`` reaches its own ``sure`` threshold."""
+    return scores.get("normal", 0.0) >= thresholds.get("normal", Thresholds(1.0, 1.0)).sure
 
 
 # Where a message breaks into parts: after a sentence end, at a line break, and before a clause that a
