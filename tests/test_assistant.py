@@ -190,6 +190,13 @@ def test_routes_of_a_document_added_while_running_are_known_without_a_restart(
     assert "mbo:Orgelbouwer" in service.answer(question, school="school-x").routes
 
 
+def test_a_fact_written_as_a_condition_and_its_answer_is_quoted_whole(service: ChatService) -> None:
+    # "Ben je jonger dan 18? Dan betaal je geen lesgeld.": alone, the question says nothing and the answer
+    # leans on it, so neither could be quoted.
+    answer = service.answer("ik ben 16, moet ik lesgeld betalen voor het mbo?")
+    assert "Ben je jonger dan 18? Dan betaal je geen lesgeld." in answer.text
+
+
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:
     answer = service.answer("ik zit in de basis en wil technicus engineering doen, kan dat?")
     assert "route:stapelen" in answer.routes

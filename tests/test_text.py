@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.text import MAX_LIST_ITEMS, plain, quote_units, sentences, split_sentences
+from bot.core.text import MAX_LIST_ITEMS, condition_answer, plain, quote_units, sentences, split_sentences
 
 
 def test_a_dutch_abbreviation_ends_no_sentence() -> None:
@@ -65,3 +65,13 @@ def test_a_quoted_list_is_shown_as_a_markdown_list() -> None:
     assert shown == "Je kunt kiezen uit:\n- Lassen (niveau 2)\n- Verspanen"
     assert plain("een mbo-diploma op\nniveau 2 of 3;") == "Een mbo-diploma op niveau 2 of 3."
     assert plain("") == "."
+
+
+def test_a_condition_question_and_its_answer_are_one_quote_unit() -> None:
+    text = "Ben je jonger dan 18? Dan betaal je geen lesgeld. Wat kost het? Dat verschilt per school."
+    units = quote_units(text)
+    condition = "Ben je jonger dan 18? Dan betaal je geen lesgeld."
+    assert units == [condition, "Wat kost het?", "Dat verschilt per school."]
+    assert all(unit in text for unit in units)
+    assert condition_answer(condition) == "Dan betaal je geen lesgeld.", "compared by its answer"
+    assert condition_answer(units[2]) == units[2]

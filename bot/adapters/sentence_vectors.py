@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.adapters import sqlite
 from bot.core.ports import Embedder
-from bot.core.text import quote_units
+from bot.core.text import condition_answer, quote_units
 
 logger = logging.getLogger("koers")
 
@@ -107,11 +107,11 @@ def fill(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Embed and store the quote units of ``texts`` (passages: their sentences and short lists) the file
-    lacks; returns how many that were.
+    lacks, as the answer compares them (:func:`bot.core.text.condition_answer`); returns how many that were.
 
     ``koers run`` calls this after the ingest, so even the first questions after an install are fast.
     """
-    wanted = sorted({s for text in texts for s in quote_units(text)})
+    wanted = sorted({condition_answer(s) for text in texts for s in quote_units(text)})
     known = disk.get(wanted)
     missing = [s for s in wanted if s not in known]
     for start in range(0, len(missing), FILL_BATCH):

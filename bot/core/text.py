@@ -111,7 +111,7 @@ def quote_units(text: str) -> list[str]:
     index = 0
     while index < len(lines):
         start, line = lines[index]
-        found = sentences(line)
+        found = _with_conditions(line, sentences(line))
         run = 0
         while index + 1 + run < len(lines) and _LIST_ITEM.match(lines[index + 1 + run][1].strip()):
             run += 1
@@ -125,6 +125,41 @@ def quote_units(text: str) -> list[str]:
         units += found
         index += 1
     return units
+
+
+# "Heb je een BB-diploma? Dan begin je op niveau 2.": a question that states a condition, and the sentence
+# that answers it. Apart, the question says nothing and the answer leans on it; together they are one fact.
+_ANSWERS_A_CONDITION = re.compile(r"^(Dan|Zo ja)\b")
+
+
+def _with_conditions(line: str, found: list[str]) -> list[str]:
+    """``found`` (the sentences of ``line``) with each condition question joined to the sentence that
+    answers it, as one exact substring of ``line``."""
+    joined: list[str] = []
+    cursor = 0
+    index = 0
+    while index < len(found):
+        sentence = found[index]
+        begin = line.index(sentence, cursor)
+        cursor = begin + len(sentence)
+        follows = found[index + 1] if index + 1 < len(found) else ""
+        if sentence.endswith("?") and _ANSWERS_A_CONDITION.match(follows):
+            cursor = line.index(follows, cursor) + len(follows)
+            joined.append(line[begin:cursor])
+            index += 2
+            continue
+        joined.append(sentence)
+        index += 1
+    return joined
+
+
+def condition_answer(unit: str) -> str:
+    """What a quote unit says, to compare it with a question: a condition question with its answer
+    ("Ben je jonger dan 18? Dan betaal je geen lesgeld.") is compared by its answer only. A question in a
+    text looks like a student's question in form (the model puts them close together), whatever it is
+    about."""
+    _, mark, rest = unit.partition("? ")
+    return rest if mark and _ANSWERS_A_CONDITION.match(rest) and "?" not in rest else unit
 
 
 def _plain_line(text: str) -> str:
