@@ -197,6 +197,20 @@ def test_a_fact_written_as_a_condition_and_its_answer_is_quoted_whole(service: C
     assert "Ben je jonger dan 18? Dan betaal je geen lesgeld." in answer.text
 
 
+def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),
+        Message(
+            role="assistant",
+            content="Het beroep lasser past bij je als je graag met je handen werkt. [1] De opleiding duurt "
+            "meestal één tot twee jaar. Het is onder andere de route om lasser te worden. [2]",
+        ),
+    ]
+    answer = service.answer("hoe lang duurt die dan", history)
+    assert "De opleiding duurt meestal één tot twee jaar." in answer.text
+    assert "Het beroep lasser past bij je als je graag met je handen werkt." not in answer.text
+
+
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:
     answer = service.answer("ik zit in de basis en wil technicus engineering doen, kan dat?")
     assert "route:stapelen" in answer.routes
