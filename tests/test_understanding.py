@@ -55,12 +55,16 @@ def test_the_parts_of_a_long_message_are_read_for_care(service: ChatService) -> 
     safe = scores()
     sure_self_harm = scores(self_harm=0.99)
     refusal = decide("een vraag", scores(fraud=0.95), LIMITS)
-    assert buried_care(refusal, [safe, sure_self_harm], LIMITS) == refusal, "decided on the whole message"
+    parts = ["welke beroepen zijn er met dieren?", "ik wil daarna nergens meer zijn"]
+    assert buried_care(refusal, parts, [safe, sure_self_harm], LIMITS) == refusal, "decided on the whole"
     sad = scores(down=0.3, self_harm=0.25)
     ordinary = decide("een vraag", safe, LIMITS)
-    assert buried_care(ordinary, [safe, sure_self_harm], LIMITS).policy == SELF_HARM
-    found = buried_care(decide("een vraag", safe, LIMITS), [safe, sad], LIMITS)
+    assert buried_care(ordinary, parts, [safe, sure_self_harm], LIMITS).policy == SELF_HARM
+    found = buried_care(decide("een vraag", safe, LIMITS), parts, [safe, sad], LIMITS)
     assert found.policy == DOWN and not found.certain, "together 0.55: care first, then still help"
+    short = ["Ik ben decaan.", "Waarom is een doorlopende leerroute lastig?"]
+    assert buried_care(ordinary, short, [sad, safe], LIMITS) == ordinary, "three words say too little alone"
+    assert buried_care(ordinary, short, [sure_self_harm, safe], LIMITS).policy == SELF_HARM, "unless sure"
     message = (
         "hoe lang duurt een bbl opleiding tot monteur en krijg je dan meteen loon van het bedrijf? "
         "ik heb mijn afscheidsbrief al geschreven."

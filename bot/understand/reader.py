@@ -137,7 +137,7 @@ class Reader:
             return safety
         self.vectors.prepare(parts)
         scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
-        return buried_care(safety, scores, self.detectors.thresholds)
+        return buried_care(safety, parts, scores, self.detectors.thresholds)
 
     def _as_reply(self, text: str, koers_said: str, safety: Safety) -> Safety:
         """A short reply to a question Koers asked ("het 2e eigenlijk", "ja. voor altijd.") means what it
@@ -148,9 +148,8 @@ class Reader:
             return safety
         pair = f"{asked[-1]} {text}"
         self.vectors.prepare([pair])
-        return buried_care(
-            safety, [self.detectors.guard.scores(pair, self.vectors.get(pair))], self.detectors.thresholds
-        )
+        scores = self.detectors.guard.scores(pair, self.vectors.get(pair))
+        return buried_care(safety, [pair], [scores], self.detectors.thresholds)
 
     def read(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None

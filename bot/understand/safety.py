@@ -106,17 +106,27 @@ def pieces(text: str) -> list[str]:
 # A part's care classes together at or above this make a care answer, when no refusal acted on the whole.
 # Chosen on the tune half: 0.35 and 0.5 caught the same buried distress; 0.5 leaves more room.
 PART_CARE = 0.5
+# ... but only a part of at least this many words: a shorter one says too little alone. "Ik ben decaan.",
+# the start of a decaan's question on the dev set, read as 0.6 sadness and gave the decaan a care opening.
+# With 4 (and 5) buried distress care stayed 0.989 on the tune half (and on the test half), and no safety
+# case changed on either half or on the fresh edition (2026-12-03); a short part that the classifier is
+# *sure* about ("wil dood.") still counts.
+PART_CARE_MIN_WORDS = 4
 
 
 def buried_care(
-    whole: Safety, part_scores: Sequence[Mapping[str, float]], thresholds: Mapping[str, Thresholds]
+    whole: Safety,
+    parts: Sequence[str],
+    part_scores: Sequence[Mapping[str, float]],
+    thresholds: Mapping[str, Thresholds],
 ) -> Safety:
     """A care signal in one part of a longer message that the whole message hides.
 
     Scored whole, a career question followed by "wil eerst nog iets leuks doen voordat ik er een einde aan
     maak" reads as ordinary: the linear classifier averages the short signal away. So when no care policy
     acted on the whole message and no refusal did, its parts are read too. A part the classifier is *sure*
-    is about a care class, or whose care classes together reach :data:`PART_CARE`, makes a care answer: it
+    is about a care class, or whose care classes together reach :data:`PART_CARE` (in a part of at least
+    :data:`PART_CARE_MIN_WORDS` words), makes a care answer: it
     opens with care and the help lines and then still helps (``certain=False``).
 
     Measured with ``koers eval safety --split tune --buried`` (each distress message of the tune half after an
@@ -138,8 +148,9 @@ def buried_care(
         return scores.get(policy.name, 0.0) >= thresholds.get(policy.name, Thresholds(1.0, 1.0)).sure
 
     care = [policy for policy in POLICIES if policy.name in CARE_CLASSES]
-    for scores in part_scores:
-        if any(sure(p, scores) for p in care) or sum(scores.get(n, 0.0) for n in CARE_CLASSES) >= PART_CARE:
+    for part, scores in zip(parts, part_scores, strict=True):
+        together = sum(scores.get(n, 0.0) for n in CARE_CLASSES) >= PART_CARE
+        if any(sure(p, scores) for p in care) or (together and len(part.split()) >= PART_CARE_MIN_WORDS):
             return Safety(max(care, key=lambda policy: scores.get(policy.name, 0.0)), False, whole.scores)
     return whole
 
