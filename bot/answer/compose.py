@@ -15,8 +15,9 @@ document itself ("Hier lees je ...") or one that leans on a sentence before it t
 A short list is quoted whole with the sentence that leads into it (``bot.core.text.quote_units``): an item
 alone ("Tekenaar werktuigbouw (niveau 3).") does not say what it is a list of. So is a condition question with
 the sentence that answers it ("Ben je jonger dan 18? Dan betaal je geen lesgeld."), compared with what was
-asked by its answer only. On the dev set (2026-12-03) fact coverage went 0.549 -> 0.561 with answer-first the
-same (0.525); on the test split 0.492 -> 0.485 and on the follow-up set (replayed) 0.292 -> 0.326.
+asked by its answer only; an answer that points at its document ("Dan kan dit werk bij je passen.") still
+leans on it. On the dev set (2026-12-03) fact coverage went 0.549 -> 0.561 with answer-first the same
+(0.525); on the test split 0.492 -> 0.485 and on the follow-up set (replayed) 0.292 -> 0.326.
 """
 
 from __future__ import annotations

@@ -125,9 +125,9 @@ def buried_care(
     Scored whole, a career question followed by "wil eerst nog iets leuks doen voordat ik er een einde aan
     maak" reads as ordinary: the linear classifier averages the short signal away. So when no care policy
     acted on the whole message and no refusal did, its parts are read too. A part the classifier is *sure*
-    is about a care class, or whose care classes together reach :data:`PART_CARE` (in a part of at least
-    :data:`PART_CARE_MIN_WORDS` words), makes a care answer: it
-    opens with care and the help lines and then still helps (``certain=False``).
+    is about a care class, or a part of at least :data:`PART_CARE_MIN_WORDS` words whose care classes
+    together reach :data:`PART_CARE`, makes a care answer: it opens with care and the help lines and then
+    still helps (``certain=False``).
 
     Measured with ``koers eval safety --split tune --buried`` (each distress message of the tune half after an
     ordinary dev question; 2026-12-02): self-harm care 0.654 with the whole message only (a first script),
