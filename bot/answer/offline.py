@@ -164,6 +164,7 @@ class OfflineComposer:
             (aspect, self.retriever.from_documents(aspect.question, [aspect.doc], school=school))
             for aspect in planned
         ]
+        said = said_before(understanding)
         answer = compose(
             query,
             hits,
@@ -175,7 +176,7 @@ class OfflineComposer:
             aspects=covered,
             notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
             focus=understanding.focus,
-            avoid=said_before(understanding) - self.asked_again(understanding),
+            avoid=said - self.asked_again(understanding, said),
             sentence_prior=self.sentence_prior(understanding),
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
@@ -216,22 +217,20 @@ class OfflineComposer:
         found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
         return found.get(school or "") or found.get("")
 
-    def asked_again(self, understanding: Understanding) -> frozenset[str]:
-        """The sentence of the previous answer that answers what this follow-up asks ("hoe lang duurt die
-        dan?" after an answer that gave the duration): the student missed it or wants it again, so it may be
-        said again (see :data:`ASKED_AGAIN`)."""
-        if not understanding.follows_up or understanding.kind not in ANSWER_KINDS:
+    def asked_again(self, understanding: Understanding, said: frozenset[str]) -> frozenset[str]:
+        """The sentence of the previous answer (``said``, see :func:`said_before`) that answers what this
+        follow-up asks ("hoe lang duurt die dan?" after an answer that gave the duration): the student missed
+        it or wants it again, so it may be said again (see :data:`ASKED_AGAIN`)."""
+        if not said or not understanding.follows_up or understanding.kind not in ANSWER_KINDS:
             return frozenset()
-        said = sorted(said_before(understanding))
-        if not said:
-            return frozenset()
+        texts = sorted(said)
         questions = self.detectors.questions
         column = questions.labels.index(understanding.kind)
-        vectors = self.selector.vectors([understanding.focus], said)
-        found = questions.probabilities(said, vectors[1:])[:, column]
+        vectors = self.selector.vectors([understanding.focus], texts)
+        found = questions.probabilities(texts, vectors[1:])[:, column]
         relevance = vectors[1:] @ vectors[0]
         answering = [i for i, p in enumerate(found) if p >= ASKED_AGAIN]
-        return frozenset([said[max(answering, key=lambda i: relevance[i])]]) if answering else frozenset()
+        return frozenset([texts[max(answering, key=lambda i: relevance[i])]]) if answering else frozenset()
 
     def sentence_prior(self, understanding: Understanding) -> Callable[[Sequence[str]], list[float]] | None:
         """A sentence's head start: for reading like an answer to the kind of question asked, and for being
