@@ -62,6 +62,10 @@ def test_the_parts_of_a_long_message_are_read_for_care(service: ChatService) -> 
     assert buried_care(ordinary, parts, [safe, sure_self_harm], LIMITS).policy == SELF_HARM
     found = buried_care(decide("een vraag", safe, LIMITS), parts, [safe, sad], LIMITS)
     assert found.policy == DOWN and not found.certain, "together 0.55: care first, then still help"
+    faint = scores(self_harm=0.15, down=0.1)  # together 0.25: likely distress when the part comes alone
+    assert decide(parts[1], faint, LIMITS).policy == SELF_HARM
+    assert buried_care(ordinary, parts, [safe, faint], LIMITS).policy == SELF_HARM, "so after a question too"
+    assert buried_care(ordinary, parts, [safe, scores(self_harm=0.1, down=0.05)], LIMITS) == ordinary
     short = ["Ik ben decaan.", "Waarom is een doorlopende leerroute lastig?"]
     assert buried_care(ordinary, short, [sad, safe], LIMITS) == ordinary, "three words say too little alone"
     assert buried_care(ordinary, short, [sure_self_harm, safe], LIMITS).policy == SELF_HARM, "unless sure"
