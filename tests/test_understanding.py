@@ -68,6 +68,8 @@ def test_the_parts_of_a_long_message_are_read_for_care(service: ChatService) -> 
     assert buried_care(ordinary, parts, [safe, scores(self_harm=0.1, down=0.05)], LIMITS) == ordinary
     short = ["Ik ben decaan.", "Waarom is een doorlopende leerroute lastig?"]
     assert buried_care(ordinary, short, [sad, safe], LIMITS) == ordinary, "three words say too little alone"
+    four = ["Hij is nu 15.", "Geldt er een leeftijdsgrens?"]
+    assert buried_care(ordinary, four, [faint, safe], LIMITS) == ordinary, "and four"
     assert buried_care(ordinary, short, [sure_self_harm, safe], LIMITS).policy == SELF_HARM, "unless sure"
     message = (
         "hoe lang duurt een bbl opleiding tot monteur en krijg je dan meteen loon van het bedrijf? "
