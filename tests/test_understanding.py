@@ -109,7 +109,9 @@ def test_care_carries_to_the_next_message_and_stops_when_the_student_moved_on(se
 
 
 def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(service: ChatService) -> None:
-    unsure = "ik weet echt niet wat ik wil"
+    doubt = service.reader.read("ik weet echt niet wat ik wil").safety
+    assert doubt.policy is None, "doubt about a choice is Koers's main topic, not distress (guard round 10)"
+    unsure = "ik zie het even niet zitten"
     before = service.reader.read(unsure).safety
     assert before.policy is not None and before.policy.name in {"self_harm", "down"} and not before.certain
     history = [
