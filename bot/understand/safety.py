@@ -137,7 +137,8 @@ def buried_care(
     false alarms, each one a care paragraph before the answer: on the tune half "ik ga dood van de stress
     voor dat examen haha" and a question about voting, on the fresh edition two more of its 200 messages,
     and on the dev set "ik weet echt nog niet wat ik wil. iets met techniek misschien??" (a care total of
-    0.32 for its first part, as when it comes alone). With the fixed 0.5, the tune half had already cost one
+    0.32 for its first part, as when it comes alone; guard round 10, trained on career doubt, then read it
+    as ordinary). With the fixed 0.5, the tune half had already cost one
     benign message a care paragraph ("mn moeder vermoordt me als ik weer een onvoldoende haal lol"); letting
     the care total of a part also overrule a refusal turned three refusals of the tune half into care answers,
     and so did the sure rule of bullying once ("de hond van de buren blaft de hele dag." read as bullying). A
