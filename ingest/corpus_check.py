@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,13 +11,15 @@ from bot.core.claims import states_money_amount, unverified_codes
 from bot.core.errors import DocumentError
 from bot.core.labels import kind_of
 from bot.core.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
-from bot.core.text import readability, words
+from bot.core.text import leans_on_before, plain, quote_units, readability, words
 from ingest.documents import Document, load_markdown
 from ingest.graph_claims import GraphClaims
 from ingest.pipeline import list_files
 
 MIN_WORDS, MAX_WORDS = 150, 800
 MAX_AVG_SENTENCE_WORDS = 15.0  # our B1 measure, see corpus/README.md
+# A niveau claim ("Allround timmerman (niveau 3)", "naar niveau 4"): the fact students ask about most.
+_NIVEAU = re.compile(r"\bniveau \d|\(niveau\b")
 
 
 @dataclass
@@ -55,7 +58,23 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
         problems.append("states an amount of money; amounts change yearly, point to the school instead")
     if not doc.body.lstrip().startswith(f"# {doc.meta.title}"):
         problems.append("the first line must be '# ' followed by the title from the front matter")
+    problems += [
+        f"niveau sentence leans on the sentence before it, so Koers cannot quote it alone: '{plain(unit)}'; "
+        "name what 'daarna', 'die', 'ze' ... point at"
+        for unit in _leaning_niveau_sentences(doc.body)
+    ]
     return problems
+
+
+def _leaning_niveau_sentences(body: str) -> list[str]:
+    """Niveau claims that an answer cannot quote alone ("Daarna kun je naar Allround timmerman (niveau 3)."):
+    Koers quotes single sentences, so a ladder told in such sentences never reaches a student. A question
+    ("Begin je liever op niveau 2?") is answered by the sentence after it and may lean."""
+    return [
+        unit
+        for unit in quote_units(body)
+        if _NIVEAU.search(unit) and leans_on_before(unit) and not unit.rstrip().endswith("?")
+    ]
 
 
 def check_document(path: Path, root: Path) -> DocCheck:

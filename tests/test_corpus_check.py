@@ -83,6 +83,21 @@ def test_content_problems_are_reported(tmp_path: Path) -> None:
     assert any("routes.yaml bestaat niet" in p for p in result.graph_problems)
 
 
+def test_a_niveau_sentence_must_say_what_it_points_at(tmp_path: Path) -> None:
+    _doc(tmp_path, "a.md", FRONT.format(id="a", labels="[]"))
+    text = (tmp_path / "a.md").read_text(encoding="utf-8")
+    ladder = (
+        "Je begint met Timmerman (niveau 2). Daarna kun je verder met Allround timmerman (niveau 3). "
+        "Na Allround timmerman kun je naar niveau 4. Begin je liever op niveau 2? Dat kan ook."
+    )
+    (tmp_path / "a.md").write_text(f"{text}\n\n## Ladder\n\n{ladder}\n", encoding="utf-8")
+    problems = [p for d in check_corpus(tmp_path).docs for p in d.problems if "leans on" in p]
+    assert problems == [
+        "niveau sentence leans on the sentence before it, so Koers cannot quote it alone: 'Daarna kun je "
+        "verder met Allround timmerman (niveau 3).'; name what 'daarna', 'die', 'ze' ... point at"
+    ]
+
+
 def test_graph_integrity_problems_are_reported(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

@@ -32,7 +32,7 @@ from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import display_name, kind_of
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
-from bot.core.text import condition_answer, plain, quote_units, sentences
+from bot.core.text import condition_answer, leans_on_before, plain, quote_units, sentences
 from bot.understand.guard import looks_like_instruction
 
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
@@ -58,27 +58,6 @@ START_BUTTONS = [
 MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the dev set, same length)
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
-# A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
-# "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
-_STARTS_LEANING = (
-    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
-    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
-)
-LEANS_ON_BEFORE = re.compile(
-    _STARTS_LEANING
-    + r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b"
-    + r"|\b(dit|dat) (werk|beroep|vak)\b|\b(hoort|horen) daarbij\b"
-)
-# In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
-# bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
-_LIST_LEANS_ON_BEFORE = re.compile(_STARTS_LEANING)
-
-
-def _leans(text: str) -> bool:
-    """Whether a quote unit leans on the sentence before it (see LEANS_ON_BEFORE)."""
-    return bool((_LIST_LEANS_ON_BEFORE if "\n" in text else LEANS_ON_BEFORE).search(text))
-
-
 LEANS_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
@@ -229,7 +208,11 @@ def _orphans(chosen: Sequence[_Quote]) -> list[int]:
     """Positions in ``chosen`` of sentences that lean on the sentence before them ("Dan heb je
     toelatingsrecht.") while that sentence is not quoted along with them."""
     places = {(q.chunk.id, q.position) for q in chosen}
-    return [i for i, q in enumerate(chosen) if _leans(q.text) and (q.chunk.id, q.position - 1) not in places]
+    return [
+        i
+        for i, q in enumerate(chosen)
+        if leans_on_before(q.text) and (q.chunk.id, q.position - 1) not in places
+    ]
 
 
 def _answer_first(
@@ -247,9 +230,9 @@ def _answer_first(
     for index in np.argsort(-relevance):
         best = ordered[int(index)]
         lead = [best]
-        if _leans(best.text):
+        if leans_on_before(best.text):
             before = places.get((best.chunk.id, best.position - 1))
-            if before is None or _leans(before.text):
+            if before is None or leans_on_before(before.text):
                 continue
             lead = [before, best]
         return [*lead, *(q for q in ordered if all(q is not x for x in lead))]
@@ -324,7 +307,7 @@ def compose(
     texts = [q.scored for q in pool]
     fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if _leans(q.text) else 0.0) + fit
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if leans_on_before(q.text) else 0.0) + fit
         for q, fit in zip(pool, fits, strict=True)
     ]
     budget = max(1, max_sentences - len(reasons))

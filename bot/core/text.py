@@ -127,6 +127,28 @@ def quote_units(text: str) -> list[str]:
     return units
 
 
+# A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
+# "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
+_STARTS_LEANING = (
+    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
+    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
+)
+LEANS_ON_BEFORE = re.compile(
+    _STARTS_LEANING
+    + r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b"
+    + r"|\b(dit|dat) (werk|beroep|vak)\b|\b(hoort|horen) daarbij\b"
+)
+# In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
+# bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
+_LIST_LEANS_ON_BEFORE = re.compile(_STARTS_LEANING)
+
+
+def leans_on_before(unit: str) -> bool:
+    """Whether a quote unit (:func:`quote_units`) leans on the sentence before it (see LEANS_ON_BEFORE): an
+    answer quotes it only together with that sentence."""
+    return bool((_LIST_LEANS_ON_BEFORE if "\n" in unit else LEANS_ON_BEFORE).search(unit))
+
+
 # "Heb je een BB-diploma? Dan begin je op niveau 2.": a question that states a condition, and the sentence
 # that answers it. Apart, the question says nothing and the answer leans on it; together they are one fact.
 _ANSWERS_A_CONDITION = re.compile(r"^(Dan|Zo ja)\b")
