@@ -1,14 +1,18 @@
-"""The Chroma adapter: cosine space, list fields as list metadata, and stores of an older Koers still read."""
+"""The Chroma adapter: cosine space, exact nearest passages, list fields as list metadata, and stores of an
+older Koers still read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import chromadb
+import numpy as np
 
 from bot.adapters import LazyEmbedder
-from bot.adapters.store_chroma import ChromaStore
+from bot.adapters.store_chroma import EF_SEARCH, ChromaStore, _KoersEmbeddingFunction
 from bot.core.schemas import Chunk
+from bot.service import ChatService
+from evals.dataset import DEV_FILE, load_dataset
 
 TEXT = "Een lasser verbindt metalen onderdelen met elkaar."
 
@@ -54,3 +58,43 @@ def test_a_store_written_with_joined_lists_is_still_read(tmp_path: Path, embedde
     store = ChromaStore(tmp_path / "chroma", "koers", embedder)
     (chunk,) = store.all_chunks()
     assert chunk.labels == ["beroep:Lasser", "vmbo:PIE"] and chunk.leerwegen == ["BB", "KB"]
+
+
+def test_every_question_gets_its_exact_nearest_passages(service: ChatService) -> None:
+    """Chroma searches a graph, which may skip true neighbours when the similarities lie close together;
+    Koers's answers depend on the nearest passages, so the store must return what a full scan returns."""
+    store = service.store
+    assert isinstance(store, ChromaStore)
+    with store._reading() as collection:  # the stored vectors themselves, for the full scan
+        stored = collection.get(include=["embeddings"])
+    ids = np.array(stored["ids"])
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    questions = [
+        case.question for path in (DEV_FILE, DEV_FILE.with_name("test.jsonl")) for case in load_dataset(path)
+    ]
+    service.retriever.prepare(questions)
+    missed = []
+    for question in questions:
+        vector = service.retriever.vectors.get(question)
+        exact = {str(i) for i in ids[np.argsort(-(vectors @ np.asarray(vector, dtype=np.float32)))[:12]]}
+        found = {hit.chunk.id for hit in store.query(vector, top_k=12)}
+        if found != exact:
+            missed.append((question, sorted(exact - found)))
+    assert not missed, missed
+
+
+def test_a_store_made_with_chromas_default_search_width_is_widened(
+    tmp_path: Path, embedder: LazyEmbedder
+) -> None:
+    """Koers before 2026-12-03 made its collection with Chroma's default search width."""
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    client.get_or_create_collection(
+        "koers",
+        configuration={"hnsw": {"space": "cosine"}},
+        embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
+    )
+    del client
+    ChromaStore(tmp_path / "chroma", "koers", embedder)
+    raw = chromadb.PersistentClient(path=str(tmp_path / "chroma")).get_collection("koers")
+    assert raw.configuration["hnsw"]["ef_search"] == EF_SEARCH
