@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.answer.compose import CLOSING
+from bot.answer.compose import CLOSING, for_other_leerwegen
 from bot.container import build_service
 from bot.core.labels import kind_of
 from bot.core.route_graph import load_route_graph
@@ -295,3 +295,22 @@ def test_passages_for_other_leerwegen_only_are_left_out_unless_asked_about(servi
     assert "route-technologieroute" in searched(named, basis), "asked about by name"
     compare = "wat is het verschil tussen basis en gemengd?"
     assert "vmbo-gemengde-leerweg" in searched(compare, basis), "a question about another leerweg"
+
+
+def test_a_sentence_about_other_leerwegen_only_is_not_quoted_to_a_student(service: ChatService) -> None:
+    """The herkansingen passage says what holds in GL, in BB and KB, and in TL: a GL student gets the GL
+    sentence, not the others; without a leerweg all of them may come."""
+    question = "ik doe gl hoeveel herkansingen heb ik"
+    gl = service.answer(question).text
+    assert "In GL heb je één herkansing" in gl
+    assert "In BB en KB heb je twee herkansingen" not in gl
+    anyone = service.answer("hoeveel herkansingen heb je op het vmbo").text
+    assert "In BB en KB heb je twee herkansingen" in anyone
+
+
+def test_which_leerwegen_a_corpus_sentence_is_about() -> None:
+    assert for_other_leerwegen("In BB en KB heb je twee herkansingen.", "GL")
+    assert not for_other_leerwegen("Met een KB-, GL- of TL-diploma mag je naar mbo niveau 3 of 4.", "GL")
+    assert for_other_leerwegen("Heb je een diploma van de basisberoepsgerichte leerweg? Dan ...", "TL")
+    assert not for_other_leerwegen("Je leert de basis van het vak.", "TL"), "basis as a plain word"
+    assert not for_other_leerwegen("Na MaT kun je naar de opleiding Matroos.", "TL"), "no leerweg named"

@@ -32,7 +32,14 @@ from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import display_name, kind_of
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
-from bot.core.text import condition_answer, leans_on_before, plain, quote_units, sentences
+from bot.core.text import (
+    condition_answer,
+    fold,
+    leans_on_before,
+    plain,
+    quote_units,
+    sentences,
+)
 from bot.understand.guard import looks_like_instruction
 
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
@@ -67,6 +74,29 @@ SIGNPOST = re.compile(
     r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
     re.IGNORECASE,
 )
+
+
+# How the corpus names a vmbo leerweg: the abbreviations and the full names. Not the students' words of
+# bot.understand.profile: "basis" and "kader" also occur in the corpus as plain words ("de basis van het
+# vak", the opleiding "Basis technicus voertuigen").
+_LEERWEG_NAMED = {
+    "BB": r"bb|basisberoepsgerichte",
+    "KB": r"kb|kaderberoepsgerichte",
+    "GL": r"gl|gemengde leerweg",
+    "TL": r"tl|theoretische leerweg|mavo",
+}
+
+
+def for_other_leerwegen(sentence: str, leerweg: str) -> bool:
+    """Whether ``sentence`` is about leerwegen other than ``leerweg`` only ("In BB en KB heb je twee
+    herkansingen." for a GL student): it names one or more leerwegen, and not this one."""
+    text = fold(sentence)
+    named = {
+        name
+        for name, pattern in _LEERWEG_NAMED.items()
+        if re.search(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])", text)
+    }
+    return bool(named) and leerweg not in named
 
 
 @dataclass(frozen=True)
@@ -273,6 +303,7 @@ def compose(
     notes: Sequence[str] = (),
     focus: str = "",
     avoid: Collection[str] = (),
+    leerweg: str | None = None,
     sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
     closing: str = CLOSING,
     buttons: Sequence[str] | None = None,
@@ -283,8 +314,9 @@ def compose(
     sentences are the ones that answer ``focus`` (what is asked; the search ``query`` by default) best. The
     best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
     answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
-    the kind of question). ``notes`` are facts from the school's own settings (not from a passage), shown
-    before ``closing`` (empty: none).
+    the kind of question). A sentence about other leerwegen than the student's ``leerweg`` only is not
+    quoted (see :func:`for_other_leerwegen`). ``notes`` are facts from the school's own settings (not from
+    a passage), shown before ``closing`` (empty: none).
     """
     focus = focus or query
     if not hits:
@@ -297,6 +329,8 @@ def compose(
         )
     citations = Citations()
     pool = _pool(hits, [hit for _, found in aspects for hit in found])
+    if leerweg is not None:
+        pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
     first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()

@@ -177,6 +177,7 @@ class OfflineComposer:
             notes=[not_offered_note(recommendation.not_offered)] if recommendation.not_offered else [],
             focus=understanding.focus,
             avoid=said - self.asked_again(understanding, said),
+            leerweg=understanding.leerweg_filter,
             sentence_prior=self.sentence_prior(understanding),
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
