@@ -11,7 +11,7 @@ from bot.core.claims import states_money_amount, unverified_codes
 from bot.core.errors import DocumentError
 from bot.core.labels import kind_of
 from bot.core.route_graph import GRAPH_FILE, RouteGraph, load_route_graph
-from bot.core.text import leans_on_before, plain, quote_units, readability, words
+from bot.core.text import ABOUT_THE_TEXT, SIGNPOST, leans_on_before, plain, quote_units, readability, words
 from ingest.documents import Document, load_markdown
 from ingest.graph_claims import GraphClaims
 from ingest.pipeline import list_files
@@ -62,6 +62,12 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
         f"niveau sentence leans on the sentence before it, so Koers cannot quote it alone: '{plain(unit)}'; "
         "name what 'daarna', 'die', 'ze' ... point at"
         for unit in _leaning_niveau_sentences(doc.body)
+    ]
+    problems += [
+        f"sentence speaks about the document, so Koers cannot quote it: '{plain(unit)}'; say the fact itself "
+        "('Het bedrag verandert elk jaar.')"
+        for unit in quote_units(doc.body)
+        if ABOUT_THE_TEXT.search(unit) and not SIGNPOST.search(unit)
     ]
     return problems
 

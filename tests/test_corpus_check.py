@@ -98,6 +98,21 @@ def test_a_niveau_sentence_must_say_what_it_points_at(tmp_path: Path) -> None:
     ]
 
 
+def test_a_sentence_may_not_speak_about_its_document(tmp_path: Path) -> None:
+    _doc(tmp_path, "a.md", FRONT.format(id="a", labels="[]"))
+    text = (tmp_path / "a.md").read_text(encoding="utf-8")
+    body = (
+        "Hier lees je over lesgeld. Het lesgeld verandert elk jaar. Daarom staat het bedrag hier niet. "
+        "Vraag je school naar het bedrag."
+    )
+    (tmp_path / "a.md").write_text(f"{text}\n\n## Geld\n\n{body}\n", encoding="utf-8")
+    problems = [p for d in check_corpus(tmp_path).docs for p in d.problems if "about the document" in p]
+    assert problems == [  # the opening signpost is never quoted, so it may stay
+        "sentence speaks about the document, so Koers cannot quote it: 'Daarom staat het bedrag hier niet.'; "
+        "say the fact itself ('Het bedrag verandert elk jaar.')"
+    ]
+
+
 def test_graph_integrity_problems_are_reported(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

@@ -33,6 +33,8 @@ from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import display_name, kind_of
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.core.text import (
+    ABOUT_THE_TEXT,
+    SIGNPOST,
     condition_answer,
     fold,
     leans_on_before,
@@ -68,12 +70,6 @@ TOP_PASSAGE_PRIOR = 0.04
 LEANS_PRIOR = -0.03
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
-# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
-# states no fact, and quoted in an answer it points at a text the student does not see.
-SIGNPOST = re.compile(
-    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
-    re.IGNORECASE,
-)
 
 
 # How the corpus names a vmbo leerweg: the abbreviations and the full names. Not the students' words of
@@ -124,6 +120,7 @@ def _quotable(sentence: str) -> bool:
         len(sentence.split()) >= MIN_WORDS
         and not sentence.rstrip().endswith(("?", ":"))  # a list's lead-in says nothing without the list
         and not SIGNPOST.search(sentence)
+        and not ABOUT_THE_TEXT.search(sentence)
         and not (looks_like_instruction(sentence))
     )
 

@@ -127,6 +127,18 @@ def quote_units(text: str) -> list[str]:
     return units
 
 
+# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
+# states no fact, and quoted in an answer it points at a text the student does not see.
+SIGNPOST = re.compile(
+    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
+    re.IGNORECASE,
+)
+# A sentence that says what its document holds or leaves out ("Bedragen staan hier niet.", "Deze tekst is
+# ook handig voor mentoren."): quoted in an answer, "hier" reads as the answer itself.
+ABOUT_THE_TEXT = re.compile(
+    r"\b(staat|staan)\b[^.?!]{0,25}\bhier\b|\bhier (staat|staan)\b|\b(deze|dit) (tekst|stuk)\b", re.IGNORECASE
+)
+
 # A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
 # "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
 _STARTS_LEANING = (
