@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.text import MAX_LIST_ITEMS, condition_answer, plain, quote_units, sentences, split_sentences
+from bot.core.text import (
+    MAX_LIST_ITEMS,
+    condition_answer,
+    leans_on_before,
+    plain,
+    quote_units,
+    sentences,
+    split_sentences,
+)
 
 
 def test_a_dutch_abbreviation_ends_no_sentence() -> None:
@@ -75,3 +83,20 @@ def test_a_condition_question_and_its_answer_are_one_quote_unit() -> None:
     assert all(unit in text for unit in units)
     assert condition_answer(condition) == "Dan betaal je geen lesgeld.", "compared by its answer"
     assert condition_answer(units[2]) == units[2]
+
+
+def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
+    leaning = [
+        "Daarna kun je verder met Allround timmerman (niveau 3).",
+        "De opleiding duurt meestal 1 tot 2 jaar.",  # which one?
+        "Je kunt dan naar niveau 3 of niveau 4.",  # after what?
+        "De scooter moet dan opnieuw gekeurd worden bij de RDW.",
+    ]
+    alone = [
+        "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
+        "Een opleiding op niveau 2 duurt meestal 1 tot 2 jaar.",
+        "Een scooter mag niet harder dan 45 kilometer per uur.",
+        "Opvoeren betekent: je verandert een scooter zo dat hij harder kan dan mag.",
+    ]
+    assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
+    assert [leans_on_before(s) for s in alone] == [False] * len(alone)

@@ -149,6 +149,11 @@ LEANS_ON_BEFORE = re.compile(
     _STARTS_LEANING
     + r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b"
     + r"|\b(dit|dat) (werk|beroep|vak)\b|\b(hoort|horen) daarbij\b"
+    # "De opleiding duurt 2 tot 3 jaar.": the one named before; "De opleiding X ..." names it itself.
+    + r"|^De (opleiding|opleidingen|route) (duurt|duren|is|zijn|heeft|hebben|kost|begint)\b"
+    # "Je kunt dan naar niveau 3.": then, after what the sentence before says ("harder dan" compares; so
+    # may "kan dan": "zo dat hij harder kan dan mag").
+    + r"|\b(moet|kun|kunt|mag|ga|gaat|is|wordt|heb|hebt|krijg|krijgt|begin)( je| jij| het)? dan\b"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
