@@ -37,7 +37,7 @@ UPSERT_BATCH = 512
 
 
 # Bump when the way a file becomes chunks changes (say, a new chunk field): every file is split again once.
-SPLIT_FORMAT = 2
+SPLIT_FORMAT = 3  # 3: a list stays in one passage with its lead-in
 
 
 @dataclass(frozen=True)

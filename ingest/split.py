@@ -27,11 +27,20 @@ class Chunking:
     overlap_chars: int = 100
 
 
+_LIST_START = re.compile(r"^([-*+]|\d+[.)])\s+")
+
+
 def _units(text: str, limit: int) -> list[str]:
-    """Paragraphs, with any paragraph longer than ``limit`` broken at sentence ends."""
+    """Paragraphs, with any paragraph longer than ``limit`` broken at sentence ends. A list stays with the
+    sentence that leads into it ("Op niveau 3 kies je tussen twee richtingen:"): a passage that starts with
+    the list's items would quote each alone ("Eerste monteur ... (niveau 3).") without saying what they
+    are."""
     units: list[str] = []
     for paragraph in (p.strip() for p in re.split(r"\n\s*\n", text)):
         if not paragraph:
+            continue
+        if units and units[-1].endswith(":") and _LIST_START.match(paragraph):
+            units[-1] = f"{units[-1]}\n\n{paragraph}"
             continue
         if len(paragraph) <= limit:
             units.append(paragraph)
@@ -45,7 +54,21 @@ def _units(text: str, limit: int) -> list[str]:
                 current = f"{current} {sentence}".strip()
         if current:
             units.append(current)
-    return units
+    return _leads_in_with_their_lists(units)
+
+
+def _leads_in_with_their_lists(units: list[str]) -> list[str]:
+    """A paragraph that ends with a list's lead-in and says more before it gives its lead-in sentence to the
+    list, so the rest of the paragraph can go in another passage."""
+    found: list[str] = []
+    for unit in units:
+        lead, sep, rest = unit.partition("\n\n")
+        if not sep or not _LIST_START.match(rest):
+            found.append(unit)
+            continue
+        *before, last = split_sentences(lead)
+        found += [" ".join(before), f"{last}\n\n{rest}"] if before else [unit]
+    return found
 
 
 # A single sentence longer than a passage is kept whole on purpose (cutting it mid-sentence would quote half a

@@ -80,3 +80,14 @@ def test_a_paragraph_longer_than_a_passage_is_cut_at_sentences() -> None:
     text = " ".join(f"Zin nummer {i} over een lasser." for i in range(40))
     parts = windows(text, Chunking(chunk_chars=150, overlap_chars=0))
     assert all(len(p) <= 150 for p in parts) and all(p.endswith(".") for p in parts)
+
+
+def test_a_list_stays_in_one_passage_with_the_sentence_that_leads_into_it() -> None:
+    before = "Wil je elektricien worden? Dan past het profiel PIE. " * 5
+    lead_in = "In de elektrotechniek kun je stap voor stap hoger komen:"
+    items = "\n".join(f"- Opleiding {n} met een lange naam (niveau {n})" for n in (2, 3, 4))
+    # The paragraph with the lead-in fits a passage, and so does the list, but not both together.
+    assert len(before + lead_in) < 400 < len(before + lead_in + items)
+    passages = windows(f"{before}{lead_in}\n\n{items}\n\nNog een alinea.", Chunking(chunk_chars=400))
+    holding = [p for p in passages if "- Opleiding 3" in p]
+    assert holding and all(f"{lead_in}\n\n- Opleiding 2" in p for p in holding), passages
