@@ -314,3 +314,16 @@ def test_which_leerwegen_a_corpus_sentence_is_about() -> None:
     assert for_other_leerwegen("Heb je een diploma van de basisberoepsgerichte leerweg? Dan ...", "TL")
     assert not for_other_leerwegen("Je leert de basis van het vak.", "TL"), "basis as a plain word"
     assert not for_other_leerwegen("Na MaT kun je naar de opleiding Matroos.", "TL"), "no leerweg named"
+
+
+def test_doubt_with_a_liking_gets_routes_and_a_help_question_gets_the_help_documents(
+    service: ChatService,
+) -> None:
+    """The choice-stress document matches doubt best; a student who also says what they like still asks
+    for routes. A question about feeling bad is answered from the help documents only."""
+    doubt = service.respond("ik weet niet wat ik moet kiezen, ik vind gamen leuk")
+    assert doubt.hits[0].chunk.kind == "hulp", "the help document matched best"
+    assert "vmbo:MVI" in doubt.answer.routes[:3]
+    help_turn = service.respond("ik vind kiezen echt spannend, is dat normaal?")
+    assert not help_turn.answer.policy and not help_turn.answer.routes
+    assert all(h.chunk.kind == "hulp" for h in help_turn.hits)

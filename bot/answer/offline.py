@@ -124,9 +124,10 @@ class OfflineComposer:
         """
         max_sentences = self.settings.composer.max_sentences
         query = understanding.query
-        if hits and hits[0].chunk.kind == "hulp":
+        if hits and hits[0].chunk.kind == "hulp" and not asks_for_routes(understanding):
             # A question about help is not a route question, and it is answered from the national help
-            # documents only: a school's text never changes a help line.
+            # documents only: a school's text never changes a help line. A student who doubts and says what
+            # they like ("ik weet niet wat ik moet kiezen, ik vind gamen leuk") asks for routes all the same.
             helps = self.retriever.help_passages(query)
             return compose(query, helps, self.selector, max_sentences=max_sentences), helps
         if self.graph is None:
@@ -144,9 +145,7 @@ class OfflineComposer:
         offered = self.schools.offered(school) if self.schools is not None else None
         recommendation = self.recommender.recommend(understanding, hits, offered)
         # Why a profiel fits is said when that is asked, or when this message tells what the student likes.
-        tells = understanding.kind == "other" and any(
-            fold(typed) in fold(understanding.text) for typed in profile.said.values()
-        )
+        tells = understanding.kind == "other" and tells_likes(understanding)
         fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells
         # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
         # pointer and the clarifying question (which are for the student) are left out.
@@ -255,6 +254,16 @@ class OfflineComposer:
             return total
 
         return prior
+
+
+def tells_likes(understanding: Understanding) -> bool:
+    """Whether this message (not an earlier one) says what the student likes."""
+    return any(fold(typed) in fold(understanding.text) for typed in understanding.profile.said.values())
+
+
+def asks_for_routes(understanding: Understanding) -> bool:
+    """Whether the message asks what fits, names a route, or tells what the student likes."""
+    return understanding.asks_fit or bool(understanding.named) or tells_likes(understanding)
 
 
 def said_before(understanding: Understanding) -> frozenset[str]:
