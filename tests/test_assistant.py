@@ -202,12 +202,13 @@ def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: 
         Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),
         Message(
             role="assistant",
-            content="Het beroep lasser past bij je als je graag met je handen werkt. [1] De opleiding duurt "
-            "meestal één tot twee jaar. Het is onder andere de route om lasser te worden. [2]",
+            content="Het beroep lasser past bij je als je graag met je handen werkt. [1] Medewerker "
+            "productietechniek duurt meestal één tot twee jaar. Het is onder andere de route om lasser te "
+            "worden. [2]",
         ),
     ]
     answer = service.answer("hoe lang duurt die dan", history)
-    assert "De opleiding duurt meestal één tot twee jaar." in answer.text
+    assert "Medewerker productietechniek duurt meestal één tot twee jaar." in answer.text
     assert "Het beroep lasser past bij je als je graag met je handen werkt." not in answer.text
 
 
