@@ -71,6 +71,15 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
         assert citation.quote in texts[citation.chunk_id]
 
 
+def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> None:
+    """The MaT document names "Scheeps- en jachtbouw" only as an item of a list of three richtingen: the
+    reason quotes the list with the sentence that says what it lists, never the item alone."""
+    text = service.answer("ik wil boten en jachten bouwen").text
+    assert "noem ik het profiel Maritiem en techniek (MaT)" in text
+    assert "MaT heeft drie richtingen:\n- Rijn-, binnen- en kustvaart" in text
+    assert "MaT). Scheeps- en jachtbouw" not in text
+
+
 def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
     question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
     answer = service.respond(question).answer

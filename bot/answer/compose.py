@@ -186,6 +186,11 @@ def follow_ups(routes: Sequence[str]) -> list[str]:
     return questions[:3]
 
 
+def _tidy(text: str) -> str:
+    """Joined answer parts as Markdown: no spaces around line breaks, at most one empty line."""
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r" *\n *", "\n", text)).strip()
+
+
 class Citations:
     """Numbers chunks in order of first use; one citation per chunk, quoting its first used sentence."""
 
@@ -211,7 +216,7 @@ class Citations:
             # A list (a quote unit with its lead-in) stands on lines of its own; what follows it starts a new
             # paragraph, or Markdown would read it as part of the last item.
             shown.append(f"\n\n{text}\n\n" if shown_list else text)
-        return re.sub(r"\n{3,}", "\n\n", re.sub(r" *\n *", "\n", " ".join(shown))).strip()
+        return _tidy(" ".join(shown))
 
     def quoted(self, chunk: Chunk, sentence: str) -> str:
         """The sentence as shown in an answer, with its citation marker: "Opvoeren is verboden. [1]"."""
@@ -332,7 +337,11 @@ def compose(
     reason_lines: list[str] = []
     quoted: set[str] = set()
     for reason in reasons:
-        reason_lines.append(f"{reason.said} {citations.quoted(reason.chunk, reason.quote)}")
+        quote = citations.quoted(reason.chunk, reason.quote)
+        # A quoted list stands on lines of its own, as in runs().
+        reason_lines.append(
+            f"{reason.said}\n\n{quote}\n\n" if "\n" in reason.quote else f"{reason.said} {quote}"
+        )
         quoted.add(reason.quote)
     pool = [q for q in pool if q.text not in quoted and not _said(q.text, avoid)]
     texts = [q.scored for q in pool]
@@ -356,7 +365,7 @@ def compose(
     if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
         ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
     ending = clarification.question if clarification else closing
-    body = " ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]).strip()
+    body = _tidy(" ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]))
     if not body:
         body = NOT_FOUND
     text = "\n\n".join(p for p in [body, *notes, ending] if p)

@@ -14,6 +14,7 @@ covers, or a question back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.answer_plan import Aspect, Clarification, Reason
@@ -21,7 +22,7 @@ from bot.core.labels import KIND_NAMES, display_name, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import RouteCard
-from bot.core.text import fold, sentences
+from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
 from bot.understand.reader import Understanding
@@ -107,8 +108,12 @@ def reasons(
         options = [
             (chunk, sentence)
             for chunk in store.document_chunks(node.doc, school=school)
-            for sentence in sentences(chunk.text)
-            if any(s in fold(sentence) for s in stems) and not sentence.rstrip().endswith("?")
+            # Quote units: a list item is quoted with its lead-in, and a sentence that leans on the one
+            # before it is no reason on its own.
+            for sentence in quote_units(chunk.text)
+            if any(re.search(rf"\b{re.escape(s)}", fold(sentence)) for s in stems)  # "teken", not "betekent"
+            and not sentence.rstrip().endswith("?")
+            and not leans_on_before(sentence)
         ]
         # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
         options.sort(key=lambda option: abbreviation not in fold(option[1]))
