@@ -91,12 +91,14 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "De opleiding duurt meestal 1 tot 2 jaar.",  # which one?
         "Je kunt dan naar niveau 3 of niveau 4.",  # after what?
         "De scooter moet dan opnieuw gekeurd worden bij de RDW.",
+        "Vraag daar hoe je aan een BBL-plek komt.",  # where?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
         "Een opleiding op niveau 2 duurt meestal 1 tot 2 jaar.",
         "Een scooter mag niet harder dan 45 kilometer per uur.",
         "Opvoeren betekent: je verandert een scooter zo dat hij harder kan dan mag.",
+        "In de BBL krijg je geen studiefinanciering, want daar krijg je loon.",
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

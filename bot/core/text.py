@@ -154,6 +154,9 @@ LEANS_ON_BEFORE = re.compile(
     # "Je kunt dan naar niveau 3.": then, after what the sentence before says ("harder dan" compares; so
     # may "kan dan": "zo dat hij harder kan dan mag").
     + r"|\b(moet|kun|kunt|mag|ga|gaat|is|wordt|heb|hebt|krijg|krijgt|begin)( je| jij| het)? dan\b"
+    # "Vraag daar of je de werkplaats mag zien.": there, where the sentence before sent you; not when the
+    # sentence itself says where ("In de BBL krijg je geen studiefinanciering, want daar krijg je loon.").
+    + r"|^(?!.*\b(want|omdat|waar)\b.*\bdaar\b).*\bdaar\b"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
