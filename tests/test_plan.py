@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.labels import KIND_NAMES, LABEL_KINDS, display_name
 from bot.core.route_graph import load_route_graph
-from bot.routes.plan import route_cards, route_path
+from bot.routes.plan import route_cards, route_path, shown_word
 from tests.conftest import CORPUS
 
 GRAPH = load_route_graph(CORPUS / "routes.yaml")
@@ -74,3 +74,10 @@ def test_cards_take_name_niveaus_and_document_from_the_graph_and_invent_nothing(
 
 def test_every_kind_of_label_has_a_name_on_a_card() -> None:
     assert set(LABEL_KINDS) | {"beroep"} <= set(KIND_NAMES)
+
+
+def test_a_reason_shows_the_students_word_unless_it_is_a_conjugated_verb() -> None:
+    assert shown_word("tekenen", "teken") == "tekenen"  # "ik teken graag"
+    assert shown_word("scooters", "scooters") == "scooters"
+    assert shown_word("sleutelen", "sleutelen") == "sleutelen"
+    assert shown_word("gamen", "games") == "games", "the student's own word"

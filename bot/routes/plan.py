@@ -51,6 +51,12 @@ def clarification(understanding: Understanding) -> Clarification | None:
     return None
 
 
+def shown_word(activity: str, typed: str) -> str:
+    """The student's own word for an activity, unless it is a conjugated verb ("ik teken graag": "teken" is
+    the start of "tekenen"): then the activity word, so the reason reads "Omdat je tekenen leuk vindt"."""
+    return activity if activity != typed and fold(activity).startswith(fold(typed)) else typed
+
+
 def _said(words: Sequence[str], label: str, *, about_a_student: bool) -> str:
     listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
     who = "de leerling" if about_a_student else "je"  # a mentor or parent asks about someone else
@@ -118,7 +124,7 @@ def reasons(
         # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
         options.sort(key=lambda option: abbreviation not in fold(option[1]))
         if options:
-            typed = [profile.said.get(word, word) for word in liked]
+            typed = [shown_word(word, profile.said.get(word, word)) for word in liked]
             chunk, sentence = options[0]
             return [Reason(_said(typed, label, about_a_student=about_a_student), chunk, sentence)]
     return []
