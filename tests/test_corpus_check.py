@@ -83,15 +83,20 @@ def test_content_problems_are_reported(tmp_path: Path) -> None:
     assert any("routes.yaml bestaat niet" in p for p in result.graph_problems)
 
 
+def _problems_with_section(folder: Path, body: str, kind: str) -> list[str]:
+    """The problems of ``kind`` that a good document gets when a section with ``body`` is added to it."""
+    _doc(folder, "a.md", FRONT.format(id="a", labels="[]"))
+    text = (folder / "a.md").read_text(encoding="utf-8")
+    (folder / "a.md").write_text(f"{text}\n\n## Meer\n\n{body}\n", encoding="utf-8")
+    return [p for d in check_corpus(folder).docs for p in d.problems if kind in p]
+
+
 def test_a_niveau_sentence_must_say_what_it_points_at(tmp_path: Path) -> None:
-    _doc(tmp_path, "a.md", FRONT.format(id="a", labels="[]"))
-    text = (tmp_path / "a.md").read_text(encoding="utf-8")
     ladder = (
         "Je begint met Timmerman (niveau 2). Daarna kun je verder met Allround timmerman (niveau 3). "
         "Na Allround timmerman kun je naar niveau 4. Begin je liever op niveau 2? Dat kan ook."
     )
-    (tmp_path / "a.md").write_text(f"{text}\n\n## Ladder\n\n{ladder}\n", encoding="utf-8")
-    problems = [p for d in check_corpus(tmp_path).docs for p in d.problems if "leans on" in p]
+    problems = _problems_with_section(tmp_path, ladder, "leans on")
     assert problems == [
         "niveau sentence leans on the sentence before it, so Koers cannot quote it alone: 'Daarna kun je "
         "verder met Allround timmerman (niveau 3).'; name what 'daarna', 'die', 'ze' ... point at"
@@ -99,14 +104,11 @@ def test_a_niveau_sentence_must_say_what_it_points_at(tmp_path: Path) -> None:
 
 
 def test_a_sentence_may_not_speak_about_its_document(tmp_path: Path) -> None:
-    _doc(tmp_path, "a.md", FRONT.format(id="a", labels="[]"))
-    text = (tmp_path / "a.md").read_text(encoding="utf-8")
     body = (
         "Hier lees je over lesgeld. Het lesgeld verandert elk jaar. Daarom staat het bedrag hier niet. "
         "Vraag je school naar het bedrag."
     )
-    (tmp_path / "a.md").write_text(f"{text}\n\n## Geld\n\n{body}\n", encoding="utf-8")
-    problems = [p for d in check_corpus(tmp_path).docs for p in d.problems if "about the document" in p]
+    problems = _problems_with_section(tmp_path, body, "about the document")
     assert problems == [  # the opening signpost is never quoted, so it may stay
         "sentence speaks about the document, so Koers cannot quote it: 'Daarom staat het bedrag hier niet.'; "
         "say the fact itself ('Het bedrag verandert elk jaar.')"
