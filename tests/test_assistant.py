@@ -334,6 +334,10 @@ def test_doubt_with_a_liking_gets_routes_and_a_help_question_gets_the_help_docum
     doubt = service.respond("ik weet niet wat ik moet kiezen, ik vind gamen leuk")
     assert doubt.hits[0].chunk.kind == "hulp", "the help document matched best"
     assert "vmbo:MVI" in doubt.answer.routes[:3]
+    # No word of the student's names an activity Koers knows; the question heads read it as "what fits me".
+    vague = service.respond("weet het niet, iets met mijn handen")
+    assert vague.hits[0].chunk.kind == "hulp", "the help document matched best"
+    assert any(label.startswith("vmbo:") for label in vague.answer.routes), vague.answer.routes
     help_turn = service.respond("ik vind kiezen echt spannend, is dat normaal?")
     assert not help_turn.answer.policy and not help_turn.answer.routes
     assert all(h.chunk.kind == "hulp" for h in help_turn.hits)

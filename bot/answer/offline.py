@@ -19,6 +19,7 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
+from bot.core.labels import kind_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -261,9 +262,22 @@ def tells_likes(understanding: Understanding) -> bool:
     return any(fold(typed) in fold(understanding.text) for typed in understanding.profile.said.values())
 
 
+# The intent heads' probability of a profiel, domein or opleiding from which a question about what fits
+# points somewhere ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is
+# dat normaal?" also reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
+ROUTE_INTEREST = 0.5
+_ROUTE_KINDS = frozenset({"vmbo", "mbo", "mbo-domein"})
+
+
 def asks_for_routes(understanding: Understanding) -> bool:
-    """Whether the message asks what fits, names a route, or tells what the student likes."""
-    return understanding.asks_fit or bool(understanding.named) or tells_likes(understanding)
+    """Whether the message names a route, tells what the student likes, or asks what fits while pointing
+    at routes."""
+    if understanding.named or tells_likes(understanding):
+        return True
+    interest = max(
+        (p for label, p in understanding.intents.items() if kind_of(label) in _ROUTE_KINDS), default=0.0
+    )
+    return understanding.asks_fit and interest >= ROUTE_INTEREST
 
 
 def said_before(understanding: Understanding) -> frozenset[str]:
