@@ -137,6 +137,14 @@ def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatS
     assert "vmbo:PIE" in read.koers_named and read.topic == ("Produceren, installeren en energie (PIE)",)
     assert read.query.startswith("ik vind lassen echt vet"), "a short follow-up leans on the turn before"
     assert read.intents and all(0.0 <= p <= 1.0 for p in read.intents.values())
+    # The ways to try a route out that a route answer ends with are not what "dat" is about.
+    tried = [
+        Message(role="user", content="ik vind autos leuk"),
+        Message(role="assistant", content="Het profiel M&T past. Doe een meeloopdag of een snuffelstage."),
+    ]
+    assert service.reader.read("hoe lang duurt dat dan", tried).topic == ("Mobiliteit en transport (M&T)",)
+    only_tried = [tried[0], Message(role="assistant", content="Doe een meeloopdag.")]
+    assert service.reader.read("hoe lang duurt dat dan", only_tried).topic == ("meeloopdag",)
     mentor = service.reader.read(
         "Ik ben mentor van 3 kader. Hoe bereid ik mijn klas voor op een snuffelstage?"
     )
