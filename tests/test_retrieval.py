@@ -56,6 +56,12 @@ def test_the_selector_quotes_one_of_two_sentences_that_say_the_same(service: Cha
         "Met een diploma op niveau 3 mag je naar niveau 4.",
     ]
     assert len(service.composer.selector.select("Hoe kan ik hoger komen?", steps, [0.0] * 2, 2)) == 2
+    # The same numbers, once in words and once in digits: one fact.
+    spelled = [
+        "Medewerker productietechniek duurt meestal één tot twee jaar.",
+        "Medewerker productietechniek duurt meestal 1 tot 2 jaar.",
+    ]
+    assert len(service.composer.selector.select("Hoe lang duurt het?", spelled, [0.0] * 2, 2)) == 1
 
 
 def _hit(chunk_id: str, text: str, score: float = 0.8) -> RetrievedChunk:
