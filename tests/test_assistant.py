@@ -71,6 +71,13 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
         assert citation.quote in texts[citation.chunk_id]
 
 
+def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -> None:
+    """The student typed the name of a beroep: the reason says they want to do that work, not that they
+    like it as an activity ("Omdat je lasser leuk vindt")."""
+    text = service.answer("ik wil later lasser worden").text
+    assert "Omdat je lasser wilt worden, noem ik het profiel" in text
+
+
 def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> None:
     """The MaT document names "Scheeps- en jachtbouw" only as an item of a list of three richtingen: the
     reason quotes the list with the sentence that says what it lists, never the item alone."""

@@ -15,7 +15,7 @@ covers, or a question back.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import KIND_NAMES, display_name, kind_of, value_of
@@ -57,10 +57,25 @@ def shown_word(activity: str, typed: str) -> str:
     return activity if activity != typed and fold(activity).startswith(fold(typed)) else typed
 
 
-def _said(words: Sequence[str], label: str, *, about_a_student: bool) -> str:
-    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+def _listed(words: Sequence[str], joiner: str) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
+
+
+def _said(words: Sequence[str], label: str, *, about_a_student: bool, roles: Collection[str] = ()) -> str:
+    """The reason's own frame: what the student likes, or the work they want to do when they typed the name
+    of a beroep or opleiding ("Omdat je metselaar wilt worden", not "Omdat je metselaar leuk vindt")."""
     who = "de leerling" if about_a_student else "je"  # a mentor or parent asks about someone else
-    return f"Omdat {who} {listed} leuk vindt, noem ik het profiel {display_name(label)}."
+    liked = [word for word in words if fold(word) not in roles]
+    wanted = [word for word in words if fold(word) in roles]
+    parts = [f"{_listed(liked, 'en')} leuk vindt"] if liked else []
+    if wanted:
+        parts.append(f"{_listed(wanted, 'of')} {'wil' if about_a_student else 'wilt'} worden")
+    return f"Omdat {who} {' en '.join(parts)}, noem ik het profiel {display_name(label)}."
+
+
+def role_names(graph: RouteGraph) -> frozenset[str]:
+    """The folded names of the beroepen and opleidingen in the route graph: words for work one can do."""
+    return frozenset(fold(node.name) for node in graph.nodes if node.type in {"beroep", "opleiding"})
 
 
 # Kinds of question whose answer says why a profiel fits (the student's own words). A question about how
@@ -124,9 +139,14 @@ def reasons(
         # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
         options.sort(key=lambda option: abbreviation not in fold(option[1]))
         if options:
-            typed = [shown_word(word, profile.said.get(word, word)) for word in liked]
+            roles = role_names(graph)
+            typed = [
+                said if fold(said := profile.said.get(word, word)) in roles else shown_word(word, said)
+                for word in liked
+            ]
             chunk, sentence = options[0]
-            return [Reason(_said(typed, label, about_a_student=about_a_student), chunk, sentence)]
+            frame = _said(typed, label, about_a_student=about_a_student, roles=roles)
+            return [Reason(frame, chunk, sentence)]
     return []
 
 
