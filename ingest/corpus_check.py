@@ -79,7 +79,10 @@ def _leaning_niveau_sentences(body: str) -> list[str]:
     return [
         unit
         for unit in quote_units(body)
-        if _NIVEAU.search(unit) and leans_on_before(unit) and not unit.rstrip().endswith("?")
+        if _NIVEAU.search(unit)
+        and leans_on_before(unit)
+        and not unit.rstrip().endswith("?")
+        and not SIGNPOST.search(unit)  # "Hier lees je welke opleidingen erin zitten": never quoted
     ]
 
 

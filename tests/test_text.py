@@ -92,6 +92,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Je kunt dan naar niveau 3 of niveau 4.",  # after what?
         "De scooter moet dan opnieuw gekeurd worden bij de RDW.",
         "Vraag daar hoe je aan een BBL-plek komt.",  # where?
+        "Je kunt erheen na Allround mediamaker (niveau 3).",  # to what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -99,6 +100,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Een scooter mag niet harder dan 45 kilometer per uur.",
         "Opvoeren betekent: je verandert een scooter zo dat hij harder kan dan mag.",
         "In de BBL krijg je geen studiefinanciering, want daar krijg je loon.",
+        "Zorg ervoor dat je je op tijd aanmeldt.",
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

@@ -157,6 +157,9 @@ LEANS_ON_BEFORE = re.compile(
     # "Vraag daar of je de werkplaats mag zien.": there, where the sentence before sent you; not when the
     # sentence itself says where ("In de BBL krijg je geen studiefinanciering, want daar krijg je loon.").
     + r"|^(?!.*\b(want|omdat|waar)\b.*\bdaar\b).*\bdaar\b"
+    # "Je kunt erheen na Allround mediamaker (niveau 3).": to what? "er" with a preposition points back at
+    # something named before. Not "ervoor": "zorg ervoor dat ..." points ahead.
+    + r"|\ber(heen|naartoe|in|bij|mee)\b"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
