@@ -20,6 +20,8 @@ MIN_WORDS, MAX_WORDS = 150, 800
 MAX_AVG_SENTENCE_WORDS = 15.0  # our B1 measure, see corpus/README.md
 # A niveau claim ("Allround timmerman (niveau 3)", "naar niveau 4"): the fact students ask about most.
 _NIVEAU = re.compile(r"\bniveau \d|\(niveau\b")
+# A claim of how long something takes: "Matroos binnenvaart duurt twee jaar."
+_DURATION = re.compile(r"\b(duurt|duren|duurde|duurden)\b.*\b(jaar|jaren|maanden)\b")
 
 
 @dataclass
@@ -59,9 +61,9 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
     if not doc.body.lstrip().startswith(f"# {doc.meta.title}"):
         problems.append("the first line must be '# ' followed by the title from the front matter")
     problems += [
-        f"niveau sentence leans on the sentence before it, so Koers cannot quote it alone: '{plain(unit)}'; "
+        f"{what} sentence leans on the sentence before it, so Koers cannot quote it alone: '{plain(unit)}'; "
         "name what 'daarna', 'die', 'ze' ... point at"
-        for unit in _leaning_niveau_sentences(doc.body)
+        for what, unit in _leaning_claims(doc.body)
     ]
     problems += [
         f"sentence speaks about the document, so Koers cannot quote it: '{plain(unit)}'; say the fact itself "
@@ -72,18 +74,20 @@ def _content_problems(doc: Document, n_words: int, avg_sentence: float) -> list[
     return problems
 
 
-def _leaning_niveau_sentences(body: str) -> list[str]:
-    """Niveau claims that an answer cannot quote alone ("Daarna kun je naar Allround timmerman (niveau 3)."):
-    Koers quotes single sentences, so a ladder told in such sentences never reaches a student. A question
-    ("Begin je liever op niveau 2?") is answered by the sentence after it and may lean."""
-    return [
-        unit
-        for unit in quote_units(body)
-        if _NIVEAU.search(unit)
-        and leans_on_before(unit)
-        and not unit.rstrip().endswith("?")
-        and not SIGNPOST.search(unit)  # "Hier lees je welke opleidingen erin zitten": never quoted
-    ]
+def _leaning_claims(body: str) -> list[tuple[str, str]]:
+    """Niveau and duration claims that an answer cannot quote alone ("Daarna kun je naar Allround timmerman
+    (niveau 3).", "Die duurt twee jaar."), as (what they claim, the sentence): Koers quotes single
+    sentences, so a ladder or a duration told in such sentences never reaches a student. A question ("Begin
+    je liever op niveau 2?") is answered by the sentence after it and may lean."""
+    found = []
+    for unit in quote_units(body):
+        if not leans_on_before(unit) or unit.rstrip().endswith("?") or SIGNPOST.search(unit):
+            continue  # a signpost ("Hier lees je welke opleidingen erin zitten") is never quoted
+        if _NIVEAU.search(unit):
+            found.append(("niveau", unit))
+        elif _DURATION.search(unit):
+            found.append(("duration", unit))
+    return found
 
 
 def check_document(path: Path, root: Path) -> DocCheck:

@@ -94,12 +94,15 @@ def _problems_with_section(folder: Path, body: str, kind: str) -> list[str]:
 def test_a_niveau_sentence_must_say_what_it_points_at(tmp_path: Path) -> None:
     ladder = (
         "Je begint met Timmerman (niveau 2). Daarna kun je verder met Allround timmerman (niveau 3). "
-        "Na Allround timmerman kun je naar niveau 4. Begin je liever op niveau 2? Dat kan ook."
+        "Na Allround timmerman kun je naar niveau 4. Begin je liever op niveau 2? Dat kan ook. "
+        "Allround timmerman duurt twee jaar. Die duurt twee jaar. Vraag daar hoe lang het duurt."
     )
     problems = _problems_with_section(tmp_path, ladder, "leans on")
     assert problems == [
         "niveau sentence leans on the sentence before it, so Koers cannot quote it alone: 'Daarna kun je "
-        "verder met Allround timmerman (niveau 3).'; name what 'daarna', 'die', 'ze' ... point at"
+        "verder met Allround timmerman (niveau 3).'; name what 'daarna', 'die', 'ze' ... point at",
+        "duration sentence leans on the sentence before it, so Koers cannot quote it alone: 'Die duurt twee "
+        "jaar.'; name what 'daarna', 'die', 'ze' ... point at",
     ]
 
 
