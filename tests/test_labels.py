@@ -38,6 +38,7 @@ def test_open_kinds_take_any_name_and_closed_kinds_their_list() -> None:
 
 def test_names_as_a_student_reads_them() -> None:
     assert display_name("vmbo:M&T") == "Mobiliteit en transport (M&T)"
+    assert display_name("vmbo:Groen") == "Groen", "a profiel whose name is its short form, once"
     assert display_name("mbo-niveau:2") == "mbo niveau 2"
     assert display_name("mbo:Timmerman") == "Timmerman"
     assert display_name("vmbo:TL-techniek") == "TL-techniek"

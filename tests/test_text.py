@@ -93,6 +93,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "De scooter moet dan opnieuw gekeurd worden bij de RDW.",
         "Vraag daar hoe je aan een BBL-plek komt.",  # where?
         "Je kunt erheen na Allround mediamaker (niveau 3).",  # to what?
+        "Of je legt leidingen voor een warmtenet.",  # or, besides what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -101,6 +102,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Opvoeren betekent: je verandert een scooter zo dat hij harder kan dan mag.",
         "In de BBL krijg je geen studiefinanciering, want daar krijg je loon.",
         "Zorg ervoor dat je je op tijd aanmeldt.",
+        "Of je nu een jongen of een meisje bent, techniek is voor iedereen.",
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

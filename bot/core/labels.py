@@ -88,7 +88,8 @@ def display_name(label: str) -> str:
     """'vmbo:M&T' -> 'Mobiliteit en transport (M&T)'; other labels show their value."""
     value = value_of(label)
     if kind_of(label) == "vmbo" and value in PROFIELEN:
-        return f"{PROFIELEN[value]} ({value})"
+        name = PROFIELEN[value]
+        return name if name == value else f"{name} ({value})"  # "Groen", not "Groen (Groen)"
     if kind_of(label) == "mbo-niveau":
         return f"mbo niveau {value}"
     return value

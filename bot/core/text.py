@@ -160,6 +160,9 @@ LEANS_ON_BEFORE = re.compile(
     # "Je kunt erheen na Allround mediamaker (niveau 3).": to what? "er" with a preposition points back at
     # something named before. Not "ervoor": "zorg ervoor dat ..." points ahead.
     + r"|\ber(heen|naartoe|in|bij|mee)\b"
+    # "Of je legt leidingen voor een warmtenet.": or, besides what the sentence before says. Not a whether
+    # clause before a comma ("Of je nu een jongen of een meisje bent, techniek is voor iedereen.").
+    + r"|^Of\b(?![^,]*,)"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
