@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bot.core.claims import states_money_amount, unverified_codes
 from bot.core.labels import kind_of, value_of
 from bot.core.schemas import Chunk, Citation
-from bot.core.text import fold, readability, sentences
+from bot.core.text import fold, quote_units, readability, sentences
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 
@@ -48,6 +48,16 @@ def citation_checks(citations: Sequence[Citation], retrieved: Sequence[Chunk]) -
 def answer_sentences(text: str) -> list[str]:
     """The sentences of an answer without citation markers, for fact and must-not judging."""
     return sentences(_MARKER.sub("", text))
+
+
+def fact_units(text: str) -> list[str]:
+    """What a fact is judged against: the answer's sentences, and each condition question together with the
+    sentence that answers it ("Ben je 15? Dan kan het alleen met toestemming van de leerplichtambtenaar."),
+    which state one fact together and neither alone (the composer quotes them as one unit too, see
+    :func:`bot.core.text.quote_units`)."""
+    plain_text = _MARKER.sub("", text)
+    conditions = [unit for unit in quote_units(plain_text) if "\n" not in unit and len(sentences(unit)) > 1]
+    return [*sentences(plain_text), *conditions]
 
 
 def readability_of(text: str) -> tuple[float, float]:

@@ -18,6 +18,7 @@ from evals.metrics import (
     answer_sentences,
     asked_text,
     citation_checks,
+    fact_units,
     readability_of,
     repeated_share,
     retrieval_hit_at_5,
@@ -91,7 +92,7 @@ class Scorer:
 
     def score(self, case: EvalCase, out: SystemOutput) -> CaseScore:
         sentences = answer_sentences(out.text)
-        fact_scores = self.judge.best_scores(case.expected_facts, sentences)
+        fact_scores = self.judge.best_scores(case.expected_facts, fact_units(out.text))
         supported = [s >= self.fact_threshold for s in fact_scores]
         violations: list[str] = []
         for rule in case.must_not:

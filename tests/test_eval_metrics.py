@@ -16,6 +16,7 @@ from evals.judge import SimilarityJudge, calibrate
 from evals.metrics import (
     answer_sentences,
     citation_checks,
+    fact_units,
     label_matches,
     readability_of,
     repeated_share,
@@ -197,6 +198,13 @@ def test_a_must_not_is_flagged_when_an_answer_sentence_says_it(embedder: LazyEmb
     flagged = violations("Een lasser verdient heel veel geld. Vraag naar de cao.")
     assert len(flagged) == 1 and flagged[0].startswith("similar to 'Een lasser verdient heel veel geld'")
     assert violations("Vraag bij het bedrijf naar de cao van de metaal.") == []
+
+
+def test_a_condition_question_and_its_answer_are_judged_as_one_fact() -> None:
+    text = "Je moet 16 zijn. [1] Ben je 15? Dan kan het met toestemming. [1] Kies:\n- BOL\n- BBL [2]"
+    units = fact_units(text)
+    assert units[: len(answer_sentences(text))] == answer_sentences(text), "every sentence still counts"
+    assert units[len(answer_sentences(text)) :] == ["Ben je 15? Dan kan het met toestemming."]
 
 
 def test_repeats_count_the_previous_answers_sentences_said_again() -> None:
