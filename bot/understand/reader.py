@@ -37,13 +37,18 @@ FOLLOW_UP_MAX_WORDS = 6
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 # The question heads' probability of "fit" from which a message asks what fits the student. The heads are
-# one-vs-rest, so "weet het niet, iets met mijn handen" reads as fit (0.76) and as other (0.92) at once. This
-# replaced a pattern ("past bij mij", "welk profiel", "weet niet wat", ...) that missed such phrasings and
-# sent that message to the help documents without routes. On the dev set (2026-12-03) the pattern gave
-# route recall 0.791, fact coverage 0.573, answer-first 0.525; the pattern or the head at 0.5 gave 0.794,
-# 0.577, 0.535; the head alone at 0.3 (and the pattern or the head at 0.3) 0.794, 0.581, 0.545; at 0.2
-# answer-first fell back to 0.535. Test and follow-up figures did not change.
+# one-vs-rest, so "weet het niet, iets met mijn handen" reads as fit (0.76) and as other (0.92) at once. The
+# pattern alone missed such phrasings and sent that message to the help documents without routes. On the
+# dev set (2026-12-03) the pattern alone gave route recall 0.791, fact coverage 0.573, answer-first 0.525;
+# the pattern or the head at 0.5 gave 0.794, 0.577, 0.535; the head at 0.3, alone or with the pattern,
+# 0.794, 0.581, 0.545; at 0.2 answer-first fell back to 0.535. Test and follow-up figures did not change.
+# The pattern stays as a backstop, as for the guardrails: without it "autotechnicus worden welk profiel"
+# (fit below 0.3) lost its profiel, and paraphrase agreement fell from 0.500 to 0.472.
 FIT_LIKELY = 0.3
+_FIT_QUESTION = re.compile(
+    r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
+    r"|weet (echt |nog )*niet wat"
+)
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,7 @@ class Reader:
             leerweg_filter=_leerweg_filter(text, profile),
             asks_niveau=bool(_NIVEAU_QUESTION.search(folded)),
             names_niveau=bool(re.search(r"\bniveau", folded)),
-            asks_fit=asked.get("fit", 0.0) >= FIT_LIKELY,
+            asks_fit=asked.get("fit", 0.0) >= FIT_LIKELY or bool(_FIT_QUESTION.search(folded)),
             kind=kind,
             follows_up=follows_up,
             focus=f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text,
