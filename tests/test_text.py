@@ -94,6 +94,9 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Vraag daar hoe je aan een BBL-plek komt.",  # where?
         "Je kunt erheen na Allround mediamaker (niveau 3).",  # to what?
         "Of je legt leidingen voor een warmtenet.",  # or, besides what?
+        "Met deze diploma's mag je ook naar niveau 2.",  # which diplomas?
+        "Niveau 2 kan ook.",  # can what?
+        "Bijvoorbeeld van economie in het vmbo naar techniek in het mbo?",  # an example of what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -103,6 +106,9 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "In de BBL krijg je geen studiefinanciering, want daar krijg je loon.",
         "Zorg ervoor dat je je op tijd aanmeldt.",
         "Of je nu een jongen of een meisje bent, techniek is voor iedereen.",
+        "Kies deze week één ding om uit te zoeken.",  # a time, not something named before
+        "Voor Technicus engineering heb je een van deze diploma's nodig:",  # points ahead, at a list
+        "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

@@ -142,7 +142,7 @@ ABOUT_THE_TEXT = re.compile(
 # A sentence that leans on the one before it ("Dan las je de naden.", "De opleiding X hoort daarbij.",
 # "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
 _STARTS_LEANING = (
-    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus"
+    r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus|Bijvoorbeeld"
     r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
 )
 LEANS_ON_BEFORE = re.compile(
@@ -163,6 +163,12 @@ LEANS_ON_BEFORE = re.compile(
     # "Of je legt leidingen voor een warmtenet.": or, besides what the sentence before says. Not a whether
     # clause before a comma ("Of je nu een jongen of een meisje bent, techniek is voor iedereen.").
     + r"|^Of\b(?![^,]*,)"
+    # "Met deze diploma's mag je ook naar niveau 2.", "SBB erkent deze bedrijven.": "deze" points back at
+    # what was just named, wherever it stands. Not a time ("deze week") and not a sentence that leads into
+    # what follows ("Voor Technicus engineering heb je een van deze diploma's nodig:").
+    + r"|^(?!.*:$).*\bdeze\b(?! (week|maand|dag|keer|zomer|periode)\b)"
+    # "Niveau 2 kan ook.": the verb is left out, it is the one of the sentence before.
+    + r"|\b(kan|mag|kun|kunt) ook\.$"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
