@@ -28,6 +28,7 @@ from bot.core.text import fold
 from bot.retrieve.retriever import Retriever
 from bot.routes.plan import route_cards, route_path
 from bot.understand.detectors import Detectors
+from bot.understand.goals import unknown_goal_answer
 from bot.understand.guard import OFF_TOPIC, Policy
 from bot.understand.reader import Reader, Understanding
 
@@ -139,6 +140,10 @@ class ChatService:
             and not self._school_topic(policy, understanding, school)
         ):
             return Turn(*self.composer.refusal(policy, understanding.text, school))
+        if understanding.unknown_goal and not understanding.care:
+            # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
+            text = unknown_goal_answer(understanding.unknown_goal)
+            return Turn(Answer(text=text, follow_up_questions=START_BUTTONS), [])
         hits = self.retriever.retrieve(
             understanding.query,
             school=school,

@@ -348,3 +348,18 @@ def test_doubt_with_a_liking_gets_routes_and_a_help_question_gets_the_help_docum
     help_turn = service.respond("ik vind kiezen echt spannend, is dat normaal?")
     assert not help_turn.answer.policy and not help_turn.answer.routes
     assert all(h.chunk.kind == "hulp" for h in help_turn.hits)
+
+
+def test_work_no_document_mentions_gets_an_honest_answer_and_known_work_gets_routes(
+    service: ChatService,
+) -> None:
+    """Passages about other work are no answer to "ik wil piloot worden": Koers says it has no information
+    and points to the mentor or decaan. A misspelled or compounded name of known work still gets routes."""
+    unknown = service.respond("ik wil later piloot worden")
+    assert unknown.answer.text.startswith("Over piloot worden heb ik geen informatie."), unknown.answer.text
+    assert "mentor of decaan" in unknown.answer.text
+    assert not unknown.answer.routes and not unknown.answer.citations and not unknown.hits
+    for known in ["wil elektrisien worden", "ik wil scootermonteur worden"]:
+        answer = service.answer(known)
+        assert "geen informatie" not in answer.text, known
+        assert answer.routes and answer.citations, known

@@ -19,6 +19,7 @@ from bot.core.text import fold, sentences
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
+from bot.understand.goals import ROUTE_KINDS, ROUTE_SURE, Vocabulary, unknown_goal
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
@@ -77,6 +78,7 @@ class Understanding:
     kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
+    unknown_goal: str = ""  # work the student wants that no document mentions nor a route head knows
 
     @property
     def care(self) -> bool:
@@ -116,6 +118,12 @@ class Reader:
     def __post_init__(self) -> None:
         # The labels it can name come from the store, so a new document's routes count without a restart.
         self._names = StoreDerived(self.store, lambda: LabelNames(self.graph, self.store.labels()))
+        self._vocabulary = StoreDerived(self.store, self._words)
+
+    def _words(self) -> Vocabulary:
+        chunks = self.store.all_chunks()
+        names = [node.name for node in self.graph.nodes] if self.graph is not None else []
+        return Vocabulary.of([*(c.text for c in chunks), *(c.title for c in chunks), *names])
 
     @property
     def names(self) -> LabelNames:
@@ -225,7 +233,15 @@ class Reader:
             kind=kind,
             follows_up=follows_up,
             focus=f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text,
+            unknown_goal=self._unknown_goal(text, named, intents),
         )
+
+    def _unknown_goal(self, text: str, named: frozenset[str], intents: Mapping[str, float]) -> str:
+        """See :mod:`bot.understand.goals`: only when the message names no route and no route head is sure."""
+        sure = max((p for label, p in intents.items() if kind_of(label) in ROUTE_KINDS), default=0.0)
+        if named or sure >= ROUTE_SURE:
+            return ""
+        return unknown_goal(text, self._vocabulary.get())
 
 
 # Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is

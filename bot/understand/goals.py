@@ -1,0 +1,83 @@
+"""Work a student wants to do that Koers's documents never mention ("ik wil piloot worden").
+
+Without this, such a message got routes all the same: the passages nearest to "ik wil piloot worden" are
+about other work, and the answer quoted them as if they were about flying. The honest answer says that
+Koers knows nothing about it and sends the student to the mentor or decaan.
+
+What the student wants to become is read from the grammar ("X worden", "werken als X"), not from a list of
+jobs: any word in that place counts. It is unknown when no document uses the word, nor a word that differs
+from it by a typo ("elektrisien" is "elektricien"), nor two words it is compounded of ("scootermonteur").
+The intent heads may still know the work without the documents naming it ("ik wil kapper worden" -> the
+profiel Zorg en welzijn); see :data:`ROUTE_SURE`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.text import fold
+
+# "piloot worden", "werken als piloot": the word in the place of the work (folded text).
+_GOAL = re.compile(r"\b(?P<word>[a-z]{4,}) worden\b|\bwerken als (?:een )?(?P<as>[a-z]{4,})\b")
+_WORD = re.compile(r"[a-z]+")
+# A word this close to a known one is that word misspelled (difflib's ratio: "elektrisien" and "elektricien"
+# 0.91, "stewardess" and any corpus word below 0.7).
+TYPO_CUTOFF = 0.8
+MIN_PART = 4  # a compound's parts are words of at least this many letters ("scooter" + "monteur")
+# A route intent head this sure knows the work without the documents naming it ("kapper" -> Zorg en welzijn
+# 0.99, "dierenarts" -> Groen 0.99); below it the routes are guesses ("piloot" -> PIE 0.62, "brandweerman"
+# -> MVI 0.57). Set on a dozen such messages written for this module, none from an evaluation set.
+ROUTE_SURE = 0.9
+# A longer message says more than the work it names, and that is what the answer is about: "ik wil
+# profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?", "mijn vader zegt ik moet
+# kapper worden ... maar ik wil liever iets met dieren".
+GOAL_MAX_WORDS = 12
+ROUTE_KINDS = frozenset({"vmbo", "mbo-domein", "mbo"})  # the heads that name a route a student can take
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The folded words of every stored passage and of the route graph's names."""
+
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        return cls(frozenset(word for text in texts for word in _WORD.findall(fold(text))))
+
+    def knows(self, word: str) -> bool:
+        """The word, a misspelling of it, or a compound of two known words ("scootermonteur")."""
+        if word in self.words or difflib.get_close_matches(word, self.words, n=1, cutoff=TYPO_CUTOFF):
+            return True
+        return any(
+            self._part(word[:cut]) and self._part(word[cut:])
+            for cut in range(MIN_PART, len(word) - MIN_PART + 1)
+        )
+
+    def _part(self, part: str) -> bool:
+        # A compound's first part may be a plural or take a linking sound ("tweewieler" of "tweewielers").
+        return any(part + ending in self.words for ending in ("", "s", "en", "e"))
+
+
+def unknown_goal(text: str, vocabulary: Vocabulary) -> str:
+    """The student's words for work no document mentions ("piloot worden"), or "" when there is none, or
+    when the message says more than that (see :data:`GOAL_MAX_WORDS`)."""
+    if len(text.split()) > GOAL_MAX_WORDS:
+        return ""
+    for match in _GOAL.finditer(fold(text)):
+        word = match.group("word") or match.group("as")
+        if not vocabulary.knows(word):
+            return match.group(0)
+    return ""
+
+
+def unknown_goal_answer(goal: str) -> str:
+    """What Koers says about work it has no documents on: its own words, no facts."""
+    return (
+        f"Over {goal} heb ik geen informatie. Ik wil je niets verkeerds vertellen. "
+        "Vraag het aan je mentor of decaan. Vertel me ook wat je graag doet. "
+        "Dan zoek ik welk profiel bij je past."
+    )

@@ -1,0 +1,22 @@
+"""Work a student wants to do that no document mentions (bot.understand.goals)."""
+
+from __future__ import annotations
+
+from bot.understand.goals import Vocabulary, unknown_goal
+
+VOCABULARY = Vocabulary.of(["Een elektricien legt stroom aan.", "Een monteur repareert scooters.", "ik wil"])
+
+
+def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words() -> None:
+    assert unknown_goal("ik wil piloot worden", VOCABULARY) == "piloot worden"
+    assert unknown_goal("later werken als een stewardess?", VOCABULARY) == "werken als een stewardess"
+    assert unknown_goal("ik wil elektricien worden", VOCABULARY) == ""
+    assert unknown_goal("ik wil elektrisien worden", VOCABULARY) == "", "a typo of a known word"
+    assert unknown_goal("ik wil scootermonteur worden", VOCABULARY) == "", "a compound of known words"
+    assert unknown_goal("welk profiel past bij mij", VOCABULARY) == "", "no work named"
+
+
+def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:
+    message = "ik wil profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?"
+    assert unknown_goal("ik wil profvoetballer worden", VOCABULARY) == "profvoetballer worden"
+    assert unknown_goal(message, VOCABULARY) == ""
