@@ -154,6 +154,9 @@ LEANS_ON_BEFORE = re.compile(
     # "Je kunt dan naar niveau 3.": then, after what the sentence before says ("harder dan" compares; so
     # may "kan dan": "zo dat hij harder kan dan mag").
     + r"|\b(moet|kun|kunt|mag|ga|gaat|is|wordt|heb|hebt|krijg|krijgt|begin)( je| jij| het)? dan\b"
+    # "Je werkt dan vier dagen.": a subject and its verb, then "dan" (a comparison has a word between them:
+    # "Je werkt zelfstandiger dan op niveau 2.").
+    + r"|^(Je|Jij|Het|Hij|Zij|Ze) \w+ dan\b"
     # "Vraag daar of je de werkplaats mag zien.": there, where the sentence before sent you; not when the
     # sentence itself says where ("In de BBL krijg je geen studiefinanciering, want daar krijg je loon.").
     + r"|^(?!.*\b(want|omdat|waar)\b.*\bdaar\b).*\bdaar\b"
