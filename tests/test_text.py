@@ -98,6 +98,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Niveau 2 kan ook.",  # can what?
         "Bijvoorbeeld van economie in het vmbo naar techniek in het mbo?",  # an example of what?
         "Je werkt dan vier dagen en gaat één dag naar school.",  # when?
+        "Vaak ga je zelf op zoek naar zo'n baan.",  # such a job as what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -109,6 +110,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Of je nu een jongen of een meisje bent, techniek is voor iedereen.",
         "Kies deze week één ding om uit te zoeken.",  # a time, not something named before
         "Je werkt op niveau 3 zelfstandiger dan op niveau 2.",  # a comparison
+        "Techniek Nederland sprak van een tekort van zo'n 20.000 installateurs.",  # about
         "Voor Technicus engineering heb je een van deze diploma's nodig:",  # points ahead, at a list
         "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
     ]

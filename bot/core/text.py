@@ -170,6 +170,8 @@ LEANS_ON_BEFORE = re.compile(
     # what was just named, wherever it stands. Not a time ("deze week") and not a sentence that leads into
     # what follows ("Voor Technicus engineering heb je een van deze diploma's nodig:").
     + r"|^(?!.*:$).*\bdeze\b(?! (week|maand|dag|keer|zomer|periode)\b)"
+    # "Vaak ga je zelf op zoek naar zo'n baan.": such a one as just named. Not "zo'n 20.000" (about).
+    + r"|\bzo['\u2019]n\b(?! \d)"
     # "Niveau 2 kan ook.": the verb is left out, it is the one of the sentence before.
     + r"|\b(kan|mag|kun|kunt) ook\.$"
 )
