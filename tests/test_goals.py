@@ -13,6 +13,9 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("ik wil elektricien worden", VOCABULARY) == ""
     assert unknown_goal("ik wil elektrisien worden", VOCABULARY) == "", "a typo of a known word"
     assert unknown_goal("ik wil scootermonteur worden", VOCABULARY) == "", "a compound of known words"
+    assert unknown_goal("hoe word je piloot", VOCABULARY) == "piloot worden"
+    assert unknown_goal("wat verdient een piloot eigenlijk", VOCABULARY) == "het werk van een piloot"
+    assert unknown_goal("wat doet een elektricien", VOCABULARY) == ""
     assert unknown_goal("welk profiel past bij mij", VOCABULARY) == "", "no work named"
 
 

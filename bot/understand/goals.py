@@ -20,8 +20,14 @@ from dataclasses import dataclass
 
 from bot.core.text import fold
 
-# "piloot worden", "werken als piloot": the word in the place of the work (folded text).
-_GOAL = re.compile(r"\b(?P<word>[a-z]{4,}) worden\b|\bwerken als (?:een )?(?P<as>[a-z]{4,})\b")
+# "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot": the word in the place of
+# the work (folded text).
+_GOAL = re.compile(
+    r"\bhoe word (?:je|ik) (?:een )?(?P<how>[a-z]{4,})\b"
+    r"|\b(?P<word>[a-z]{4,}) worden\b"
+    r"|\bwerken als (?:een )?(?P<as>[a-z]{4,})\b"
+    r"|\bwat (?:doet|verdient|verdien je als) (?:een )?(?P<what>[a-z]{4,})\b"
+)
 _WORD = re.compile(r"[a-z]+")
 # A word this close to a known one is that word misspelled (difflib's ratio: "elektrisien" and "elektricien"
 # 0.91, "stewardess" and any corpus word below 0.7).
@@ -68,9 +74,14 @@ def unknown_goal(text: str, vocabulary: Vocabulary) -> str:
     if len(text.split()) > GOAL_MAX_WORDS:
         return ""
     for match in _GOAL.finditer(fold(text)):
-        word = match.group("word") or match.group("as")
+        if match.group("how"):
+            word, goal = match.group("how"), f"{match.group('how')} worden"
+        elif match.group("what"):
+            word, goal = match.group("what"), f"het werk van een {match.group('what')}"
+        else:
+            word, goal = match.group("word") or match.group("as"), match.group(0)
         if not vocabulary.knows(word):
-            return match.group(0)
+            return goal
     return ""
 
 
