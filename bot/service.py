@@ -142,7 +142,7 @@ class ChatService:
             return Turn(*self.composer.refusal(policy, understanding.text, school))
         if understanding.unknown_goal and not understanding.care:
             # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
-            text = unknown_goal_answer(understanding.unknown_goal)
+            text = unknown_goal_answer(understanding.unknown_goal, understanding.asker)
             return Turn(Answer(text=text, follow_up_questions=START_BUTTONS), [])
         hits = self.retriever.retrieve(
             understanding.query,

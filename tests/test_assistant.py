@@ -359,6 +359,9 @@ def test_work_no_document_mentions_gets_an_honest_answer_and_known_work_gets_rou
     assert unknown.answer.text.startswith("Over piloot worden heb ik geen informatie."), unknown.answer.text
     assert "mentor of decaan" in unknown.answer.text
     assert not unknown.answer.routes and not unknown.answer.citations and not unknown.hits
+    parent = service.answer("mijn zoon wil later piloot worden")
+    assert parent.text.startswith("Over piloot worden heb ik geen informatie."), parent.text
+    assert "decaan" in parent.text and "je mentor" not in parent.text, "a parent is not the student"
     for known in ["wil elektrisien worden", "ik wil scootermonteur worden"]:
         answer = service.answer(known)
         assert "geen informatie" not in answer.text, known

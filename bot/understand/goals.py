@@ -85,8 +85,15 @@ def unknown_goal(text: str, vocabulary: Vocabulary) -> str:
     return ""
 
 
-def unknown_goal_answer(goal: str) -> str:
-    """What Koers says about work it has no documents on: its own words, no facts."""
+def unknown_goal_answer(goal: str, asker: str = "student") -> str:
+    """What Koers says about work it has no documents on: its own words, no facts. A mentor or a parent asks
+    about a student, and is pointed to the decaan."""
+    if asker != "student":
+        return (
+            f"Over {goal} heb ik geen informatie. Ik wil niets verkeerds vertellen. "
+            "De decaan van de school kan verder helpen. Vertel me wat de leerling graag doet. "
+            "Dan zoek ik welk profiel bij de leerling past."
+        )
     return (
         f"Over {goal} heb ik geen informatie. Ik wil je niets verkeerds vertellen. "
         "Vraag het aan je mentor of decaan. Vertel me ook wat je graag doet. "
