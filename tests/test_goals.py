@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.understand.goals import Vocabulary, unknown_goal
+from bot.understand.goals import Vocabulary, pay_asked_for, unknown_goal
 
 VOCABULARY = Vocabulary.of(["Een elektricien legt stroom aan.", "Een monteur repareert scooters.", "ik wil"])
 
@@ -23,3 +23,11 @@ def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:
     message = "ik wil profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?"
     assert unknown_goal("ik wil profvoetballer worden", VOCABULARY) == "profvoetballer worden"
     assert unknown_goal(message, VOCABULARY) == ""
+
+
+def test_a_question_about_pay_names_the_work() -> None:
+    assert pay_asked_for("wat verdien je als autotechnicus") == "autotechnicus"
+    assert pay_asked_for("hoeveel verdient een lasser eigenlijk") == "lasser"
+    assert pay_asked_for("hoeveel herkansingen krijg je in kader") == ""
+    assert pay_asked_for("en wat verdien je dan?") == "", "no work named"
+    assert pay_asked_for("en wat verdien je daarmee") == "", "no work named"

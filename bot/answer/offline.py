@@ -29,6 +29,7 @@ from bot.retrieve.retriever import Retriever
 from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons
 from bot.routes.recommend import Recommender, rank_routes
 from bot.understand.detectors import Detectors
+from bot.understand.goals import no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
 from bot.understand.reader import Understanding
@@ -182,6 +183,10 @@ class OfflineComposer:
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
         )
+        if understanding.pay_for and not self.answers_kind(answer, "money"):
+            # "wat verdien je als autotechnicus" with no sentence about pay: say so before the rest.
+            text = f"{no_pay_found(understanding.pay_for)}\n\n{answer.text}"
+            answer = answer.model_copy(update={"text": text})
         looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]
         looked_up += [RetrievedChunk(chunk=r.chunk, score=0.0, via="graph") for r in found]
         cited = {c.chunk_id for c in answer.citations}
@@ -217,6 +222,16 @@ class OfflineComposer:
         """The lesson plan whose title the message is (a choice Koers offered), visible to ``school``."""
         found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
         return found.get(school or "") or found.get("")
+
+    def answers_kind(self, answer: Answer, kind: str) -> bool:
+        """Whether a sentence of ``answer`` reads as an answer to this kind of question (the question heads,
+        at least :data:`ASKED_AGAIN`)."""
+        texts = [s for s in sentences(without_citations(answer.text)) if len(s.split()) >= 4]
+        if not texts:
+            return False
+        questions = self.detectors.questions
+        found = questions.probabilities(texts, self.selector.vectors([], texts))
+        return bool((found[:, questions.labels.index(kind)] >= ASKED_AGAIN).any())
 
     def asked_again(self, understanding: Understanding, said: frozenset[str]) -> frozenset[str]:
         """The sentence of the previous answer (``said``, see :func:`said_before`) that answers what this

@@ -28,6 +28,10 @@ _GOAL = re.compile(
     r"|\bwerken als (?:een )?(?P<as>[a-z]{4,})\b"
     r"|\bwat (?:doet|verdient|verdien je als) (?:een )?(?P<what>[a-z]{4,})\b"
 )
+# "wat verdien je als autotechnicus", "hoeveel verdient een lasser": pay asked for named work.
+_PAY = re.compile(
+    r"\b(?:wat|hoeveel) (?:verdien je als|verdient (?:je als|een)) (?:een )?(?P<work>[a-z]{4,})\b"
+)
 _WORD = re.compile(r"[a-z]+")
 # A word this close to a known one is that word misspelled (difflib's ratio: "elektrisien" and "elektricien"
 # 0.91, "stewardess" and any corpus word below 0.7).
@@ -99,3 +103,14 @@ def unknown_goal_answer(goal: str, asker: str = "student") -> str:
         "Vraag het aan je mentor of decaan. Vertel me ook wat je graag doet. "
         "Dan zoek ik welk profiel bij je past."
     )
+
+
+def pay_asked_for(text: str) -> str:
+    """The work whose pay the message asks about ("autotechnicus"), or ""."""
+    match = _PAY.search(fold(text))
+    return match.group("work") if match else ""
+
+
+def no_pay_found(work: str) -> str:
+    """Said before an answer to a question about pay in which no sentence is about pay: Koers's own words."""
+    return f"Wat je als {work} verdient, heb ik niet gevonden in mijn teksten."

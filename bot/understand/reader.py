@@ -19,7 +19,7 @@ from bot.core.text import fold, sentences
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
-from bot.understand.goals import ROUTE_KINDS, ROUTE_SURE, Vocabulary, unknown_goal
+from bot.understand.goals import ROUTE_KINDS, ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
@@ -79,6 +79,7 @@ class Understanding:
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
     unknown_goal: str = ""  # work the student wants that no document mentions nor a route head knows
+    pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser" -> "lasser")
 
     @property
     def care(self) -> bool:
@@ -234,6 +235,7 @@ class Reader:
             follows_up=follows_up,
             focus=f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text,
             unknown_goal=self._unknown_goal(text, named, intents),
+            pay_for=pay_asked_for(text),
         )
 
     def _unknown_goal(self, text: str, named: frozenset[str], intents: Mapping[str, float]) -> str:
