@@ -230,7 +230,9 @@ class OfflineComposer:
         if not texts:
             return False
         questions = self.detectors.questions
-        found = questions.probabilities(texts, self.selector.vectors([], texts))
+        # As queries: an answer holds Koers's own sentences too ("Omdat je autos leuk vindt ..."), with the
+        # student's words; those stay in memory (bot.answer.select keeps only passage sentences on disk).
+        found = questions.probabilities(texts, self.selector.vectors(texts))
         return bool((found[:, questions.labels.index(kind)] >= ASKED_AGAIN).any())
 
     def asked_again(self, understanding: Understanding, said: frozenset[str]) -> frozenset[str]:
