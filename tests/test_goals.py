@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from bot.understand.goals import Vocabulary, pay_asked_for, unknown_goal
 
-VOCABULARY = Vocabulary.of(["Een elektricien legt stroom aan.", "Een monteur repareert scooters.", "ik wil"])
+WORDS = Vocabulary.of(["Een elektricien legt stroom aan.", "Een monteur repareert scooters.", "ik wil"])
+
+
+def vocabulary() -> Vocabulary:
+    return WORDS
 
 
 def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words() -> None:
-    assert unknown_goal("ik wil piloot worden", VOCABULARY) == "piloot worden"
-    assert unknown_goal("later werken als een stewardess?", VOCABULARY) == "werken als een stewardess"
-    assert unknown_goal("ik wil elektricien worden", VOCABULARY) == ""
-    assert unknown_goal("ik wil elektrisien worden", VOCABULARY) == "", "a typo of a known word"
-    assert unknown_goal("ik wil scootermonteur worden", VOCABULARY) == "", "a compound of known words"
-    assert unknown_goal("hoe word je piloot", VOCABULARY) == "piloot worden"
-    assert unknown_goal("wat verdient een piloot eigenlijk", VOCABULARY) == "het werk van een piloot"
-    assert unknown_goal("wat doet een elektricien", VOCABULARY) == ""
-    assert unknown_goal("welk profiel past bij mij", VOCABULARY) == "", "no work named"
+    assert unknown_goal("ik wil piloot worden", vocabulary) == "piloot worden"
+    assert unknown_goal("later werken als een stewardess?", vocabulary) == "werken als een stewardess"
+    assert unknown_goal("ik wil elektricien worden", vocabulary) == ""
+    assert unknown_goal("ik wil elektrisien worden", vocabulary) == "", "a typo of a known word"
+    assert unknown_goal("ik wil scootermonteur worden", vocabulary) == "", "a compound of known words"
+    assert unknown_goal("hoe word je piloot", vocabulary) == "piloot worden"
+    assert unknown_goal("wat verdient een piloot eigenlijk", vocabulary) == "het werk van een piloot"
+    assert unknown_goal("wat doet een elektricien", vocabulary) == ""
+    assert unknown_goal("welk profiel past bij mij", vocabulary) == "", "no work named"
 
 
 def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:
     message = "ik wil profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?"
-    assert unknown_goal("ik wil profvoetballer worden", VOCABULARY) == "profvoetballer worden"
-    assert unknown_goal(message, VOCABULARY) == ""
+    assert unknown_goal("ik wil profvoetballer worden", vocabulary) == "profvoetballer worden"
+    assert unknown_goal(message, vocabulary) == ""
 
 
 def test_a_question_about_pay_names_the_work() -> None:

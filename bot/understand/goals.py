@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.core.text import fold
@@ -72,9 +72,10 @@ class Vocabulary:
         return any(part + ending in self.words for ending in ("", "s", "en", "e"))
 
 
-def unknown_goal(text: str, vocabulary: Vocabulary) -> str:
+def unknown_goal(text: str, vocabulary: Callable[[], Vocabulary]) -> str:
     """The student's words for work no document mentions ("piloot worden"), or "" when there is none, or
-    when the message says more than that (see :data:`GOAL_MAX_WORDS`)."""
+    when the message says more than that (see :data:`GOAL_MAX_WORDS`). ``vocabulary`` is called only when
+    the message names work: building it reads every stored passage."""
     if len(text.split()) > GOAL_MAX_WORDS:
         return ""
     for match in _GOAL.finditer(fold(text)):
@@ -84,7 +85,7 @@ def unknown_goal(text: str, vocabulary: Vocabulary) -> str:
             word, goal = match.group("what"), f"het werk van een {match.group('what')}"
         else:
             word, goal = match.group("word") or match.group("as"), match.group(0)
-        if not vocabulary.knows(word):
+        if not vocabulary().knows(word):
             return goal
     return ""
 

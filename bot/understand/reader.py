@@ -243,7 +243,7 @@ class Reader:
         sure = max((p for label, p in intents.items() if kind_of(label) in ROUTE_KINDS), default=0.0)
         if named or sure >= ROUTE_SURE:
             return ""
-        return unknown_goal(text, self._vocabulary.get())
+        return unknown_goal(text, self._vocabulary.get)
 
 
 # Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is
