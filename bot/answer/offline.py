@@ -19,7 +19,7 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
-from bot.core.labels import kind_of
+from bot.core.labels import ROUTE_STEP_KINDS, kind_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -283,7 +283,6 @@ def tells_likes(understanding: Understanding) -> bool:
 # points somewhere ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is
 # dat normaal?" also reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
 ROUTE_INTEREST = 0.5
-_ROUTE_KINDS = frozenset({"vmbo", "mbo", "mbo-domein"})
 
 
 def asks_for_routes(understanding: Understanding) -> bool:
@@ -292,7 +291,7 @@ def asks_for_routes(understanding: Understanding) -> bool:
     if understanding.named or tells_likes(understanding):
         return True
     interest = max(
-        (p for label, p in understanding.intents.items() if kind_of(label) in _ROUTE_KINDS), default=0.0
+        (p for label, p in understanding.intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0
     )
     return understanding.asks_fit and interest >= ROUTE_INTEREST
 

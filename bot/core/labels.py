@@ -39,6 +39,8 @@ CLOSED_VALUES: dict[str, tuple[str, ...]] = {
     "route": ("doorlopende leerroute", "vakmanschapsroute", "technologieroute", "havo", "stapelen"),
 }
 OPEN_KINDS = ("mbo", "lob")
+# The kinds that are steps of a route a student can take: a vmbo profiel, an mbo domein, an mbo opleiding.
+ROUTE_STEP_KINDS = frozenset({"vmbo", "mbo-domein", "mbo"})
 LABEL_KINDS = (*CLOSED_VALUES, *OPEN_KINDS)
 NONE_LABEL = "none"  # eval sets: the question is out of scope or a safety case
 

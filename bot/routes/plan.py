@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from bot.core.answer_plan import Aspect, Clarification, Reason
-from bot.core.labels import KIND_NAMES, display_name, kind_of, value_of
+from bot.core.labels import KIND_NAMES, ROUTE_STEP_KINDS, display_name, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import RouteCard
@@ -45,7 +45,7 @@ def clarification(understanding: Understanding) -> Clarification | None:
         and not any(kind_of(label) == "vmbo-leerweg" for label in named)
     ):
         return ASK_LEERWEG
-    named_route = any(kind_of(label) in {"vmbo", "mbo", "mbo-domein"} for label in named)
+    named_route = any(kind_of(label) in ROUTE_STEP_KINDS for label in named)
     if understanding.asks_fit and not profile.knows_interests and not named_route:
         return ASK_INTERESTS
     return None

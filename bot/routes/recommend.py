@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.labels import PROFIELEN, is_canonical, kind_of, value_of
+from bot.core.labels import PROFIELEN, ROUTE_STEP_KINDS, is_canonical, kind_of, value_of
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import RetrievedChunk
 from bot.understand.profile import Profile
@@ -233,7 +233,6 @@ class Recommender:
 # The order a route is read in: from the vmbo (profiel, leerweg) to the mbo (domein, opleiding, niveau).
 ROUTE_ORDER = ("vmbo", "vmbo-leerweg", "mbo-domein", "mbo", "mbo-niveau", "mbo-leerweg", "route", "lob")
 SHOWN_AS_ROUTE = 3
-ROUTE_STEPS = frozenset({"vmbo", "mbo-domein", "mbo"})
 
 
 def in_route_order(ranked: Sequence[str]) -> list[str]:
@@ -242,7 +241,7 @@ def in_route_order(ranked: Sequence[str]) -> list[str]:
     highest; the rest keep their rank. Five wordings of one question then also lead with the same label
     (paraphrase consistency: 0.03 of the intents agreed on their first label when it was the
     highest-scored one, 0.39 in route order; 2026-12-01). A fact answer (BOL or BBL) keeps its order."""
-    if not ranked or kind_of(ranked[0]) not in ROUTE_STEPS:
+    if not ranked or kind_of(ranked[0]) not in ROUTE_STEP_KINDS:
         return list(ranked)
     head = sorted(ranked[:SHOWN_AS_ROUTE], key=lambda label: ROUTE_ORDER.index(kind_of(label)))
     return [*head, *ranked[SHOWN_AS_ROUTE:]]

@@ -45,7 +45,6 @@ ROUTE_SURE = 0.9
 # profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?", "mijn vader zegt ik moet
 # kapper worden ... maar ik wil liever iets met dieren".
 GOAL_MAX_WORDS = 12
-ROUTE_KINDS = frozenset({"vmbo", "mbo-domein", "mbo"})  # the heads that name a route a student can take
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.labels import display_name, kind_of
+from bot.core.labels import ROUTE_STEP_KINDS, display_name, kind_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Message
@@ -19,7 +19,7 @@ from bot.core.text import fold, sentences
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
-from bot.understand.goals import ROUTE_KINDS, ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
+from bot.understand.goals import ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
@@ -240,7 +240,7 @@ class Reader:
 
     def _unknown_goal(self, text: str, named: frozenset[str], intents: Mapping[str, float]) -> str:
         """See :mod:`bot.understand.goals`: only when the message names no route and no route head is sure."""
-        sure = max((p for label, p in intents.items() if kind_of(label) in ROUTE_KINDS), default=0.0)
+        sure = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
         if named or sure >= ROUTE_SURE:
             return ""
         return unknown_goal(text, self._vocabulary.get)
