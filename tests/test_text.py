@@ -99,6 +99,8 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Bijvoorbeeld van economie in het vmbo naar techniek in het mbo?",  # an example of what?
         "Je werkt dan vier dagen en gaat één dag naar school.",  # when?
         "Vaak ga je zelf op zoek naar zo'n baan.",  # such a job as what?
+        "Daarmee heb je ook een startkwalificatie.",  # with what?
+        "Hierin leer je lassen en solderen.",  # in what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -113,6 +115,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Techniek Nederland sprak van een tekort van zo'n 20.000 installateurs.",  # about
         "Voor Technicus engineering heb je een van deze diploma's nodig:",  # points ahead, at a list
         "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
+        "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

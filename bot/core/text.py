@@ -147,6 +147,9 @@ _STARTS_LEANING = (
 )
 LEANS_ON_BEFORE = re.compile(
     _STARTS_LEANING
+    # "Daarmee heb je ook een startkwalificatie.": with what? (A list's lead-in, "Daarvoor moet je drie
+    # dingen doen:", is quoted with its list, which says it.)
+    + r"|^(Daar|Hier)(mee|in|bij|voor|van|op|door|naast|uit|aan|over)\b"
     + r"|\b(deze|die) (opleidingen|opleiding|beroepen|beroep|route|richting)\b"
     + r"|\b(dit|dat) (werk|beroep|vak)\b|\b(hoort|horen) daarbij\b"
     # "De opleiding duurt 2 tot 3 jaar.": the one named before; "De opleiding X ..." names it itself.
