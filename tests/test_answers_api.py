@@ -64,6 +64,41 @@ def test_a_follow_up_answers_the_new_aspect_without_repeating_the_last_answer(ap
     assert len(repeated) <= len(_sentences(first)) / 2, repeated
 
 
+def _reply(api: str, history: list[tuple[str, str]], message: str) -> Answer:
+    """Koers's answer to ``message`` after a conversation as a widget would send it: (student, Koers)."""
+    turns = [
+        Message(role=role, content=text)
+        for pair in history
+        for role, text in zip(("user", "assistant"), pair, strict=True)
+    ]
+    body = {"message": message, "history": [m.model_dump() for m in turns]}
+    response = httpx.post(f"{api}/v1/chat", json=body, timeout=60)
+    assert response.status_code == 200, response.text
+    return Answer.model_validate(response.json())
+
+
+def test_what_is_that_asks_about_the_hard_word_koers_just_used(api: str) -> None:
+    said = ("moet ik na het vmbo nog verder leren", "Ja. Je leert door tot je een startkwalificatie hebt.")
+    answer = _reply(api, [said], "huh wat is dat")
+    assert _sentences(answer)[0].startswith("Een startkwalificatie is"), answer.text
+    said = (
+        "ik zit in kader en wil de installatietechniek in",
+        "Vraag je decaan of jouw school een doorlopende leerroute heeft. Kijk ook naar Mechatronica.",
+    )
+    answer = _reply(api, [said], "wat is zo'n route eigenlijk")
+    assert _sentences(answer)[0].startswith("Een doorlopende leerroute is"), answer.text
+
+
+def test_what_is_that_keeps_the_earlier_question_when_koers_used_several_words(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="hoe gaat het examen bij pie"),
+        Message(role="assistant", content="Je doet een CSPE. Met KB kun je daarna naar Mechatronica."),
+    ]
+    understanding = service.reader.read("wat betekent dat eigenlijk", history)
+    assert understanding.kind == "definition" and not understanding.defines
+    assert "examen" in understanding.query, "the earlier question may say what is meant"
+
+
 def test_a_mentor_planning_a_lesson_gets_a_lesson_plan_whole_and_in_order(api: str) -> None:
     (answer,) = _talk(
         api, "Ik wil volgende week een LOB-les van 50 minuten geven waarin leerlingen beroepen onderzoeken."

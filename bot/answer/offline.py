@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from bot.adapters.schools import SchoolProfielen, not_offered_note
 from bot.answer.compose import CLOSING, compose, lesson_plan
-from bot.answer.glossary import Glossary
 from bot.answer.grounding import in_reading_order
 from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector
@@ -29,6 +28,7 @@ from bot.retrieve.retriever import Retriever
 from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons
 from bot.routes.recommend import Recommender, rank_routes
 from bot.understand.detectors import Detectors
+from bot.understand.glossary import Glossary
 from bot.understand.goals import no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
@@ -197,8 +197,8 @@ class OfflineComposer:
     def explain(
         self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding
     ) -> tuple[Answer, list[RetrievedChunk]]:
-        """The answer with its hard words explained (see :mod:`bot.answer.glossary`), each definition quoted
-        and cited after the paragraph that first uses the word."""
+        """The answer with its hard words explained (see :mod:`bot.understand.glossary`), each definition
+        quoted and cited after the paragraph that first uses the word."""
         entries = self.glossary.to_explain(
             without_citations(answer.text), [m.content for m in understanding.history]
         )

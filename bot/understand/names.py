@@ -73,11 +73,16 @@ class LabelNames:
     def named(self, text: str) -> set[str]:
         """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
         also the domein Engineering."""
+        return set(self.mentions(text))
+
+    def mentions(self, text: str) -> dict[str, int]:
+        """Each label the text names, with where its last mention ends in the folded text (see
+        :meth:`named`)."""
         folded = fold(text)
         spans = {
             label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
         }
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for label, own in spans.items():
             for start, end in own:
                 inside_longer = any(
@@ -87,5 +92,5 @@ class LabelNames:
                     for s, e in theirs
                 )
                 if not inside_longer:
-                    found.add(label)
+                    found[label] = max(found.get(label, 0), end)
         return found

@@ -35,7 +35,12 @@ class Entry:
         return len(self.word) >= LONG_WORD_LETTERS or (self.word.isupper() and len(self.word) >= 2)
 
     def used_in(self, text: str) -> bool:
-        return re.search(rf"\b{re.escape(fold(self.word))}\b", fold(text)) is not None
+        return self.last_end(text) is not None
+
+    def last_end(self, text: str) -> int | None:
+        """Where the last use of the word ends in the folded text, or None when the text does not use it."""
+        ends = [m.end() for m in re.finditer(rf"\b{re.escape(fold(self.word))}\b", fold(text))]
+        return ends[-1] if ends else None
 
 
 def _entries(chunks: Sequence[Chunk]) -> list[Entry]:
@@ -52,6 +57,11 @@ class Glossary:
     def __init__(self, store: VectorStore) -> None:
         # The national glossary only: a school's document cannot redefine a word Koers explains.
         self._entries = StoreDerived(store, lambda: _entries(store.chunks_of_kind(GLOSSARY_KIND)))
+
+    def mentions(self, text: str) -> list[tuple[Entry, int]]:
+        """Each glossary entry whose word the text uses, with where its last use ends in the folded text."""
+        found = [(entry, entry.last_end(text)) for entry in self._entries.get()]
+        return [(entry, end) for entry, end in found if end is not None]
 
     def to_explain(self, answer: str, said_before: Sequence[str]) -> list[Entry]:
         """The hard words ``answer`` uses that no earlier turn used (in the order they occur), at most
