@@ -77,6 +77,13 @@ def _reply(api: str, history: list[tuple[str, str]], message: str) -> Answer:
     return Answer.model_validate(response.json())
 
 
+def test_a_definition_question_opens_with_the_glossary_definition(api: str) -> None:
+    (answer,) = _talk(api, "wat houdt toelatingsrecht in?")
+    assert _sentences(answer)[0].startswith("Toelatingsrecht betekent"), answer.text
+    (answer,) = _talk(api, "bbl, wat is dat")
+    assert _sentences(answer)[0].startswith("BBL betekent beroepsbegeleidende leerweg"), answer.text
+
+
 def test_what_is_that_asks_about_the_hard_word_koers_just_used(api: str) -> None:
     said = ("moet ik na het vmbo nog verder leren", "Ja. Je leert door tot je een startkwalificatie hebt.")
     answer = _reply(api, [said], "huh wat is dat")

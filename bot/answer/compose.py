@@ -271,6 +271,14 @@ def _answer_first(
     return list(ordered)
 
 
+def _led_by(lead: str, ordered: Sequence[_Quote]) -> list[_Quote]:
+    """``ordered`` with the quote that holds ``lead`` first, when one does (and stands on its own)."""
+    opening = next((q for q in ordered if lead in q.text and not leans_on_before(q.text)), None)
+    if opening is None:
+        return list(ordered)
+    return [opening, *(q for q in ordered if q is not opening)]
+
+
 def _select(
     query: str,
     pool: Sequence[_Quote],
@@ -309,6 +317,7 @@ def compose(
     sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
     closing: str = CLOSING,
     buttons: Sequence[str] | None = None,
+    lead: str = "",
 ) -> Answer:
     """Write the answer from the passages' best sentences, with numbered citations.
 
@@ -364,6 +373,7 @@ def compose(
     ordered = _reading_order(focus, chosen, selector)
     if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
         ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
+        ordered = _led_by(lead, ordered) if lead else ordered
     ending = clarification.question if clarification else closing
     body = _tidy(" ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]))
     if not body:

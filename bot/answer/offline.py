@@ -166,6 +166,8 @@ class OfflineComposer:
             for aspect in planned
         ]
         said = said_before(understanding)
+        # "wat is toelatingsrecht?" opens with the glossary's definition when the passages found hold it.
+        definition = self.glossary.entry(understanding.defines) if understanding.defines else None
         answer = compose(
             query,
             hits,
@@ -180,6 +182,7 @@ class OfflineComposer:
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
             sentence_prior=self.sentence_prior(understanding),
+            lead=definition.definition if definition else "",
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
         )
@@ -211,6 +214,8 @@ class OfflineComposer:
             number = len(citations) + 1
             citations.append(Citation.of(number, entry.chunk, entry.definition))
             where = next((i for i, p in enumerate(paragraphs) if entry.used_in(p)), 0)
+            if fold(entry.word) == fold(understanding.defines):
+                where = -1  # the word the question asks about: its definition answers it, so it opens
             explained.append((where, f"{plain(entry.definition)} [{number}]"))
         for where, line in reversed(explained):  # from the back, so earlier places do not move
             paragraphs.insert(where + 1, line)

@@ -58,6 +58,10 @@ class Glossary:
         # The national glossary only: a school's document cannot redefine a word Koers explains.
         self._entries = StoreDerived(store, lambda: _entries(store.chunks_of_kind(GLOSSARY_KIND)))
 
+    def entry(self, word: str) -> Entry | None:
+        """The entry for this word (any case), if the glossary has one."""
+        return next((e for e in self._entries.get() if fold(e.word) == fold(word)), None)
+
     def mentions(self, text: str) -> list[tuple[Entry, int]]:
         """Each glossary entry whose word the text uses, with where its last use ends in the folded text."""
         found = [(entry, entry.last_end(text)) for entry in self._entries.get()]

@@ -81,7 +81,7 @@ class Understanding:
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
     unknown_goal: str = ""  # work the student wants that no document mentions nor a route head knows
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser" -> "lasser")
-    defines: str = ""  # the word Koers used that a question "what is that" asks about
+    defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
 
     @property
     def care(self) -> bool:
@@ -221,6 +221,8 @@ class Reader:
             # beside the word, the search drifted from it. So the question in its plain form.
             focus = f"wat is {defines}"
             query = search_query(focus, [], profile.leerweg)
+        elif kind == "definition":
+            defines = self._named_word(text)
         return Understanding(
             text=text,
             removed=removed,
@@ -270,6 +272,11 @@ class Reader:
         sharing = [term for term in said if any(w in fold(term) for w in words)]
         pool = sharing or list(said)
         return pool[0] if len(pool) == 1 else ""
+
+    def _named_word(self, text: str) -> str:
+        """The glossary word or route name a definition question uses itself (the last one)."""
+        own = self._terms(text)
+        return max(own, key=own.__getitem__) if own else ""
 
     def _terms(self, text: str, *, hard_only: bool = False) -> dict[str, int]:
         """The glossary words and route names a text uses, with where the last use of each ends. With
