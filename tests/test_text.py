@@ -101,6 +101,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Vaak ga je zelf op zoek naar zo'n baan.",  # such a job as what?
         "Daarmee heb je ook een startkwalificatie.",  # with what?
         "Hierin leer je lassen en solderen.",  # in what?
+        "Het ging onder meer om elektriciens en monteurs.",  # what did?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -115,6 +116,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Techniek Nederland sprak van een tekort van zo'n 20.000 installateurs.",  # about
         "Voor Technicus engineering heb je een van deze diploma's nodig:",  # points ahead, at a list
         "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
+        "Het profiel PIE gaat over metaal, elektro en installaties.",  # "het" with its noun
         "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)

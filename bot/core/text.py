@@ -143,7 +143,8 @@ ABOUT_THE_TEXT = re.compile(
 # "Vraag op welk niveau je deze opleiding kunt doen.") reads oddly when quoted alone.
 _STARTS_LEANING = (
     r"^(Dan|Dat|Die|Dit|Deze|Daar|Daarna|Daarom|Zo|Hij|Zij|Ze|Hem|Haar|Ook|En|Maar|Toch|Dus|Bijvoorbeeld"
-    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt))\b"
+    r"|Het (is|was|kan|mag|moet|duurt|heet|wordt|gaat|ging|kost|heeft|helpt|geldt|betekent|hangt|lijkt"
+    r"|blijft|geeft|zit|staat))\b"
 )
 LEANS_ON_BEFORE = re.compile(
     _STARTS_LEANING
