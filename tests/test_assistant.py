@@ -370,9 +370,15 @@ def test_work_no_document_mentions_gets_an_honest_answer_and_known_work_gets_rou
 
 def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> None:
     """No corpus text gives an autotechnicus's pay: Koers says it found none, then what it knows about the
-    work. A pay question that finds a sentence about pay gets no such line."""
+    work, also when the work was named the turn before. A pay question that finds a sentence about pay gets
+    no such line."""
     unknown = service.answer("wat verdien je als autotechnicus")
     assert unknown.text.startswith("Wat je als autotechnicus verdient, heb ik niet gevonden"), unknown.text
     assert unknown.citations, "the rest of the answer is still quoted from the corpus"
     found = service.answer("hoeveel verdien je als lasser")
     assert "niet gevonden" not in found.text, found.text
+    goal = "ik wil autotechnicus worden"
+    first = service.answer(goal).text
+    history = [Message(role="user", content=goal), Message(role="assistant", content=first)]
+    later = service.answer("en wat verdien je dan?", history)
+    assert later.text.startswith("Wat je als autotechnicus verdient, heb ik niet gevonden"), later.text

@@ -34,4 +34,6 @@ def test_a_question_about_pay_names_the_work() -> None:
     assert pay_asked_for("hoeveel verdient een lasser eigenlijk") == "lasser"
     assert pay_asked_for("hoeveel herkansingen krijg je in kader") == ""
     assert pay_asked_for("en wat verdien je dan?") == "", "no work named"
+    assert pay_asked_for("en wat verdien je dan?", "ik wil elektricien worden") == "elektricien"
+    assert pay_asked_for("en wat kost dat dan?", "ik wil elektricien worden") == "", "a cost, not pay"
     assert pay_asked_for("en wat verdien je daarmee") == "", "no work named"

@@ -32,6 +32,7 @@ _GOAL = re.compile(
 _PAY = re.compile(
     r"\b(?:wat|hoeveel) (?:verdien je als|verdient (?:je als|een)) (?:een )?(?P<work>[a-z]{4,})\b"
 )
+_ASKS_PAY = re.compile(r"\bverdien")
 _WORD = re.compile(r"[a-z]+")
 # A word this close to a known one is that word misspelled (difflib's ratio: "elektrisien" and "elektricien"
 # 0.91, "stewardess" and any corpus word below 0.7).
@@ -105,10 +106,21 @@ def unknown_goal_answer(goal: str, asker: str = "student") -> str:
     )
 
 
-def pay_asked_for(text: str) -> str:
-    """The work whose pay the message asks about ("autotechnicus"), or ""."""
-    match = _PAY.search(fold(text))
-    return match.group("work") if match else ""
+def pay_asked_for(text: str, before: str = "") -> str:
+    """The work whose pay the message asks about ("autotechnicus"), or "". A message that asks about pay and
+    names no work ("en wat verdien je dan?") asks about the work the student's message ``before`` named
+    ("ik wil elektricien worden")."""
+    folded = fold(text)
+    match = _PAY.search(folded)
+    if match:
+        return match.group("work")
+    return named_work(before) if _ASKS_PAY.search(folded) else ""
+
+
+def named_work(text: str) -> str:
+    """The word in the place of the work in ``text`` ("lasser" in "ik wil lasser worden"), or ""."""
+    match = _GOAL.search(fold(text))
+    return next((word for word in match.groups() if word), "") if match else ""
 
 
 def no_pay_found(work: str) -> str:

@@ -80,7 +80,7 @@ class Understanding:
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
     unknown_goal: str = ""  # work the student wants that no document mentions nor a route head knows
-    pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser" -> "lasser")
+    pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
 
     @property
@@ -249,7 +249,7 @@ class Reader:
             follows_up=follows_up,
             focus=focus,
             unknown_goal=self._unknown_goal(text, named, intents),
-            pay_for=pay_asked_for(text),
+            pay_for=pay_asked_for(text, student_said),
             defines=defines,
         )
 
