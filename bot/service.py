@@ -28,7 +28,7 @@ from bot.core.text import fold
 from bot.retrieve.retriever import Retriever
 from bot.routes.plan import route_cards, route_path
 from bot.understand.detectors import Detectors
-from bot.understand.goals import unknown_goal_answer
+from bot.understand.goals import unknown_goal_answer, unknown_goal_lead
 from bot.understand.guard import OFF_TOPIC, Policy
 from bot.understand.reader import Reader, Understanding
 
@@ -140,10 +140,6 @@ class ChatService:
             and not self._school_topic(policy, understanding, school)
         ):
             return Turn(*self.composer.refusal(policy, understanding.text, school))
-        if understanding.unknown_goal and not understanding.care:
-            # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
-            text = unknown_goal_answer(understanding.unknown_goal, understanding.asker)
-            return Turn(Answer(text=text, follow_up_questions=START_BUTTONS), [])
         hits = self.retriever.retrieve(
             understanding.query,
             school=school,
@@ -151,6 +147,25 @@ class ChatService:
             asked_about=understanding.named,
             unpenalised=frozenset({"les"}) if understanding.kind == "lesson" else frozenset(),
         )
+        if understanding.unknown_goal and not understanding.care:
+            # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
+            # When a route head is sure where such work belongs ("dierenarts" -> Groen), the passages of that
+            # route are, after Koers says it knows nothing about the work itself.
+            route = understanding.goal_route
+            node = self.graph.find(route) if self.graph is not None and route else None
+            hits = [hit for hit in hits if route and route in hit.chunk.labels]
+            if node is not None and node.doc:
+                found = self.retriever.from_documents(understanding.query, [node.doc], school=school, top_k=3)
+                known = {hit.chunk.id for hit in hits}
+                hits += [h.model_copy(update={"via": "graph"}) for h in found if h.chunk.id not in known]
+            if not hits:
+                text = unknown_goal_answer(understanding.unknown_goal, understanding.asker)
+                return Turn(Answer(text=text, follow_up_questions=START_BUTTONS), [])
+            answer, hits = self.composer.answer(understanding, hits, school)
+            lead = unknown_goal_lead(understanding.unknown_goal, route, understanding.asker)
+            text = f"{lead}\n\n{answer.text}"
+            answer = answer.model_copy(update={"text": text})
+            return Turn(answer, hits)
         answer, hits = self.composer.answer(understanding, hits, school)
         if understanding.asker == "student":  # a mentor or parent knows the school words
             answer, hits = self.composer.explain(answer, hits, understanding)

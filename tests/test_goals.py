@@ -18,6 +18,7 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("ik wil elektrisien worden", vocabulary) == "", "a typo of a known word"
     assert unknown_goal("ik wil scootermonteur worden", vocabulary) == "", "a compound of known words"
     assert unknown_goal("hoe word je piloot", vocabulary) == "piloot worden"
+    assert unknown_goal("hoe word je chef-kok", vocabulary) == "chef-kok worden", "a hyphenated word is one"
     assert unknown_goal("wat verdient een piloot eigenlijk", vocabulary) == "het werk van een piloot"
     assert unknown_goal("wat doet een elektricien", vocabulary) == ""
     assert unknown_goal("welk profiel past bij mij", vocabulary) == "", "no work named"

@@ -18,15 +18,17 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.core.labels import display_name
 from bot.core.text import fold
 
 # "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot": the word in the place of
 # the work (folded text).
+_WORK = r"[a-z]{4,}(?:-[a-z]+)*"  # "chef-kok" is one word
 _GOAL = re.compile(
-    r"\bhoe word (?:je|ik) (?:een )?(?P<how>[a-z]{4,})\b"
-    r"|\b(?P<word>[a-z]{4,}) worden\b"
-    r"|\bwerken als (?:een )?(?P<as>[a-z]{4,})\b"
-    r"|\bwat (?:doet|verdient|verdien je als) (?:een )?(?P<what>[a-z]{4,})\b"
+    rf"\bhoe word (?:je|ik) (?:een )?(?P<how>{_WORK})\b"
+    rf"|\b(?P<word>{_WORK}) worden\b"
+    rf"|\bwerken als (?:een )?(?P<as>{_WORK})\b"
+    rf"|\bwat (?:doet|verdient|verdien je als) (?:een )?(?P<what>{_WORK})\b"
 )
 # "wat verdien je als autotechnicus", "hoeveel verdient een lasser": pay asked for named work.
 _PAY = re.compile(
@@ -59,7 +61,10 @@ class Vocabulary:
         return cls(frozenset(word for text in texts for word in _WORD.findall(fold(text))))
 
     def knows(self, word: str) -> bool:
-        """The word, a misspelling of it, or a compound of two known words ("scootermonteur")."""
+        """The word, a misspelling of it, or a compound of two known words ("scootermonteur"); each part of
+        a hyphenated word ("chef-kok")."""
+        if "-" in word:
+            return all(self.knows(part) for part in word.split("-") if part)
         if word in self.words or difflib.get_close_matches(word, self.words, n=1, cutoff=TYPO_CUTOFF):
             return True
         return any(
@@ -104,6 +109,13 @@ def unknown_goal_answer(goal: str, asker: str = "student") -> str:
         "Vraag het aan je mentor of decaan. Vertel me ook wat je graag doet. "
         "Dan zoek ik welk profiel bij je past."
     )
+
+
+def unknown_goal_lead(goal: str, route: str, asker: str = "student") -> str:
+    """Said before the passages of the route a head is sure the unknown work belongs to ("dierenarts" ->
+    Groen): Koers's own words, no facts."""
+    ask = "Vraag het aan je mentor of decaan." if asker == "student" else "De decaan van de school weet meer."
+    return f"Over {goal} heb ik geen informatie. {ask} Dit vond ik over {display_name(route)}:"
 
 
 def pay_asked_for(text: str, before: str = "") -> str:

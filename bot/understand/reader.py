@@ -79,7 +79,8 @@ class Understanding:
     kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
-    unknown_goal: str = ""  # work the student wants that no document mentions nor a route head knows
+    unknown_goal: str = ""  # work the student wants that no document mentions ("piloot worden")
+    goal_route: str = ""  # the route a head is sure such work belongs to ("dierenarts" -> vmbo:Groen)
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
 
@@ -223,6 +224,7 @@ class Reader:
             query = search_query(focus, [], profile.leerweg)
         elif kind == "definition":
             defines = self._named_word(text)
+        goal = self._unknown_goal(text, named)
         return Understanding(
             text=text,
             removed=removed,
@@ -248,7 +250,8 @@ class Reader:
             kind=kind,
             follows_up=follows_up,
             focus=focus,
-            unknown_goal=self._unknown_goal(text, named, intents),
+            unknown_goal=goal,
+            goal_route=_sure_route(intents) if goal else "",
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
         )
@@ -292,12 +295,9 @@ class Reader:
                 found[entry.word] = end
         return found
 
-    def _unknown_goal(self, text: str, named: frozenset[str], intents: Mapping[str, float]) -> str:
-        """See :mod:`bot.understand.goals`: only when the message names no route and no route head is sure."""
-        sure = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
-        if named or sure >= ROUTE_SURE:
-            return ""
-        return unknown_goal(text, self._vocabulary.get)
+    def _unknown_goal(self, text: str, named: frozenset[str]) -> str:
+        """See :mod:`bot.understand.goals`: only when the message names no route."""
+        return "" if named else unknown_goal(text, self._vocabulary.get)
 
 
 # Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is
@@ -318,6 +318,13 @@ def _answer_subjects(labels: Iterable[str]) -> frozenset[str]:
 
 def _subjects(labels: Iterable[str]) -> frozenset[str]:
     return frozenset(label for label in labels if kind_of(label) in SUBJECT_KINDS)
+
+
+def _sure_route(intents: Mapping[str, float]) -> str:
+    """The profiel, domein or opleiding a route head is sure of (see :data:`ROUTE_SURE`), or ""."""
+    steps = {label: p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS}
+    best = max(steps, key=steps.__getitem__, default="")
+    return best if best and steps[best] >= ROUTE_SURE else ""
 
 
 def _routes(scores: Mapping[str, float]) -> dict[str, float]:
