@@ -147,30 +147,25 @@ class ChatService:
             asked_about=understanding.named,
             unpenalised=frozenset({"les"}) if understanding.kind == "lesson" else frozenset(),
         )
-        if understanding.unknown_goal and not understanding.care:
+        unknown_work = bool(understanding.unknown_goal) and not understanding.care
+        if unknown_work:
             # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
-            # When a route head is sure where such work belongs ("dierenarts" -> Groen), the passages of that
-            # route are, after Koers says it knows nothing about the work itself.
-            route = understanding.goal_route
-            node = self.graph.find(route) if self.graph is not None and route else None
-            hits = [hit for hit in hits if route and route in hit.chunk.labels]
-            if node is not None and node.doc:
-                found = self.retriever.from_documents(understanding.query, [node.doc], school=school, top_k=3)
-                known = {hit.chunk.id for hit in hits}
-                hits += [h.model_copy(update={"via": "graph"}) for h in found if h.chunk.id not in known]
+            hits = self._goal_route_passages(understanding, hits, school)
             if not hits:
                 text = unknown_goal_answer(understanding.unknown_goal, understanding.asker)
-                return Turn(Answer(text=text, follow_up_questions=START_BUTTONS), [])
-            answer, hits = self.composer.answer(understanding, hits, school)
-            lead = unknown_goal_lead(understanding.unknown_goal, route, understanding.asker)
-            text = f"{lead}\n\n{answer.text}"
-            answer = answer.model_copy(update={"text": text})
-            return Turn(answer, hits)
+                answer = Answer(text=text, follow_up_questions=START_BUTTONS)
+                if understanding.removed:
+                    answer = with_privacy_note(answer, contact_requested=False)
+                return Turn(answer, [])
         answer, hits = self.composer.answer(understanding, hits, school)
         if understanding.asker == "student":  # a mentor or parent knows the school words
             answer, hits = self.composer.explain(answer, hits, understanding)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
+        if unknown_work:  # Koers's own words first: it knows nothing about the work itself
+            goal, route = understanding.unknown_goal, understanding.goal_route
+            lead = unknown_goal_lead(goal, route, understanding.asker)
+            answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
@@ -180,6 +175,23 @@ class ChatService:
             # they come from the help documents whatever the question was.
             hits = hits + help_hits
         return Turn(answer, hits)
+
+    def _goal_route_passages(
+        self, understanding: Understanding, hits: list[RetrievedChunk], school: str | None
+    ) -> list[RetrievedChunk]:
+        """For work no document mentions: the passages of the route an intent head is sure the work belongs
+        to ("dierenarts" -> Groen), those found and the nearest of the route's own document; none when no
+        head is sure."""
+        route = understanding.goal_route
+        if not route:
+            return []
+        kept = [hit for hit in hits if route in hit.chunk.labels]
+        node = self.graph.find(route) if self.graph is not None else None
+        if node is not None and node.doc:
+            known = {hit.chunk.id for hit in kept}
+            found = self.retriever.from_documents(understanding.query, [node.doc], school=school, top_k=3)
+            kept += [hit.model_copy(update={"via": "graph"}) for hit in found if hit.chunk.id not in known]
+        return kept
 
     def _school_topic(self, policy: Policy, understanding: Understanding, school: str | None) -> bool:
         """Whether an off-topic question is answered by the asking school's own documents: a school decides
