@@ -35,12 +35,7 @@ class Entry:
         return len(self.word) >= LONG_WORD_LETTERS or (self.word.isupper() and len(self.word) >= 2)
 
     def used_in(self, text: str) -> bool:
-        return self.last_end(text) is not None
-
-    def last_end(self, text: str) -> int | None:
-        """Where the last use of the word ends in the folded text, or None when the text does not use it."""
-        ends = [m.end() for m in re.finditer(rf"\b{re.escape(fold(self.word))}\b", fold(text))]
-        return ends[-1] if ends else None
+        return re.search(rf"\b{re.escape(fold(self.word))}\b", fold(text)) is not None
 
 
 def _entries(chunks: Sequence[Chunk]) -> list[Entry]:
@@ -62,10 +57,9 @@ class Glossary:
         """The entry for this word (any case), if the glossary has one."""
         return next((e for e in self._entries.get() if fold(e.word) == fold(word)), None)
 
-    def mentions(self, text: str) -> list[tuple[Entry, int]]:
-        """Each glossary entry whose word the text uses, with where its last use ends in the folded text."""
-        found = [(entry, entry.last_end(text)) for entry in self._entries.get()]
-        return [(entry, end) for entry, end in found if end is not None]
+    def used_in(self, text: str) -> list[Entry]:
+        """The entries whose word the text uses."""
+        return [entry for entry in self._entries.get() if entry.used_in(text)]
 
     def to_explain(self, answer: str, said_before: Sequence[str]) -> list[Entry]:
         """The hard words ``answer`` uses that no earlier turn used (in the order they occur), at most

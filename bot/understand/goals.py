@@ -21,18 +21,14 @@ from dataclasses import dataclass
 from bot.core.labels import display_name
 from bot.core.text import fold
 
-# "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot": the word in the place of
-# the work (folded text).
+# "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot", "hoeveel verdient een
+# piloot": the word in the place of the work (folded text).
 _WORK = r"[a-z]{4,}(?:-[a-z]+)*"  # "chef-kok" is one word
 _GOAL = re.compile(
     rf"\bhoe word (?:je|ik) (?:een )?(?P<how>{_WORK})\b"
     rf"|\b(?P<word>{_WORK}) worden\b"
     rf"|\bwerken als (?:een )?(?P<as>{_WORK})\b"
-    rf"|\bwat (?:doet|verdient|verdien je als) (?:een )?(?P<what>{_WORK})\b"
-)
-# "wat verdien je als autotechnicus", "hoeveel verdient een lasser": pay asked for named work.
-_PAY = re.compile(
-    r"\b(?:wat|hoeveel) (?:verdien je als|verdient (?:je als|een)) (?:een )?(?P<work>[a-z]{4,})\b"
+    rf"|\b(?:wat|hoeveel) (?:doet|verdient|verdien(?:t)? je als) (?:een )?(?P<what>{_WORK})\b"
 )
 _ASKS_PAY = re.compile(r"\bverdien")
 _WORD = re.compile(r"[a-z]+")
@@ -122,11 +118,9 @@ def pay_asked_for(text: str, before: str = "") -> str:
     """The work whose pay the message asks about ("autotechnicus"), or "". A message that asks about pay and
     names no work ("en wat verdien je dan?") asks about the work the student's message ``before`` named
     ("ik wil elektricien worden")."""
-    folded = fold(text)
-    match = _PAY.search(folded)
-    if match:
-        return match.group("work")
-    return named_work(before) if _ASKS_PAY.search(folded) else ""
+    if not _ASKS_PAY.search(fold(text)):
+        return ""
+    return named_work(text) or named_work(before)
 
 
 def named_work(text: str) -> str:

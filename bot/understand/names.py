@@ -73,16 +73,11 @@ class LabelNames:
     def named(self, text: str) -> set[str]:
         """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
         also the domein Engineering."""
-        return set(self.mentions(text))
-
-    def mentions(self, text: str) -> dict[str, int]:
-        """Each label the text names, with where its last mention ends in the folded text (see
-        :meth:`named`)."""
         folded = fold(text)
         spans = {
             label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
         }
-        found: dict[str, int] = {}
+        found: set[str] = set()
         for label, own in spans.items():
             for start, end in own:
                 inside_longer = any(
@@ -92,5 +87,5 @@ class LabelNames:
                     for s, e in theirs
                 )
                 if not inside_longer:
-                    found[label] = max(found.get(label, 0), end)
+                    found.add(label)
         return found

@@ -270,30 +270,24 @@ class Reader:
         if not earlier or self._terms(text):
             return ""
         known = {fold(term) for said in earlier for term in self._terms(said)}
-        said = {t: end for t, end in self._terms(koers_said, hard_only=True).items() if fold(t) not in known}
+        said = [term for term in self._terms(koers_said, hard_only=True) if fold(term) not in known]
         words = re.findall(r"[a-z]{4,}", fold(text))
         sharing = [term for term in said if any(w in fold(term) for w in words)]
-        pool = sharing or list(said)
+        pool = sharing or said
         return pool[0] if len(pool) == 1 else ""
 
     def _named_word(self, text: str) -> str:
-        """The glossary word or route name a definition question uses itself (the last one)."""
+        """The glossary word or route name a definition question uses itself, when it uses one."""
         own = self._terms(text)
-        return max(own, key=own.__getitem__) if own else ""
+        return own[0] if len(own) == 1 else ""
 
-    def _terms(self, text: str, *, hard_only: bool = False) -> dict[str, int]:
-        """The glossary words and route names a text uses, with where the last use of each ends. With
-        ``hard_only``, only the glossary words an answer would explain (not "decaan" or "profiel")."""
-        found = {
-            display_name(label): end
-            for label, end in self.names.mentions(text).items()
-            if kind_of(label) in SUBJECT_KINDS
-        }
+    def _terms(self, text: str, *, hard_only: bool = False) -> list[str]:
+        """The route names and glossary words a text uses, each once. With ``hard_only``, only the glossary
+        words an answer would explain (not "decaan" or "profiel")."""
+        found = sorted(display_name(label) for label in _subjects(self.names.named(text)))
         known = {fold(term) for term in found}
-        for entry, end in self._glossary.mentions(text):
-            if fold(entry.word) not in known and (entry.hard or not hard_only):
-                found[entry.word] = end
-        return found
+        entries = self._glossary.used_in(text)
+        return found + [e.word for e in entries if fold(e.word) not in known and (e.hard or not hard_only)]
 
     def _unknown_goal(self, text: str, named: frozenset[str]) -> str:
         """See :mod:`bot.understand.goals`: only when the message names no route."""
