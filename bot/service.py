@@ -25,7 +25,7 @@ from bot.core.ports import AnswerRewriter, VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.core.text import fold
-from bot.retrieve.retriever import Retriever
+from bot.retrieve.retriever import Retriever, interleave
 from bot.routes.plan import route_cards, route_path
 from bot.understand.detectors import Detectors
 from bot.understand.goals import unknown_goal_answer, unknown_goal_lead
@@ -147,6 +147,14 @@ class ChatService:
             asked_about=understanding.named,
             unpenalised=frozenset({"les"}) if understanding.kind == "lesson" else frozenset(),
         )
+        if understanding.aspect_query:
+            aspect = self.retriever.retrieve(
+                understanding.aspect_query,
+                school=school,
+                leerweg=understanding.leerweg_filter,
+                asked_about=understanding.named,
+            )
+            hits = interleave(hits, aspect)
         unknown_work = bool(understanding.unknown_goal) and not understanding.care
         if unknown_work:
             # Work no document mentions: passages about other work are no answer (see bot.understand.goals).

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from bot.adapters.bm25 import LexicalIndex
 from bot.answer.compose import compose
-from bot.core.schemas import Chunk, RetrievedChunk
+from bot.core.schemas import Chunk, Message, RetrievedChunk
 from bot.core.text import MAX_LIST_ITEMS, plain, sentences
+from bot.retrieve.retriever import interleave
 from bot.service import ChatService
 
 
@@ -158,3 +159,28 @@ def test_a_line_broken_off_mid_sentence_is_one_sentence_and_lists_stay_apart() -
     ]
     assert all(s in pdf_text for s in sentences(pdf_text)), "each is quoted exactly as written"
     assert plain("Je leert TIG-lassen in onze\nwerkplaats.") == "Je leert TIG-lassen in onze werkplaats."
+
+
+def test_interleaving_two_searches_takes_them_in_turn_and_each_passage_once() -> None:
+    usual = [_hit("a", "A."), _hit("b", "B."), _hit("c", "C.")]
+    aspect = [_hit("x", "X."), _hit("a", "A."), _hit("y", "Y.")]
+    assert [h.chunk.id for h in interleave(usual, aspect)] == ["a", "x", "b"]
+    assert [h.chunk.id for h in interleave([], aspect)] == ["x", "a", "y"]
+
+
+def test_a_follow_up_about_a_new_aspect_is_also_searched_on_its_own(service: ChatService) -> None:
+    history = [
+        Message(role="user", content="ik wil na de zomer elektrotechniek gaan doen op het mbo"),
+        Message(role="assistant", content="Op het mbo kun je elektrotechniek doen, via BOL of BBL."),
+    ]
+    question = "moet ik daar geld voor betalen? ik ben 16"
+    understanding = service.reader.read(question, history)
+    assert understanding.follows_up and understanding.kind == "money"
+    assert understanding.aspect_query.startswith(question)
+    found = {h.chunk.id for h in service.respond(question, history).hits}
+    aspect = service.retriever.retrieve(understanding.aspect_query)
+    usual = service.retriever.retrieve(understanding.query)
+    assert aspect[0].chunk.id in found, "the aspect's best passage is among those the answer is made from"
+    assert usual[0].chunk.id in found, "and so is the usual search's best passage"
+    alone = service.reader.read(question)
+    assert alone.aspect_query == "", "a first message is searched once"

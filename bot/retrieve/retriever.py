@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from bot.adapters.bm25 import LexicalIndex
 from bot.core.ports import Embedder, Vector, VectorStore
@@ -98,3 +99,14 @@ class Retriever:
         if not docs:
             return []
         return self.store.query(self._vector(query), top_k=top_k, school=school, docs=docs)
+
+
+def interleave(first: Sequence[RetrievedChunk], second: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """Two searches' passages taken in turn (``first`` leads), each passage once, as many as the longer
+    list had."""
+    taken: dict[str, RetrievedChunk] = {}
+    for pair in zip_longest(first, second):
+        for hit in pair:
+            if hit is not None and hit.chunk.id not in taken:
+                taken[hit.chunk.id] = hit
+    return list(taken.values())[: max(len(first), len(second))]
