@@ -51,6 +51,14 @@ def test_a_greeting_gets_a_greeting_and_what_koers_helps_with(api: str) -> None:
     assert len(answer.follow_up_questions) == 3
 
 
+def test_a_short_question_about_one_job_gets_its_route_not_a_greeting_or_a_refusal(api: str) -> None:
+    # Once read as a greeting ("hoe word je lasser") or as dangerous ("hoe word je automonteur").
+    for message in ["hoe word je automonteur", "hoe word je lasser", "hoe wordt je software developer"]:
+        (answer,) = _talk(api, message)
+        assert answer.policy == "" and answer.citations and answer.routes, (message, answer.text)
+        assert not answer.text.startswith("Hoi!"), message
+
+
 def test_the_first_sentence_answers_what_is_asked(api: str) -> None:
     (answer,) = _talk(api, "wat is mechatronica precies")
     assert _sentences(answer)[0].startswith("Mechatronica is"), answer.text
