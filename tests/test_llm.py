@@ -279,7 +279,7 @@ def test_prompt_keeps_retrieved_text_inert(embedder: LazyEmbedder, llm: LlmServe
         assert text == hit.chunk.text.replace("<", "").replace(">", "").strip()
     assert "Conceptantwoord" in prompt
     last = re.sub(r"\s*\[\d+\]", "", offline.answer.text.splitlines()[-1])  # markers are numbered anew
-    assert last in prompt  # the draft's content is there
+    assert last in re.sub(r"\s*\[\d+\]", "", prompt)  # the draft's content is there
     assert f"Vraag van de leerling: {QUESTION} script" in prompt
 
 
