@@ -16,7 +16,9 @@ from bot.container import build_service
 from bot.core.labels import kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
+from bot.routes.recommend import Recommender
 from bot.service import ChatService
+from bot.understand.reader import Understanding
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, make_settings
 from tests.servers import running_api
@@ -399,3 +401,14 @@ def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> 
     assert service.reader.read("en wat verdien je dan?", history).pay_for == "autotechnicus"
     later = service.answer("en wat verdien je dan?", history)
     assert "loon" in later.text.split(".")[0], later.text
+
+
+def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_route() -> None:
+    """A recommendation leads with the profiel that leads to its best opleiding, but the profiel does not
+    push out a label of a whole route the message itself is sure of (a question about that opleiding)."""
+    recommender = Recommender(GRAPH)
+    chain = ["mbo-domein:Metaal en metalektro", "mbo:Engineering", "mbo:Technicus engineering"]
+    unsure = Understanding(text="engineering", intents={label: 0.6 for label in chain})
+    assert recommender.recommend(unsure, []).routes[0] == "vmbo:PIE"
+    sure = Understanding(text="engineering", intents={label: 0.99 for label in chain})
+    assert recommender.recommend(sure, []).routes[:3] == chain
