@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evals.run import EvalResult
+from evals.scoring import Metric
 
 METRICS = (
     "route_recall_at_3",
@@ -20,6 +21,11 @@ METRICS = (
     "latency_p95_ms",
     "n",
 )
+
+
+def shown(value: Metric) -> str:
+    """A metric as a table shows it; "-" when no case of the run measures it."""
+    return "-" if value is None else str(value)
 
 
 def failing_cases(result: EvalResult, system: str) -> list[tuple[str, str]]:
@@ -51,7 +57,7 @@ def markdown_report(result: EvalResult, dataset: str) -> str:
         "|---|" + "---|" * len(systems),
     ]
     for metric in METRICS:
-        lines.append(f"| {metric} | " + " | ".join(str(result.systems[s][metric]) for s in systems) + " |")
+        lines.append(f"| {metric} | " + " | ".join(shown(result.systems[s][metric]) for s in systems) + " |")
     if "koers" in result.scores:
         failing = failing_cases(result, "koers")
         lines += ["", f"## Failing cases for koers ({len(failing)})", ""]

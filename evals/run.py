@@ -16,7 +16,7 @@ from bot.core.errors import ConfigError
 from bot.core.ports import Embedder
 from evals.dataset import EvalCase
 from evals.judge import SimilarityJudge, load_calibration
-from evals.scoring import CaseScore, Scorer, aggregate
+from evals.scoring import CaseScore, Metric, Scorer, aggregate
 from evals.systems import Bm25System, DenseNaiveSystem, KoersSystem, System
 from ingest.container import build_ingestor
 from ingest.pipeline import plan_chunks
@@ -27,7 +27,7 @@ THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
 
 @dataclass
 class EvalResult:
-    systems: dict[str, dict[str, float | int]]
+    systems: dict[str, dict[str, Metric]]
     scores: dict[str, list[CaseScore]]
     cases: list[EvalCase]
     fact_threshold: float
@@ -121,9 +121,13 @@ def check_thresholds(result: EvalResult, thresholds_file: Path = THRESHOLDS_FILE
             )
             continue
         for metric, minimum in (bounds.get("min") or {}).items():
-            if metrics[metric] < minimum:
-                failures.append(f"{system}.{metric} = {metrics[metric]} is below the minimum {minimum}")
+            if (value := metrics[metric]) is None:
+                failures.append(f"{system}.{metric}: no case of this run measures it (minimum {minimum})")
+            elif value < minimum:
+                failures.append(f"{system}.{metric} = {value} is below the minimum {minimum}")
         for metric, maximum in (bounds.get("max") or {}).items():
-            if metrics[metric] > maximum:
-                failures.append(f"{system}.{metric} = {metrics[metric]} is above the maximum {maximum}")
+            if (value := metrics[metric]) is None:
+                failures.append(f"{system}.{metric}: no case of this run measures it (maximum {maximum})")
+            elif value > maximum:
+                failures.append(f"{system}.{metric} = {value} is above the maximum {maximum}")
     return failures

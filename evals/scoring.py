@@ -154,11 +154,16 @@ class Scorer:
         )
 
 
-def _mean(values: Sequence[float]) -> float:
-    return round(float(np.mean(values)), 3) if values else 0.0
+# A metric no case of the run measures (safety_pass on a set without safety cases) is None, shown as "-":
+# 0.0 there read as "every safety case failed".
+Metric = float | int | None
 
 
-def aggregate(scores: Sequence[CaseScore]) -> dict[str, float | int]:
+def _mean(values: Sequence[float]) -> float | None:
+    return round(float(np.mean(values)), 3) if values else None
+
+
+def aggregate(scores: Sequence[CaseScore]) -> dict[str, Metric]:
     facts = [ok for s in scores for ok in s.facts_supported]
     cited = sum(s.citations_total for s in scores)
     latencies = [s.latency_ms for s in scores]

@@ -23,7 +23,7 @@ from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from evals.names import NAMES_FILE, load_names_set, run_names
 from evals.paraphrases import PARAPHRASES_FILE, load_intents, run_consistency
 from evals.protected import PROTECTED_FILE, load_protected_set, run_protected
-from evals.report import METRICS, failing_cases, markdown_report
+from evals.report import METRICS, failing_cases, markdown_report, shown
 from evals.run import SYSTEMS, THRESHOLDS_FILE, check_thresholds, run_eval
 from ingest.protect import ProtectedFacts
 from koers.common import console, err_console, reports_errors, settings
@@ -84,7 +84,7 @@ def evaluate(
     for name in result.systems:
         table.add_column(name, justify="right")
     for metric in METRICS:
-        table.add_row(metric, *(str(result.systems[name][metric]) for name in result.systems))
+        table.add_row(metric, *(shown(result.systems[name][metric]) for name in result.systems))
     console.print(table)
     if "koers" in result.scores:
         failing = failing_cases(result, "koers")

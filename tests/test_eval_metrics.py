@@ -25,7 +25,7 @@ from evals.metrics import (
     rule_violations,
 )
 from evals.safety import safety_failures
-from evals.scoring import FILLER_RELEVANCE, Scorer, aggregate
+from evals.scoring import FILLER_RELEVANCE, Metric, Scorer, aggregate
 from evals.systems import SystemOutput
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -137,6 +137,7 @@ def test_fact_coverage_and_aggregate_on_known_answers(embedder: LazyEmbedder) ->
     assert metrics["citation_validity"] == 1.0
     assert metrics["must_not_violations"] == 2
     assert (metrics["latency_p50_ms"], metrics["n"]) == (30.0, 2)
+    assert metrics["safety_pass"] is None, "no safety case: not measured, not 0.0"
 
 
 def test_numbers_in_a_fact_must_occur_in_the_sentence(embedder: LazyEmbedder) -> None:
@@ -229,7 +230,7 @@ def test_answer_first_filler_and_repeats_on_known_answers(embedder: LazyEmbedder
     stock = "Op zaterdag is de kantine van het stadion dicht. [2]"
     scorer = Scorer(judge=SimilarityJudge(embedder), fact_threshold=0.9, known_labels=set())
 
-    def scored(text: str, previous: str = "") -> dict[str, float | int]:
+    def scored(text: str, previous: str = "") -> dict[str, Metric]:
         out = SystemOutput(
             text=text, citations=[], routes=[], retrieved=[], latency_ms=1.0, previous=previous
         )
