@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from bot.understand.goals import Vocabulary, pay_asked_for, unknown_goal
 
-WORDS = Vocabulary.of(["Een elektricien legt stroom aan.", "Een monteur repareert scooters.", "ik wil"])
+WORDS = Vocabulary.of(
+    [
+        "Een elektricien legt stroom aan.",
+        "Een monteur of technicus repareert scooters.",
+        "Het geluid op een podium.",
+        "ik wil",
+    ]
+)
 
 
 def vocabulary() -> Vocabulary:
@@ -17,6 +24,7 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("ik wil elektricien worden", vocabulary) == ""
     assert unknown_goal("ik wil elektrisien worden", vocabulary) == "", "a typo of a known word"
     assert unknown_goal("ik wil scootermonteur worden", vocabulary) == "", "a compound of known words"
+    assert unknown_goal("hoe word je geluidstechnicus", vocabulary) == "", "a compound with a linking s"
     assert unknown_goal("hoe word je piloot", vocabulary) == "piloot worden"
     assert unknown_goal("hoe word je chef-kok", vocabulary) == "chef-kok worden", "a hyphenated word is one"
     assert unknown_goal("wat verdient een piloot eigenlijk", vocabulary) == "het werk van een piloot"

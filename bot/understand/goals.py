@@ -64,12 +64,18 @@ class Vocabulary:
         if word in self.words or difflib.get_close_matches(word, self.words, n=1, cutoff=TYPO_CUTOFF):
             return True
         return any(
-            self._part(word[:cut]) and self._part(word[cut:])
+            self._first_part(word[:cut]) and self._part(word[cut:])
             for cut in range(MIN_PART, len(word) - MIN_PART + 1)
         )
 
+    def _first_part(self, part: str) -> bool:
+        # A compound's first part may carry a linking s that the word alone lacks: "geluidstechnicus" is
+        # "geluid" + "technicus", "onderhoudsmonteur" is "onderhoud" + "monteur".
+        linked = part.endswith("s") and len(part) > MIN_PART and self._part(part[:-1])
+        return self._part(part) or linked
+
     def _part(self, part: str) -> bool:
-        # A compound's first part may be a plural or take a linking sound ("tweewieler" of "tweewielers").
+        # A compound's part may be a plural or take a linking sound ("tweewieler" of "tweewielers").
         return any(part + ending in self.words for ending in ("", "s", "en", "e"))
 
 
