@@ -422,3 +422,7 @@ def test_a_profiel_of_another_route_gives_way_to_the_one_the_best_route_starts_a
     routes = recommender.recommend(Understanding(text="treinen", intents=intents), []).routes
     assert routes[:2] == ["vmbo:M&T", "mbo-domein:Mobiliteit en voertuigen"]
     assert "vmbo:BWI" not in routes[:3]
+    own = {**intents, "vmbo:TL-techniek": 0.8}
+    del own["vmbo:BWI"]
+    routes = recommender.recommend(Understanding(text="tl", intents=own), []).routes
+    assert routes[0] == "vmbo:TL-techniek", "the student's own programme is not another route's profiel"

@@ -218,7 +218,8 @@ class Recommender:
         ancestors = self._parents.get(ranked[0], set())
         ancestors = ancestors.union(*(self._parents.get(a, set()) for a in ancestors))
         shown_profielen = [label for label in shown if kind_of(label) == "vmbo"]
-        others = [label for label in shown_profielen if label not in ancestors]
+        # Only a profiel gives way: TL-techniek or a PGP is the student's own programme, not another route.
+        others = [p for p in shown_profielen if p not in ancestors and value_of(p) in PROFIELEN]
         if len(others) < len(shown_profielen) or set(shown) <= sure:
             return ranked
         profielen = [a for a in ancestors if kind_of(a) == "vmbo" and a not in unavailable]
