@@ -412,17 +412,3 @@ def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_
     assert recommender.recommend(unsure, []).routes[0] == "vmbo:PIE"
     sure = Understanding(text="engineering", intents={label: 0.99 for label in chain})
     assert recommender.recommend(sure, []).routes[:3] == chain
-
-
-def test_a_profiel_of_another_route_gives_way_to_the_one_the_best_route_starts_at() -> None:
-    """The routes shown together read as one route: a profiel that does not lead to the best label is not
-    its first step."""
-    recommender = Recommender(GRAPH)
-    intents = {"mbo-domein:Mobiliteit en voertuigen": 0.95, "vmbo:BWI": 0.8, "mbo-domein:Bouw en infra": 0.75}
-    routes = recommender.recommend(Understanding(text="treinen", intents=intents), []).routes
-    assert routes[:2] == ["vmbo:M&T", "mbo-domein:Mobiliteit en voertuigen"]
-    assert "vmbo:BWI" not in routes[:3]
-    own = {**intents, "vmbo:TL-techniek": 0.8}
-    del own["vmbo:BWI"]
-    routes = recommender.recommend(Understanding(text="tl", intents=own), []).routes
-    assert routes[0] == "vmbo:TL-techniek", "the student's own programme is not another route's profiel"

@@ -185,9 +185,8 @@ class Recommender:
         sure: frozenset[str],
     ) -> list[str]:
         """A recommendation is a whole route, and a vmbo student's route starts at a profiel. When the best
-        label is an mbo domein or opleiding and no profiel that leads to it is among the routes shown as one
-        route, the best scored profiel that does joins them ("ik wil autotechnicus worden" -> "M&T ->
-        Autotechnicus").
+        label is an mbo domein or opleiding and no profiel is among the routes shown as one route, the best
+        scored profiel that leads to it joins them ("ik wil autotechnicus worden" -> "M&T -> Autotechnicus").
 
         At first this was done only when the student asked what fits them or gave their leerweg: for every
         question it cost route recall on the dev set (0.797 -> 0.776). With today's intent heads it costs
@@ -204,30 +203,18 @@ class Recommender:
         sample of ``make test`` 0.818 -> 0.839), agreement 0.622 -> 0.533: a wording that names the
         opleiding ("ik wil procesoperator worden") now leads with its domein where the others lead with the
         profiel. Skipping the profiel whenever the message names an mbo opleiding gave dev 0.805 and
-        agreement 0.489 (2026-12-04).
-
-        A profiel of another route among the three shown gives way to the one this route starts at: "treinen
-        vind ik gaaf, kan ik leren er een te rijden" scored Mobiliteit en voertuigen best, and BWI (from
-        passages about rail infra) came third, so the answer led with BWI. Agreement 0.533 -> 0.578, dev the
-        same (route recall 0.805, fact coverage 0.605). Putting route steps before a leerweg or lob label that
-        scored best as well (0.533 with the rule alone) and taking the best route step of the three shown
-        instead of the best label (dev 0.794) were measured and not kept (2026-12-04)."""
+        agreement 0.489 (2026-12-04)."""
         if not ranked or kind_of(ranked[0]) not in {"mbo-domein", "mbo"}:
             return ranked
         shown = ranked[:SHOWN_AS_ROUTE]
+        if any(kind_of(label) == "vmbo" for label in shown) or set(shown) <= sure:
+            return ranked
         ancestors = self._parents.get(ranked[0], set())
         ancestors = ancestors.union(*(self._parents.get(a, set()) for a in ancestors))
-        shown_profielen = [label for label in shown if kind_of(label) == "vmbo"]
-        # Only a profiel gives way: TL-techniek or a PGP is the student's own programme, not another route.
-        others = [p for p in shown_profielen if p not in ancestors and value_of(p) in PROFIELEN]
-        if len(others) < len(shown_profielen) or set(shown) <= sure:
-            return ranked
         profielen = [a for a in ancestors if kind_of(a) == "vmbo" and a not in unavailable]
         if not profielen:
             return ranked
         profiel = max(profielen, key=lambda label: (scores.get(label, 0.0), label))
-        if others:  # a profiel of another route gives way to the one this route starts at
-            return [profiel if label == others[0] else label for label in ranked if label != profiel]
         rest = [label for label in ranked if label != profiel]
         return [*rest[: SHOWN_AS_ROUTE - 1], profiel, *rest[SHOWN_AS_ROUTE - 1 :]][:MAX_ROUTES]
 
