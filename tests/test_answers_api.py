@@ -72,6 +72,14 @@ def test_a_follow_up_answers_the_new_aspect_without_repeating_the_last_answer(ap
     assert len(repeated) <= len(_sentences(first)) / 2, repeated
 
 
+def test_a_follow_up_about_cost_finds_the_general_rule_after_an_answer_about_several_routes(api: str) -> None:
+    # The first answer names a profiel, two domeinen and an opleiding; the follow-up asks something that
+    # holds for every opleiding (lesgeld), which no passage about those routes says.
+    first = "ik wil later iets met elektriciteit doen, welk profiel past bij mij"
+    _, follow_up = _talk(api, first, "moet je daar betalen? ik ben 16")
+    assert "lesgeld" in follow_up.text, follow_up.text
+
+
 def _reply(api: str, history: list[tuple[str, str]], message: str) -> Answer:
     """Koers's answer to ``message`` after a conversation as a widget would send it: (student, Koers)."""
     turns = [

@@ -25,6 +25,7 @@ class Aspect:
 
     doc: str
     question: str
+    answers: frozenset[str] = frozenset()  # the kinds of question (bot.understand.training) it answers
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,13 @@ _ASPECT_QUESTION = {
     "profiel": "Waar gaat {name} over?",
 }
 _ADMISSION_QUESTION = "Met een {leerweg}-diploma ({name}) naar welk mbo-niveau?"
+# The kinds of question (bot.understand.training.QUESTION_KINDS) each aspect's question answers.
+_ASPECT_ANSWERS = {
+    "opleiding": frozenset({"duration", "admission"}),
+    "domein": frozenset({"definition"}),
+    "profiel": frozenset({"definition"}),
+}
+_ADMISSION_ANSWERS = frozenset({"admission"})
 
 
 def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph) -> list[Aspect]:
@@ -168,11 +175,12 @@ def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph)
     for label in recommendation.routes[:ASPECT_ROUTES]:
         node = graph.find(label)
         if node is not None and node.type in _ASPECT_QUESTION:
-            found.append(Aspect(node.doc, _ASPECT_QUESTION[node.type].format(name=node.name)))
+            question = _ASPECT_QUESTION[node.type].format(name=node.name)
+            found.append(Aspect(node.doc, question, _ASPECT_ANSWERS[node.type]))
     if profile.leerweg is not None:
-        name = LEERWEG_NAMES[profile.leerweg]
+        question = _ADMISSION_QUESTION.format(leerweg=profile.leerweg, name=LEERWEG_NAMES[profile.leerweg])
         found += [
-            Aspect(rule.doc, _ADMISSION_QUESTION.format(leerweg=profile.leerweg, name=name))
+            Aspect(rule.doc, question, _ADMISSION_ANSWERS)
             for rule in graph.admission
             if rule.leerweg == profile.leerweg
         ]

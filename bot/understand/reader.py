@@ -49,10 +49,14 @@ _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentre
 FIT_LIKELY = 0.3
 # Follow-ups of these kinds ask a new aspect whose answer is often general ("moet ik daarvoor betalen? ben
 # 16" after a question about elektro: the lesgeld rule), so they are searched twice: the usual query, which
-# the earlier question dominates, and the message with its subject (``focus``); the passages are
-# interleaved. On followups_dev.jsonl fact coverage rose 0.559 -> 0.622 and answer-first 0.50 -> 0.54; dev
-# stayed the same. "after" is left out: what comes after an opleiding is in that opleiding's own passages
-# (with it, dev answer-first fell 0.594 -> 0.584). 2026-12-04.
+# the earlier question dominates, and the message alone; the passages are interleaved. On
+# followups_dev.jsonl fact coverage rose 0.559 -> 0.622 and answer-first 0.50 -> 0.54 (dev the same) with
+# the message and its subject (``focus``) as the second search. The subject is every route Koers named, and
+# four route names in it drowned the question: "moet je daar eigenlijk voor betalen? ik ben 16" found only
+# PIE passages, never the lesgeld rule. The message alone, 2026-12-04: followups_dev fact coverage 0.640 ->
+# 0.667, route recall 0.573 -> 0.634; the held-out follow-up set 0.517 -> 0.528 and 0.733 -> 0.740; dev
+# fact coverage 0.613 -> 0.617, answer-first 0.574 -> 0.564. "after" is left out: what comes after an
+# opleiding is in that opleiding's own passages (with it, dev answer-first fell 0.594 -> 0.584).
 ASPECT_KINDS = frozenset(
     {"definition", "duration", "money", "difference", "admission", "where_when", "try_out"}
 )
@@ -260,7 +264,7 @@ class Reader:
             kind=kind,
             follows_up=follows_up,
             focus=focus,
-            aspect_query=focus if follows_up and kind in ASPECT_KINDS else "",
+            aspect_query=text if follows_up and kind in ASPECT_KINDS else "",
             unknown_goal=goal,
             goal_route=_sure_route(intents) if goal else "",
             pay_for=pay_asked_for(text, student_said),
