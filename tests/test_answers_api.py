@@ -98,6 +98,8 @@ def test_a_definition_question_opens_with_the_glossary_definition(api: str) -> N
     assert _sentences(answer)[0].startswith("Toelatingsrecht betekent"), answer.text
     (answer,) = _talk(api, "bbl, wat is dat")
     assert _sentences(answer)[0].startswith("BBL betekent beroepsbegeleidende leerweg"), answer.text
+    (answer,) = _talk(api, "mijn mentor had het over profielmodules, wat zijn dat")  # a plural
+    assert _sentences(answer)[0].startswith("Een profielmodule is"), answer.text
 
 
 def test_what_is_that_asks_about_the_hard_word_koers_just_used(api: str) -> None:
@@ -185,3 +187,5 @@ def test_a_hard_word_is_explained_the_first_time_only(service: ChatService) -> N
     assert not service.composer.glossary.to_explain("Vraag het je decaan.", []), (
         "an everyday school word needs no help"
     )
+    plural = service.composer.glossary.to_explain("Na de profielmodules kies je uit opleidingsdomeinen.", [])
+    assert [entry.word for entry in plural] == ["Profielmodule", "Opleidingsdomein"], "plurals count too"

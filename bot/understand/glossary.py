@@ -35,7 +35,8 @@ class Entry:
         return len(self.word) >= LONG_WORD_LETTERS or (self.word.isupper() and len(self.word) >= 2)
 
     def used_in(self, text: str) -> bool:
-        return re.search(rf"\b{re.escape(fold(self.word))}\b", fold(text)) is not None
+        """The word occurs in ``text``, also as a regular plural ("profielmodules", "opleidingsdomeinen")."""
+        return re.search(rf"\b{re.escape(fold(self.word))}(?:s|en|n)?\b", fold(text)) is not None
 
 
 def _entries(chunks: Sequence[Chunk]) -> list[Entry]:
