@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -120,14 +121,14 @@ def check_thresholds(result: EvalResult, thresholds_file: Path = THRESHOLDS_FILE
                 f"{system}: not evaluated in this run, but {thresholds_file.name} sets thresholds"
             )
             continue
-        for metric, minimum in (bounds.get("min") or {}).items():
-            if (value := metrics[metric]) is None:
-                failures.append(f"{system}.{metric}: no case of this run measures it (minimum {minimum})")
-            elif value < minimum:
-                failures.append(f"{system}.{metric} = {value} is below the minimum {minimum}")
-        for metric, maximum in (bounds.get("max") or {}).items():
-            if (value := metrics[metric]) is None:
-                failures.append(f"{system}.{metric}: no case of this run measures it (maximum {maximum})")
-            elif value > maximum:
-                failures.append(f"{system}.{metric} = {value} is above the maximum {maximum}")
+        for key, bound, broken, side in _BOUNDS:
+            for metric, limit in (bounds.get(key) or {}).items():
+                if (value := metrics[metric]) is None:
+                    failures.append(f"{system}.{metric}: no case of this run measures it ({bound} {limit})")
+                elif broken(value, limit):
+                    failures.append(f"{system}.{metric} = {value} is {side} the {bound} {limit}")
     return failures
+
+
+# (key in the thresholds file, its name, when a value breaks it, where such a value lies)
+_BOUNDS = (("min", "minimum", operator.lt, "below"), ("max", "maximum", operator.gt, "above"))

@@ -24,6 +24,7 @@ from evals.metrics import (
     route_recall_at_3,
     rule_violations,
 )
+from evals.run import EvalResult, check_thresholds
 from evals.safety import safety_failures
 from evals.scoring import FILLER_RELEVANCE, Metric, Scorer, aggregate
 from evals.systems import SystemOutput
@@ -276,3 +277,25 @@ def test_near_misses_are_reported_per_kind_of_guardrail() -> None:
     assert summary["near_miss_normal"] == 0.25
     assert summary["refusal_near_miss_normal"] == 0.5
     assert summary["care_near_miss_answered"] == 0.5, "a care paragraph before the answer still answers"
+
+
+def test_thresholds_report_each_bound_that_is_not_met(tmp_path: Path) -> None:
+    rules = tmp_path / "thresholds.yaml"
+    rules.write_text(
+        "koers:\n  min: {route_recall_at_3: 0.8, fact_coverage: 0.5, answer_first: 0.1}\n"
+        "  max: {must_not_violations: 1}\nbm25:\n  min: {route_recall_at_3: 0.1}\n",
+        encoding="utf-8",
+    )
+    metrics: dict[str, Metric] = {
+        "route_recall_at_3": 0.79,
+        "fact_coverage": 0.5,
+        "answer_first": None,
+        "must_not_violations": 2,
+    }
+    result = EvalResult(systems={"koers": metrics}, scores={}, cases=[], fact_threshold=0.8)
+    assert check_thresholds(result, rules) == [
+        "koers.route_recall_at_3 = 0.79 is below the minimum 0.8",
+        "koers.answer_first: no case of this run measures it (minimum 0.1)",
+        "koers.must_not_violations = 2 is above the maximum 1",
+        "bm25: not evaluated in this run, but thresholds.yaml sets thresholds",
+    ]
