@@ -166,7 +166,10 @@ class ChatService:
                     answer = with_privacy_note(answer, contact_requested=False)
                 return Turn(answer, [])
         answer, hits = self.composer.answer(understanding, hits, school)
-        if understanding.asker == "student":  # a mentor or parent knows the school words
+        # A mentor or parent knows the school words, and so does the mentor who picked a lesson plan: the
+        # plan's title alone reads as a student's message, but a plan is quoted whole, for its teacher.
+        lesson_plan = bool(hits) and all(hit.chunk.kind == "les" for hit in hits)
+        if understanding.asker == "student" and not lesson_plan:
             answer, hits = self.composer.explain(answer, hits, understanding)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
