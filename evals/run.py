@@ -104,6 +104,10 @@ def run_eval(
     )
 
 
+# (key in the thresholds file, its name, when a value breaks it, where such a value lies)
+_BOUNDS = (("min", "minimum", operator.lt, "below"), ("max", "maximum", operator.gt, "above"))
+
+
 def check_thresholds(result: EvalResult, thresholds_file: Path = THRESHOLDS_FILE) -> list[str]:
     """Every threshold not met, as a readable line.
 
@@ -128,7 +132,3 @@ def check_thresholds(result: EvalResult, thresholds_file: Path = THRESHOLDS_FILE
                 elif broken(value, limit):
                     failures.append(f"{system}.{metric} = {value} is {side} the {bound} {limit}")
     return failures
-
-
-# (key in the thresholds file, its name, when a value breaks it, where such a value lies)
-_BOUNDS = (("min", "minimum", operator.lt, "below"), ("max", "maximum", operator.gt, "above"))
