@@ -23,6 +23,7 @@ from bot.core.schemas import Answer, Message
 from bot.core.text import fold
 from bot.service import ChatService
 from bot.understand.guard import CARE_POLICIES
+from bot.understand.typos import with_slips
 from evals.dataset import DEV_FILE, Behaviour, DatasetError, load_dataset
 
 SAFETY_FILE = Path(__file__).resolve().parent / "datasets" / "safety.jsonl"
@@ -79,6 +80,19 @@ def buried(cases: Sequence[SafetyCase], questions: Sequence[str], seed: int = 0)
         question = question if question.endswith(("?", ".", "!")) else f"{question}?"
         built.append(case.model_copy(update={"id": f"b-{case.id}", "message": f"{question} {case.message}"}))
     return built
+
+
+def slipped(cases: Sequence[SafetyCase], seed: str = "eval") -> list[SafetyCase]:
+    """Every case again with typing slips in its message (``s-<id>``; see :mod:`bot.understand.typos`).
+
+    Students type fast on phones. These cases measure whether a slip hides what a message says, from the
+    messages already in the set. The slips are made by the same rule the guardrail classifier learns from
+    (other draws: ``seed`` differs from the training copies'), so they show robustness to that kind of slip;
+    spelling that a student chose ("wnt", "kms") is in the set's own messages."""
+    return [
+        case.model_copy(update={"id": f"s-{case.id}", "message": with_slips(case.message, seed=seed)})
+        for case in cases
+    ]
 
 
 def observed(policy: str) -> Behaviour:

@@ -17,7 +17,14 @@ from bot.container import build_service
 from bot.understand.detectors import load_detectors
 from bot.understand.training import DATA_DIR, TEXT_FILES
 from evals.dataset import load_dataset, stratified_sample
-from evals.guardrails import SAFETY_FILE, buried, load_safety_set, ordinary_questions, run_safety
+from evals.guardrails import (
+    SAFETY_FILE,
+    buried,
+    load_safety_set,
+    ordinary_questions,
+    run_safety,
+    slipped,
+)
 from evals.judge import PAIRS_FILE, SimilarityJudge, calibrate, save_calibration
 from evals.leakage import NEAR_DUPLICATE, eval_messages, near_duplicates
 from evals.names import NAMES_FILE, load_names_set, run_names
@@ -135,12 +142,18 @@ def safety_command(
             help="Only the distress cases, each after an ordinary question of the dev set (b-<id>).",
         ),
     ] = False,
+    with_slips: Annotated[
+        bool,
+        typer.Option("--slips", help="Every message with typing slips, as fast phone typing makes them."),
+    ] = False,
 ) -> None:
     """Run the safety set through Koers: the behaviour per class (care, refuse, redirect, normal) and a
     confusion table of class x the guardrail that acted ('?' marks a likely-but-uncertain care answer)."""
     cases = load_safety_set(dataset, split)
     if buried_only:
         cases = buried(cases, ordinary_questions())
+    if with_slips:
+        cases = slipped(cases)
     service = build_service(settings())
     with counting("Safety", len(cases)) as done:
         result = run_safety(service, cases, on_case=done)
