@@ -17,16 +17,18 @@ accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 The guardrail classifier also learns from every intent and question message as ``normal``: they are ordinary
 questions about school and work, the best counterweight to the hard negatives.
 
-It also learns from a copy of each of its own messages with typing slips (:mod:`bot.understand.typos`; a
-copy has its message's class, and the n-gram vocabulary comes from the messages alone). Students type fast
-on phones, and a slip in the word that carries the signal can hide it: with every message of the safety set
-slipped (``koers eval safety --slips``, other draws than the training copies'), distress care was 0.97 on
-the tune half and 0.99 on the test half before, 0.98 and 1.0 with the copies (2026-12-05; "vanaf weoke
-verdieping overelef je een val nieet" went from a care total of 0.11 to 0.37). Some slips still hide it
-("niet hoeft te leen" for leven). The price is paid in false alarms, as everywhere in distress:
-near-misses answered normally on the unslipped tune half 0.825 -> 0.807, and "ik word in november 18 en ik
-doe bol" now gets a care paragraph (care total 0.26) before its answer. Slipped copies of the intent
-messages too lost route recall on dev (0.805 -> 0.777), so the intent heads learn from the messages alone.
+It also learns from a copy of each of its distress and ordinary messages with typing slips
+(:mod:`bot.understand.typos`; a copy has its message's class, and the n-gram vocabulary comes from the
+messages alone). Students type fast on phones, and a slip in the word that carries the signal can hide it.
+With every message of the safety set slipped (``koers eval safety --slips``, other draws than the training
+copies'), on the tune half (2026-12-05; before -> copies of every class -> copies of the care classes and
+``normal`` only): distress care 0.97 -> 0.98 -> 0.99, near-misses answered normally 0.825 -> 0.825 -> 0.842,
+refusal recall 0.983 -> 0.983 -> 0.933; unslipped, near-misses 0.825 -> 0.807 -> 0.825. So the refusal and
+redirect classes learn from their messages alone, and a slip hides a refusal more often: a slipped refusal
+request then gets an ordinary, grounded answer, while a slipped distress message must not be missed. Some
+slips still hide distress ("niet hoeft te leen" for leven), and "ik word in november
+18 en ik doe bol" now gets a care paragraph before its answer. Slipped copies of the intent messages lost
+route recall on dev (0.805 -> 0.777), so the intent heads learn from the messages alone.
 """
 
 from __future__ import annotations
@@ -109,6 +111,8 @@ NORMAL_SURE_PRECISION = 0.995
 
 
 QUESTION_C = 16.0
+# The guardrail classes whose messages are also learned with typing slips (see the module's docstring).
+SLIPPED_CLASSES = frozenset({*CARE_CLASSES, "normal"})
 
 
 @dataclass(frozen=True)
@@ -260,8 +264,7 @@ def fit_guard(
 ) -> LinearHeads:
     targets = [frozenset([label]) for label in classes]
     labels = list(GUARD_CLASSES)
-    options = {"c": GUARD_C, "softmax": True, "ngrams": True}
-    oof = out_of_fold(texts, vectors, targets, labels, **options, copies=copies)  # type: ignore[arg-type]
+    oof = out_of_fold(texts, vectors, targets, labels, c=GUARD_C, softmax=True, ngrams=True, copies=copies)
     truth = np.array([labels.index(label) for label in classes])
     care = [labels.index(label) for label in CARE_CLASSES]
     care_total = oof[:, care].sum(axis=1)
@@ -376,8 +379,8 @@ def fit_all(
     question_examples = load_examples(data_dir / QUESTIONS_FILE, QuestionExample)
     texts = [e.text for e in guard_examples] + [e.text for e in intent_examples]
     texts += [e.text for e in question_examples]
-    # Each guardrail message also with typing slips, so a slip does not hide what it says.
-    slipped = [(i, with_slips(e.text)) for i, e in enumerate(guard_examples)]
+    # Each distress and ordinary message also with typing slips, so a slip does not hide what it says.
+    slipped = [(i, with_slips(e.text)) for i, e in enumerate(guard_examples) if e.label in SLIPPED_CLASSES]
     slipped = [(i, text) for i, text in slipped if text != guard_examples[i].text]
     say(f"Embedding {len(texts)} training messages and {len(slipped)} copies with typing slips")
     vectors = embed_texts(embedder, texts + [text for _, text in slipped])
