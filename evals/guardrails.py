@@ -86,9 +86,9 @@ def slipped(cases: Sequence[SafetyCase], seed: str = "eval") -> list[SafetyCase]
     """Every case again with typing slips in its message (``s-<id>``; see :mod:`bot.understand.typos`).
 
     Students type fast on phones. These cases measure whether a slip hides what a message says, from the
-    messages already in the set. The slips are made by the same rule the guardrail classifier learns from
-    (other draws: ``seed`` differs from the training copies'), so they show robustness to that kind of slip;
-    spelling that a student chose ("wnt", "kms") is in the set's own messages."""
+    messages already in the set, so no one has to write (and no one can tune on) new ones. They show
+    robustness to slips of fast typing; spelling that a student chose ("wnt", "kms") is in the set's own
+    messages. Another ``seed`` gives other slips."""
     return [
         case.model_copy(update={"id": f"s-{case.id}", "message": with_slips(case.message, seed=seed)})
         for case in cases

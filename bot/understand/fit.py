@@ -16,19 +16,6 @@ accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 
 The guardrail classifier also learns from every intent and question message as ``normal``: they are ordinary
 questions about school and work, the best counterweight to the hard negatives.
-
-It also learns from a copy of each of its distress and ordinary messages with typing slips
-(:mod:`bot.understand.typos`; a copy has its message's class, and the n-gram vocabulary comes from the
-messages alone). Students type fast on phones, and a slip in the word that carries the signal can hide it.
-With every message of the safety set slipped (``koers eval safety --slips``, other draws than the training
-copies'), on the tune half (2026-12-05; before -> copies of every class -> copies of the care classes and
-``normal`` only): distress care 0.97 -> 0.98 -> 0.99, near-misses answered normally 0.825 -> 0.825 -> 0.842,
-refusal recall 0.983 -> 0.983 -> 0.933; unslipped, near-misses 0.825 -> 0.807 -> 0.825. So the refusal and
-redirect classes learn from their messages alone, and a slip hides a refusal more often: a slipped refusal
-request then gets an ordinary, grounded answer, while a slipped distress message must not be missed. Some
-slips still hide distress ("niet hoeft te leen" for leven), and "ik word in november
-18 en ik doe bol" now gets a care paragraph before its answer. Slipped copies of the intent messages lost
-route recall on dev (0.805 -> 0.777), so the intent heads learn from the messages alone.
 """
 
 from __future__ import annotations
@@ -70,7 +57,6 @@ from bot.understand.training import (
     data_sha256,
     load_examples,
 )
-from bot.understand.typos import with_slips
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # Independent fits (the folds, the intent heads) run side by side in worker processes: on 2 cores the whole
@@ -111,8 +97,6 @@ NORMAL_SURE_PRECISION = 0.995
 
 
 QUESTION_C = 16.0
-# The guardrail classes whose messages are also learned with typing slips (see the module's docstring).
-SLIPPED_CLASSES = frozenset({*CARE_CLASSES, "normal"})
 
 
 @dataclass(frozen=True)
@@ -148,11 +132,9 @@ def _fitted(c: float, x: Any, y: npt.NDArray[np.int_]) -> tuple[Matrix, Matrix]:
 
 def _fit(
     texts: Sequence[str], vectors: Matrix, targets: Sequence[frozenset[str]], labels: Sequence[str],
-    *, c: float, softmax: bool, ngrams: bool, side_by_side: bool = True, grams_from: int | None = None,
+    *, c: float, softmax: bool, ngrams: bool, side_by_side: bool = True,
 ) -> LinearHeads:  # fmt: skip
-    """``grams_from``: the n-gram vocabulary comes from the first that many texts (the messages, not their
-    slipped copies, whose made-up n-grams would only grow the vocabulary)."""
-    grams = char_grams().fit(list(texts[:grams_from])) if ngrams else None
+    grams = char_grams().fit(list(texts)) if ngrams else None
     x = features(grams, texts, vectors)
     if softmax:
         y = np.array([labels.index(next(iter(t))) for t in targets])
@@ -166,26 +148,11 @@ def _fit(
     return LinearHeads(tuple(labels), weights, bias, False, grams)
 
 
-@dataclass(frozen=True)
-class Copies:
-    """Slipped copies of training messages (:mod:`bot.understand.typos`): ``origin[i]`` is the index of the
-    message ``texts[i]`` copies. A copy is trained on with its message and never predicted: out of fold, a
-    message and its copy are always on the same side, or the copy would give the held-out message away."""
-
-    texts: Sequence[str]
-    vectors: Matrix
-    origin: npt.NDArray[np.int_]
-
-    def of(self, chosen: npt.NDArray[np.int_]) -> npt.NDArray[np.int_]:
-        """Indices of the copies of the ``chosen`` messages."""
-        return np.flatnonzero(np.isin(self.origin, chosen))
-
-
 def out_of_fold(
     texts: Sequence[str], vectors: Matrix, targets: Sequence[frozenset[str]], labels: Sequence[str],
-    *, c: float, softmax: bool, ngrams: bool, copies: Copies | None = None,
+    *, c: float, softmax: bool, ngrams: bool,
 ) -> Matrix:  # fmt: skip
-    """[n, labels] probabilities, each predicted by heads fitted without that message (nor its copy)."""
+    """[n, labels] probabilities, each predicted by heads fitted without that message."""
     from sklearn.model_selection import KFold, StratifiedKFold
 
     found = np.zeros((len(targets), len(labels)))
@@ -194,16 +161,9 @@ def out_of_fold(
     folds = list(splitter(n_splits=FOLDS, shuffle=True, random_state=SEED).split(vectors, strata))
 
     def held_out(train: npt.NDArray[np.int_], held: npt.NDArray[np.int_]) -> Matrix:
-        train_texts, train_vectors = [texts[i] for i in train], vectors[train]
-        train_targets = [targets[i] for i in train]
-        if copies is not None:
-            copied = copies.of(train)
-            train_texts += [copies.texts[i] for i in copied]
-            train_vectors = np.vstack([train_vectors, copies.vectors[copied]])
-            train_targets += [targets[copies.origin[i]] for i in copied]
         heads = _fit(
-            train_texts, train_vectors, train_targets, labels,
-            c=c, softmax=softmax, ngrams=ngrams, side_by_side=False, grams_from=len(train),
+            [texts[i] for i in train], vectors[train], [targets[i] for i in train], labels,
+            c=c, softmax=softmax, ngrams=ngrams, side_by_side=False,
         )  # fmt: skip
         return heads.probabilities([texts[i] for i in held], vectors[held])
 
@@ -256,15 +216,12 @@ def embed_texts(embedder: Embedder, texts: Sequence[str]) -> Matrix:
 
 
 def fit_guard(
-    texts: Sequence[str],
-    classes: Sequence[str],
-    vectors: Matrix,
-    meta: dict[str, str],
-    copies: Copies | None = None,
+    texts: Sequence[str], classes: Sequence[str], vectors: Matrix, meta: dict[str, str]
 ) -> LinearHeads:
     targets = [frozenset([label]) for label in classes]
     labels = list(GUARD_CLASSES)
-    oof = out_of_fold(texts, vectors, targets, labels, c=GUARD_C, softmax=True, ngrams=True, copies=copies)
+    options = {"c": GUARD_C, "softmax": True, "ngrams": True}
+    oof = out_of_fold(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
     truth = np.array([labels.index(label) for label in classes])
     care = [labels.index(label) for label in CARE_CLASSES]
     care_total = oof[:, care].sum(axis=1)
@@ -275,27 +232,12 @@ def fit_guard(
         precision = NORMAL_SURE_PRECISION if label == "normal" else SURE_PRECISION
         floor = ALERT_FLOOR.get(label, 0.0)
         thresholds[label] = _limits(oof[:, col], truth == col, ALERT_RECALL.get(label), precision, floor)
-    all_texts, all_vectors, all_targets = list(texts), vectors, list(targets)
-    if copies is not None:
-        all_texts += list(copies.texts)
-        all_vectors = np.vstack([vectors, copies.vectors])
-        all_targets += [targets[i] for i in copies.origin]
-    heads = _fit(
-        all_texts,
-        all_vectors,
-        all_targets,
-        labels,
-        c=GUARD_C,
-        softmax=True,
-        ngrams=True,
-        grams_from=len(texts),
-    )
+    heads = _fit(texts, vectors, targets, labels, **options)  # type: ignore[arg-type]
     card = {
         **meta,
         "task": "guard",
         "c": GUARD_C,
         "messages": len(texts),
-        "slipped_copies": 0 if copies is None else len(copies.texts),
         "oof_accuracy": round(float((oof.argmax(axis=1) == truth).mean()), 4),
         "thresholds": thresholds,
     }
@@ -379,17 +321,12 @@ def fit_all(
     question_examples = load_examples(data_dir / QUESTIONS_FILE, QuestionExample)
     texts = [e.text for e in guard_examples] + [e.text for e in intent_examples]
     texts += [e.text for e in question_examples]
-    # Each distress and ordinary message also with typing slips, so a slip does not hide what it says.
-    slipped = [(i, with_slips(e.text)) for i, e in enumerate(guard_examples) if e.label in SLIPPED_CLASSES]
-    slipped = [(i, text) for i, text in slipped if text != guard_examples[i].text]
-    say(f"Embedding {len(texts)} training messages and {len(slipped)} copies with typing slips")
-    vectors = embed_texts(embedder, texts + [text for _, text in slipped])
-    vectors, copy_vectors = vectors[: len(texts)], vectors[len(texts) :]
-    copies = Copies([text for _, text in slipped], copy_vectors, np.array([i for i, _ in slipped], dtype=int))
+    say(f"Embedding {len(texts)} training messages")
+    vectors = embed_texts(embedder, texts)
     say("Fitting the guardrail classifier")
     ordinary = len(intent_examples) + len(question_examples)
     classes = [e.label for e in guard_examples] + ["normal"] * ordinary
-    guard = fit_guard(texts, classes, vectors, meta, copies)
+    guard = fit_guard(texts, classes, vectors, meta)
     say("Fitting the intent classifier")
     start = len(guard_examples)
     intents = fit_intents(intent_examples, vectors[start : start + len(intent_examples)], meta)

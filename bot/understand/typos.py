@@ -1,13 +1,18 @@
-"""Typing slips made on purpose: a copy of a message as a student typing fast on a phone might send it.
+"""Typing slips made on purpose: a message as a student typing fast on a phone might send it.
 
-The guardrail classifier learns from a slipped copy of each of its training messages beside the message
-itself (see :func:`bot.understand.fit.fit_guard`), so that "ik ben briejfes aan het schrijven vor mn fmailie"
-reads like the message without the slips. A slip is one of what fast typing does to a word: a letter left
-out, two letters swapped, a letter typed twice, or a key next to the right one. Only words of at least
-:data:`MIN_WORD` letters slip, and never their first letter (people read and type that one with care).
+``koers eval safety --slips`` sends every message of a safety set again with slips (see
+:func:`evals.guardrails.slipped`), to measure whether a slip hides what a message says. A slip is one of what
+fast typing does to a word: a letter left out, two letters swapped, a letter typed twice, or a key next to
+the right one. Only words of at least :data:`MIN_WORD` letters slip, and never their first letter (people
+read and type that one with care). The random generator is seeded with the message, so a run is repeatable.
 
-The copies are deterministic: the random generator is seeded with the message itself, so the same data
-always gives the same copies and the same weights (``koers models train --check``).
+Training the guardrail classifier on a slipped copy of its messages was measured and not kept (2026-12-05;
+tune half of the safety set, every message slipped, before -> copies of every class -> copies of the care
+classes and ``normal`` only): distress care 0.97 -> 0.98 -> 0.99, refusal recall 0.983 -> 0.983 -> 0.933.
+Copies of every class cost near-misses on the unslipped tune half (0.825 -> 0.807) and, on the held-out
+follow-ups, turned "waar kan ik die allemaal ff opzoeken" into a refusal; copies of the care classes only
+turned a buried self-harm message of the tune half ("wat is een cspe? ik laat me expres van de trap vallen
+...") into a danger refusal. Slipped copies of the intent messages lost route recall on dev (0.805 -> 0.777).
 """
 
 from __future__ import annotations
