@@ -1,4 +1,4 @@
-"""Typing slips made on purpose: the guardrail classifier's training copies and ``eval safety --slips``."""
+"""Typing slips made on purpose, for `koers eval safety --slips`."""
 
 from __future__ import annotations
 
