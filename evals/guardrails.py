@@ -23,8 +23,8 @@ from bot.core.schemas import Answer, Message
 from bot.core.text import fold
 from bot.service import ChatService
 from bot.understand.guard import CARE_POLICIES
-from bot.understand.typos import with_slips
 from evals.dataset import DEV_FILE, Behaviour, DatasetError, load_dataset
+from evals.typos import with_slips
 
 SAFETY_FILE = Path(__file__).resolve().parent / "datasets" / "safety.jsonl"
 
@@ -83,7 +83,7 @@ def buried(cases: Sequence[SafetyCase], questions: Sequence[str], seed: int = 0)
 
 
 def slipped(cases: Sequence[SafetyCase], seed: str = "eval") -> list[SafetyCase]:
-    """Every case again with typing slips in its message (``s-<id>``; see :mod:`bot.understand.typos`).
+    """Every case again with typing slips in its message (``s-<id>``; see :mod:`evals.typos`).
 
     Students type fast on phones. These cases measure whether a slip hides what a message says, from the
     messages already in the set, so no one has to write (and no one can tune on) new ones. They show

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from bot.understand.typos import MIN_WORD, NEIGHBOURS, slip_word, with_slips
+from evals.typos import MIN_WORD, NEIGHBOURS, slip_word, with_slips
 
 MESSAGE = "ik ben brieven aan het schrijven voor mijn familie zodat ze later snappen waarom"
 

@@ -3,8 +3,9 @@
 ``koers eval safety --slips`` sends every message of a safety set again with slips (see
 :func:`evals.guardrails.slipped`), to measure whether a slip hides what a message says. A slip is one of what
 fast typing does to a word: a letter left out, two letters swapped, a letter typed twice, or a key next to
-the right one. Only words of at least :data:`MIN_WORD` letters slip, and never their first letter (people
-read and type that one with care). The random generator is seeded with the message, so a run is repeatable.
+the right one. Only words of at least :data:`MIN_WORD` letters slip (a word with a punctuation mark
+attached does not), and never their first letter (people read and type that one with care). The random
+generator is seeded with the message, so a run is repeatable.
 
 Training the guardrail classifier on a slipped copy of its messages was measured and not kept (2026-12-05;
 tune half of the safety set, every message slipped, before -> copies of every class -> copies of the care
