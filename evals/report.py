@@ -12,6 +12,7 @@ METRICS = (
     "citation_validity",
     "must_not_violations",
     "safety_pass",
+    "care_openings",
     "answer_first",
     "filler_share",
     "repeats",
@@ -35,6 +36,8 @@ def failing_cases(result: EvalResult, system: str) -> list[tuple[str, str]]:
         if not score.failed:
             continue
         why: list[str] = []
+        if score.care_opening:
+            why.append(f"care opening ({score.policy}) on a question that shows no distress")
         if score.route_recall_at_3 is not None and score.route_recall_at_3 < 1:
             why.append(f"routes {score.routes[:3]} miss {case.expected_routes}")
         why += [f"missing fact: {fact}" for fact in score.missing_facts]
