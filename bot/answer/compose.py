@@ -253,7 +253,16 @@ def _answer_first(
     """The sentence that answers the question best opens the answer; the others keep their reading order.
 
     A sentence that leans on the one before it comes along with that one ("Een opleiding daarin is Medewerker
-    productietechniek. Die duurt meestal 1 tot 2 jaar.")."""
+    productietechniek. Die duurt meestal 1 tot 2 jaar.").
+
+    Measured and not kept (2026-12-05, answer-first on dev / followups_dev, replayed; test held out): the
+    sentences embedded with the passage prompt, as retrieval does, instead of the query prompt: 0.564 ->
+    0.574 / 0.60 -> 0.56. A referral ("Vraag de mbo-school hoe lang ...") never opening when another sentence
+    can, read by a sentence classifier fitted on 896 sentences of other fields written for it (what a
+    sentence tells: a definition, duration, cost, admission rule, difference, date or place, something to
+    try, what comes after, a referral, a description; out-of-fold accuracy 0.93): dev 0.564 -> 0.584 and
+    followups_dev the same, but the test split 0.357 -> 0.333 and the held-out follow-ups the same (0.333).
+    """
     if len(ordered) < 2:
         return list(ordered)
     vectors = selector.vectors([focus], [q.scored for q in ordered])

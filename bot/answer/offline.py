@@ -47,7 +47,9 @@ LESSON_CHOICE = "Wil je een heel lesplan zien? Kies er een."
 # How much a sentence that reads like an answer to the kind of question asked (a duration, a cost) gains in
 # relevance: the question heads' probability of that kind for the sentence, times this. On the dev set
 # (2026-12-02) 0, 0.05, 0.1 and 0.2 gave fact coverage 0.542, 0.549, 0.545, 0.490 and answer-first 0.525,
-# 0.545, 0.545, 0.515.
+# 0.545, 0.545, 0.515. A classifier of what a passage sentence tells (fitted on sentences, not questions;
+# see bot.answer.compose._answer_first) in place of the question heads did worse (2026-12-05, dev fact
+# coverage 0.617 -> 0.601 and answer-first 0.564 -> 0.535 at 0.05; 0.589 / 0.545 at 0.1).
 KIND_PRIOR = 0.05
 ANSWER_KINDS = frozenset(
     {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
