@@ -123,6 +123,11 @@ def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(
     assert moved_on.safety.policy is None and not moved_on.safety.carried
     still = service.reader.read("ja. maakt toch niet uit", history).safety
     assert still.policy is not None and still.carried, "a reply that is not clearly ordinary keeps care"
+    for bare in ("laat maar", "boeit niet"):
+        kept = service.reader.read(bare, history).safety
+        assert kept.policy is not None and kept.carried, f"{bare!r} reads as ordinary but turns to nothing"
+    question = service.reader.read("wat is het verschil tussen bol en bbl?", history).safety
+    assert question.policy is None, "a question about a route is moving on"
 
 
 def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:

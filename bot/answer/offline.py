@@ -32,7 +32,7 @@ from bot.understand.glossary import Glossary
 from bot.understand.goals import no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
-from bot.understand.reader import Understanding
+from bot.understand.reader import ROUTE_INTEREST, Understanding
 from bot.understand.training import ASKER_PREFIX
 
 # A lesson question gets a whole lesson plan when that plan holds at least two of its three best passages:
@@ -291,12 +291,6 @@ class OfflineComposer:
 def tells_likes(understanding: Understanding) -> bool:
     """Whether this message (not an earlier one) says what the student likes."""
     return any(fold(typed) in fold(understanding.text) for typed in understanding.profile.said.values())
-
-
-# The intent heads' probability of a profiel, domein or opleiding from which a question about what fits
-# points somewhere ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is
-# dat normaal?" also reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
-ROUTE_INTEREST = 0.5
 
 
 def asks_for_routes(understanding: Understanding) -> bool:

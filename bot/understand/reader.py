@@ -36,6 +36,12 @@ from bot.understand.training import (
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
+# The intent heads' probability of a profiel, domein or opleiding from which a message points at a route
+# ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is dat normaal?" also
+# reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
+ROUTE_INTEREST = 0.5
+# What a message that asks nothing reads as: a reaction, not a question (see Reader._moved_on).
+REACTION_KINDS = frozenset({"greeting", "thanks", "other"})
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 # The question heads' probability of "fit" from which a message asks what fits the student. The heads are
@@ -148,23 +154,42 @@ class Reader:
     def names(self) -> LabelNames:
         return self._names.get()
 
-    def _stay_with(self, safety: Safety, before: str) -> Safety:
+    def _stay_with(self, safety: Safety, before: str, text: str, vector: Sequence[float]) -> Safety:
         """Care carries across turns: the message after one of distress keeps a care answer (likely, so a
         question in it is still answered after care), also when it reads as ordinary: "nee echt niet. alles
         gaat fout" reads as little on its own, and a sudden career question may be a way of not talking
-        about it. Safe-messaging guidance: stay with the person until they clearly move on; a second
-        ordinary message is moving on (the turn before it was not distress). A message that is itself
+        about it. Safe-messaging guidance: stay with the person until they clearly move on: an ordinary
+        message that asks something or turns to a route (:meth:`_moved_on`) after distress that was only
+        likely, or a second ordinary message (the turn before it was not distress). A message that is itself
         likely distress keeps its own care class, and is marked as carried too."""
         thresholds = self.detectors.thresholds
         earlier = decide(before, self.detectors.guard.scores(before, self.vectors.get(before)), thresholds)
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
             return safety
-        if not earlier.certain and safety.policy is None and ordinary(safety.scores, thresholds):
-            # Distress that was only likely, then a message the classifier is sure is ordinary ("ik weet
-            # echt niet wat ik wil", then "die les met hout zagen vond ik wel leuk"): the student answered
-            # and moved on. After certain distress care carries regardless.
+        if not earlier.certain and safety.policy is None and self._moved_on(safety, text, vector):
+            # Distress that was only likely, then a message the classifier is sure is ordinary and that
+            # turns to something ("ik weet echt niet wat ik wil", then "die les met hout zagen vond ik wel
+            # leuk"): the student answered and moved on. After certain distress care carries regardless.
             return safety
         return Safety(safety.policy or earlier.policy, False, safety.scores, carried=True)
+
+    def _moved_on(self, safety: Safety, text: str, vector: Sequence[float]) -> bool:
+        """An ordinary message that turns to something: it asks a question (the question heads read a kind
+        other than a greeting, thanks or ``other``), names a route, or the intent heads read a route interest
+        in it ("die les met hout zagen vond ik wel leuk": 1.0). A bare reaction to a caring answer ("laat
+        maar", "boeit niet", "weet ik veel": read as thanks or other, route interest 0.16-0.43) says nothing
+        about how the student is and does not end care, however ordinary its words: on 2026-12-05 such
+        replies read as clearly ordinary and ended care after "ik zie het even niet zitten"."""
+        if not ordinary(safety.scores, self.detectors.thresholds):
+            return False
+        asked = self.detectors.questions.scores(text, vector)
+        if max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0)) not in REACTION_KINDS:
+            return True
+        if self.names.named(text):
+            return True
+        intents = self.detectors.intents.scores(text, vector)
+        interest = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
+        return interest >= ROUTE_INTEREST
 
     def _buried(self, text: str, safety: Safety) -> Safety:
         """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
@@ -203,7 +228,7 @@ class Reader:
             safety.policy is not None and safety.policy.name in CARE_POLICIES and not safety.certain
         )
         if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
-            safety = self._stay_with(safety, earlier[-1])
+            safety = self._stay_with(safety, earlier[-1], text, vector)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
