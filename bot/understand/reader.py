@@ -40,7 +40,7 @@ FOLLOW_UP_MAX_WORDS = 6
 # ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is dat normaal?" also
 # reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
 ROUTE_INTEREST = 0.5
-# What a message that asks nothing reads as: a reaction, not a question (see Reader._moved_on).
+# What a message that asks nothing reads as: a reaction, not a question (see turns_to_something).
 REACTION_KINDS = frozenset({"greeting", "thanks", "other"})
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
@@ -154,42 +154,25 @@ class Reader:
     def names(self) -> LabelNames:
         return self._names.get()
 
-    def _stay_with(self, safety: Safety, before: str, text: str, vector: Sequence[float]) -> Safety:
+    def _stay_with(self, safety: Safety, before: str, *, turns_to_something: bool) -> Safety:
         """Care carries across turns: the message after one of distress keeps a care answer (likely, so a
         question in it is still answered after care), also when it reads as ordinary: "nee echt niet. alles
         gaat fout" reads as little on its own, and a sudden career question may be a way of not talking
         about it. Safe-messaging guidance: stay with the person until they clearly move on: an ordinary
-        message that asks something or turns to a route (:meth:`_moved_on`) after distress that was only
-        likely, or a second ordinary message (the turn before it was not distress). A message that is itself
-        likely distress keeps its own care class, and is marked as carried too."""
+        message that asks something or turns to a route after distress that was only likely (see
+        :func:`turns_to_something`), or a second ordinary message (the turn before it was not distress).
+        A message that is itself likely distress keeps its own care class, and is marked as carried too."""
         thresholds = self.detectors.thresholds
         earlier = decide(before, self.detectors.guard.scores(before, self.vectors.get(before)), thresholds)
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
             return safety
-        if not earlier.certain and safety.policy is None and self._moved_on(safety, text, vector):
+        moved_on = turns_to_something and ordinary(safety.scores, thresholds)
+        if not earlier.certain and safety.policy is None and moved_on:
             # Distress that was only likely, then a message the classifier is sure is ordinary and that
             # turns to something ("ik weet echt niet wat ik wil", then "die les met hout zagen vond ik wel
             # leuk"): the student answered and moved on. After certain distress care carries regardless.
             return safety
         return Safety(safety.policy or earlier.policy, False, safety.scores, carried=True)
-
-    def _moved_on(self, safety: Safety, text: str, vector: Sequence[float]) -> bool:
-        """An ordinary message that turns to something: it asks a question (the question heads read a kind
-        other than a greeting, thanks or ``other``), names a route, or the intent heads read a route interest
-        in it ("die les met hout zagen vond ik wel leuk": 1.0). A bare reaction to a caring answer ("laat
-        maar", "boeit niet", "weet ik veel": read as thanks or other, route interest 0.16-0.43) says nothing
-        about how the student is and does not end care, however ordinary its words: on 2026-12-05 such
-        replies read as clearly ordinary and ended care after "ik zie het even niet zitten"."""
-        if not ordinary(safety.scores, self.detectors.thresholds):
-            return False
-        asked = self.detectors.questions.scores(text, vector)
-        if max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0)) not in REACTION_KINDS:
-            return True
-        if self.names.named(text):
-            return True
-        intents = self.detectors.intents.scores(text, vector)
-        interest = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
-        return interest >= ROUTE_INTEREST
 
     def _buried(self, text: str, safety: Safety) -> Safety:
         """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
@@ -227,17 +210,19 @@ class Reader:
         uncertain_care = (
             safety.policy is not None and safety.policy.name in CARE_POLICIES and not safety.certain
         )
+        names = self.names
+        intents = self.detectors.intents.scores(text, vector)
+        asked = self.detectors.questions.scores(text, vector)
+        named = frozenset(names.named(text))
         if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
-            safety = self._stay_with(safety, earlier[-1], text, vector)
+            turns = turns_to_something(asked, intents, named)
+            safety = self._stay_with(safety, earlier[-1], turns_to_something=turns)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
-        intents = self.detectors.intents.scores(text, vector)
-        names = self.names
         profile = (
             build_profile(text, history, self.graph, school=school) if self.graph else Profile(school=school)
         )
-        named = frozenset(names.named(text))
         koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
         named_earlier = tuple(frozenset(names.named(t)) for t in earlier)
         student_said = earlier[-1] if earlier else ""
@@ -247,7 +232,6 @@ class Reader:
             else tuple(display_name(label) for label in sorted(_answer_subjects(koers_named)))
         )
         folded = fold(text)
-        asked = self.detectors.questions.scores(text, vector)
         kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
         follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
         subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
@@ -337,6 +321,22 @@ class Reader:
 # Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is
 # a circumstance of the student, not a subject.
 SUBJECT_KINDS = frozenset({"vmbo", "mbo", "mbo-domein", "mbo-leerweg", "route", "lob"})
+
+
+def turns_to_something(
+    asked: Mapping[str, float], intents: Mapping[str, float], named: frozenset[str]
+) -> bool:
+    """Whether a message turns to something: it asks a question (the question heads read a kind other than a
+    greeting, thanks or ``other``), names a route, or the intent heads read a route interest in it ("die les
+    met hout zagen vond ik wel leuk": 1.0). After distress that was only likely, an ordinary message that
+    does is moving on. A bare reaction to a caring answer ("laat maar", "boeit niet", "weet ik veel": read
+    as thanks or other, route interest 0.16-0.43) says nothing about how the student is and does not end
+    care, however ordinary its words: before 2026-12-05 such replies read as clearly ordinary and ended care
+    after "ik zie het even niet zitten"."""
+    if max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0)) not in REACTION_KINDS or named:
+        return True
+    interest = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
+    return interest >= ROUTE_INTEREST
 
 
 def _answer_subjects(labels: Iterable[str]) -> frozenset[str]:
