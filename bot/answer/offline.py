@@ -18,7 +18,6 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
-from bot.core.labels import ROUTE_STEP_KINDS, kind_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -32,7 +31,7 @@ from bot.understand.glossary import Glossary
 from bot.understand.goals import no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
-from bot.understand.reader import ROUTE_INTEREST, Understanding
+from bot.understand.reader import ROUTE_INTEREST, Understanding, route_interest
 from bot.understand.training import ASKER_PREFIX
 
 # A lesson question gets a whole lesson plan when that plan holds at least two of its three best passages:
@@ -298,10 +297,7 @@ def asks_for_routes(understanding: Understanding) -> bool:
     at routes."""
     if understanding.named or tells_likes(understanding):
         return True
-    interest = max(
-        (p for label, p in understanding.intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0
-    )
-    return understanding.asks_fit and interest >= ROUTE_INTEREST
+    return understanding.asks_fit and route_interest(understanding.intents) >= ROUTE_INTEREST
 
 
 def said_before(understanding: Understanding) -> frozenset[str]:

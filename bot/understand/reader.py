@@ -213,9 +213,10 @@ class Reader:
         names = self.names
         intents = self.detectors.intents.scores(text, vector)
         asked = self.detectors.questions.scores(text, vector)
+        kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
         named = frozenset(names.named(text))
         if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
-            turns = turns_to_something(asked, intents, named)
+            turns = turns_to_something(kind, intents, named)
             safety = self._stay_with(safety, earlier[-1], turns_to_something=turns)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
@@ -232,7 +233,6 @@ class Reader:
             else tuple(display_name(label) for label in sorted(_answer_subjects(koers_named)))
         )
         folded = fold(text)
-        kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
         follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
         subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
         subject = subject or list(topic)
@@ -323,20 +323,21 @@ class Reader:
 SUBJECT_KINDS = frozenset({"vmbo", "mbo", "mbo-domein", "mbo-leerweg", "route", "lob"})
 
 
-def turns_to_something(
-    asked: Mapping[str, float], intents: Mapping[str, float], named: frozenset[str]
-) -> bool:
-    """Whether a message turns to something: it asks a question (the question heads read a kind other than a
-    greeting, thanks or ``other``), names a route, or the intent heads read a route interest in it ("die les
-    met hout zagen vond ik wel leuk": 1.0). After distress that was only likely, an ordinary message that
-    does is moving on. A bare reaction to a caring answer ("laat maar", "boeit niet", "weet ik veel": read
-    as thanks or other, route interest 0.16-0.43) says nothing about how the student is and does not end
-    care, however ordinary its words: before 2026-12-05 such replies read as clearly ordinary and ended care
-    after "ik zie het even niet zitten"."""
-    if max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0)) not in REACTION_KINDS or named:
-        return True
-    interest = max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
-    return interest >= ROUTE_INTEREST
+def route_interest(intents: Mapping[str, float]) -> float:
+    """How strongly the intent heads read a profiel, domein or opleiding in a message (see
+    :data:`ROUTE_INTEREST`)."""
+    return max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
+
+
+def turns_to_something(kind: str, intents: Mapping[str, float], named: frozenset[str]) -> bool:
+    """Whether a message turns to something: it asks a question (``kind``, what the question heads read,
+    is not a greeting, thanks or ``other``), names a route, or the intent heads read a route interest in it
+    ("die les met hout zagen vond ik wel leuk": 1.0). After distress that was only likely, an ordinary
+    message that does is moving on. A bare reaction to a caring answer ("laat maar", "boeit niet", "weet ik
+    veel": read as thanks or other, route interest 0.16-0.43) says nothing about how the student is and does
+    not end care, however ordinary its words: before 2026-12-05 such replies read as clearly ordinary and
+    ended care after "ik zie het even niet zitten"."""
+    return kind not in REACTION_KINDS or bool(named) or route_interest(intents) >= ROUTE_INTEREST
 
 
 def _answer_subjects(labels: Iterable[str]) -> frozenset[str]:
