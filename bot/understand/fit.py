@@ -14,8 +14,9 @@ plain vectors; at 2 % false alarms on ordinary messages they caught 0.81-0.94 of
 fine-tune did no better (0.903 vs 0.911 out of fold). More and more varied training data helped: out-of-fold
 accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 
-The guardrail classifier also learns from every intent and question message as ``normal``: they are ordinary
-questions about school and work, the best counterweight to the hard negatives.
+The guardrail classifier also learns from every intent and question message as ``normal`` (but the bare
+reactions, see ``QuestionExample.guard_normal``): they are ordinary questions about school and work, the best
+counterweight to the hard negatives.
 """
 
 from __future__ import annotations
@@ -331,9 +332,11 @@ def fit_all(
     say(f"Embedding {len(texts)} training messages")
     vectors = embed_texts(embedder, texts)
     say("Fitting the guardrail classifier")
-    ordinary = len(intent_examples) + len(question_examples)
-    classes = [e.label for e in guard_examples] + ["normal"] * ordinary
-    guard = fit_guard(texts, classes, vectors, meta)
+    learned = [True] * (len(guard_examples) + len(intent_examples))
+    learned += [e.guard_normal for e in question_examples]
+    rows = [index for index, keep in enumerate(learned) if keep]
+    classes = [e.label for e in guard_examples] + ["normal"] * (len(rows) - len(guard_examples))
+    guard = fit_guard([texts[index] for index in rows], classes, vectors[rows], meta)
     say("Fitting the intent classifier")
     start = len(guard_examples)
     intents = fit_intents(intent_examples, vectors[start : start + len(intent_examples)], meta)
