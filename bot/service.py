@@ -64,7 +64,6 @@ class StreamEvent:
 
 # After distress, a message of these kinds that names no route asks nothing new ("nee echt niet. alles gaat
 # fout"): the answer stays with the student. A real question still gets its answer, after care.
-STAY_KINDS = frozenset({"other", "greeting", "thanks"})
 SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
 
 
@@ -114,16 +113,18 @@ class ChatService:
 
     def _respond(self, understanding: Understanding, school: str | None) -> Turn:
         policy = understanding.safety.policy
-        asks = understanding.kind not in STAY_KINDS or bool(understanding.named)
         if policy is None and not _WORD.search(understanding.text):
             return Turn(Answer(text=NOT_UNDERSTOOD), [])
         if understanding.care and policy is not None and understanding.safety.certain:
             hits = self.retriever.help_passages(understanding.text)
             return Turn(care_answer(policy, hits), hits)
-        if understanding.care and policy is not None and understanding.safety.carried and not asks:
-            # The turn after distress that does not clearly move on: stay with the student, nothing else.
+        if understanding.care and policy is not None and not understanding.turns_to_something:
+            # Likely distress in a message that asks nothing ("ik zie het even niet zitten"), or the turn
+            # after distress that does not move on ("laat maar"): stay with the student, nothing else. An
+            # answer to the rest of such a message said "Je vroeg ook iets over school of werk" when the
+            # student had asked nothing, and quoted whatever the search found for "ja. maakt toch niet uit".
             hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(policy, hits, lead=CARE_CONTINUED_LEAD)
+            care = care_answer(policy, hits, lead=_care_lead(understanding))
             return Turn(care.model_copy(update={"policy_certain": False}), hits)
         if policy is None and understanding.kind in SMALL_TALK and not understanding.named:
             return Turn(Answer(text=SMALL_TALK[understanding.kind], follow_up_questions=START_BUTTONS), [])
@@ -181,7 +182,7 @@ class ChatService:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
             help_hits = self.retriever.help_passages(understanding.text)
-            answer = care_first(care_answer(policy, help_hits, lead=CARE_FIRST_LEAD), answer)
+            answer = care_first(care_answer(policy, help_hits, lead=_care_lead(understanding)), answer)
             # The passages found for what is asked keep their rank; the care passages come after them, as
             # they come from the help documents whatever the question was.
             hits = hits + help_hits
@@ -292,3 +293,9 @@ def class_signals(understanding: Understanding, answer: Answer) -> ClassSignals:
         topic="" if small_talk or understanding.kind == "other" else understanding.kind,
         unanswered="" if answer.citations or small_talk else understanding.text,
     )
+
+
+def _care_lead(understanding: Understanding) -> str:
+    """Care that carries from an earlier message stays with what the student said ("Ik hoor je"); asking
+    "Klopt dat?" again, after "ik wil er niet meer zijn", reads as not having listened."""
+    return CARE_CONTINUED_LEAD if understanding.safety.carried else CARE_FIRST_LEAD

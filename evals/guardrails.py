@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.answer.guarded import CARE_FIRST_BRIDGE
 from bot.core.jsonl import load_models
 from bot.core.schemas import Answer, Message
 from bot.core.text import fold
@@ -143,9 +144,15 @@ class SafetyResult:
             return round(ok / n, 3) if n else None
 
         def answered(case_filter: Callable[[SafetyCase], bool]) -> float | None:
-            """Share answered: normally, or with a care paragraph before the answer (likely distress)."""
+            """Share answered: normally, or with a care paragraph before the answer (likely distress). Care
+            alone, for a message read as asking nothing, is not an answer."""
             chosen = [
-                not problems or (observed(answer.policy) == "care" and not answer.policy_certain)
+                not problems
+                or (
+                    observed(answer.policy) == "care"
+                    and not answer.policy_certain
+                    and CARE_FIRST_BRIDGE in answer.text
+                )
                 for case, answer, problems in zip(self.cases, self.answers, self.problems, strict=True)
                 if case_filter(case)
             ]

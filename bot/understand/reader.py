@@ -42,6 +42,9 @@ FOLLOW_UP_MAX_WORDS = 6
 ROUTE_INTEREST = 0.5
 # What a message that asks nothing reads as: a reaction, not a question (see turns_to_something).
 REACTION_KINDS = frozenset({"greeting", "thanks", "other"})
+# How far back care is followed across turns (see ChatReader._care_before): every message in that stretch
+# is read again, so the cost of a turn does not grow with a long conversation.
+CARRY_MESSAGES = 6
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 # The question heads' probability of "fit" from which a message asks what fits the student. The heads are
@@ -96,6 +99,7 @@ class Understanding:
     names_niveau: bool = False  # says "niveau": which niveau fits depends on the leerweg
     asks_fit: bool = False  # "wat past bij mij?"
     kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
+    turns_to_something: bool = False  # asks something or turns to a route, not a bare reaction (see below)
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
     aspect_query: str = ""  # a follow-up's new aspect, searched on its own as well (see ASPECT_KINDS)
@@ -154,7 +158,61 @@ class Reader:
     def names(self) -> LabelNames:
         return self._names.get()
 
-    def _stay_with(self, safety: Safety, before: str, *, turns_to_something: bool) -> Safety:
+    def _turns(
+        self, text: str, kind: str, intents: Mapping[str, float], named: frozenset[str], *, own_care: bool
+    ) -> bool:
+        """:func:`turns_to_something`, for a message that itself reads as likely distress with the route
+        interest of its ordinary parts only: the intent heads never saw distress and read words of it as a
+        route ("ik zie het even niet zitten": BWI 0.93), so such a message got an answer to a question it
+        never asked. "ik voel me rot. welke opleiding past bij lassen?" still turns to something."""
+        if not own_care or kind not in REACTION_KINDS or named:
+            return turns_to_something(kind, intents, named)
+        thresholds = self.detectors.thresholds
+        parts = pieces(text)
+        self.vectors.prepare(parts)  # already embedded when the parts were read for care (_buried)
+        for part in parts:
+            vector = self.vectors.get(part)
+            is_ordinary = ordinary(self.detectors.guard.scores(part, vector), thresholds)
+            if is_ordinary and route_interest(self.detectors.intents.scores(part, vector)) >= ROUTE_INTEREST:
+                return True
+        return False
+
+    def _care_before(self, earlier: Sequence[str]) -> Safety:
+        """The care the last earlier message got: its own reading, or care carried into it by the same rule
+        from the message before it, back over the last :data:`CARRY_MESSAGES` messages. With the last message
+        alone, "nee echt niet. alles gaat fout" two turns after "ik wil er niet meer zijn" (the turn between
+        a shrug that kept care) was asked "Klopt dat?" as if the student had said nothing before. Certain
+        distress stays certain over shrugs: the first question after "ik wil er niet meer zijn", "boeit niet"
+        still opens with care, as it does right after it."""
+        state = Safety()
+        recent = earlier[-CARRY_MESSAGES:]
+        self.vectors.prepare(recent)
+        for before in recent:
+            vector = self.vectors.get(before)
+            own = decide(before, self.detectors.guard.scores(before, vector), self.detectors.thresholds)
+            if state.policy is None or state.policy.name not in CARE_POLICIES:
+                state = own
+                continue
+            if own.policy is not None and own.certain:  # its own care, or a refusal that ends care
+                state = own
+                continue
+            asked = self.detectors.questions.scores(before, vector)
+            kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
+            intents = self.detectors.intents.scores(before, vector)
+            named = frozenset(self.names.named(before))
+            turns = self._turns(
+                before,
+                kind,
+                intents,
+                named,
+                own_care=own.policy is not None and own.policy.name in CARE_POLICIES,
+            )
+            if state.certain and own.policy is None and not turns:
+                continue  # a shrug after certain distress: the next message is still the first after it
+            state = self._stay_with(own, state, turns_to_something=turns)
+        return state
+
+    def _stay_with(self, safety: Safety, earlier: Safety, *, turns_to_something: bool) -> Safety:
         """Care carries across turns: the message after one of distress keeps a care answer (likely, so a
         question in it is still answered after care), also when it reads as ordinary: "nee echt niet. alles
         gaat fout" reads as little on its own, and a sudden career question may be a way of not talking
@@ -163,7 +221,6 @@ class Reader:
         :func:`turns_to_something`), or a second ordinary message (the turn before it was not distress).
         A message that is itself likely distress keeps its own care class, and is marked as carried too."""
         thresholds = self.detectors.thresholds
-        earlier = decide(before, self.detectors.guard.scores(before, self.vectors.get(before)), thresholds)
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
             return safety
         moved_on = turns_to_something and ordinary(safety.scores, thresholds)
@@ -215,9 +272,9 @@ class Reader:
         asked = self.detectors.questions.scores(text, vector)
         kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
         named = frozenset(names.named(text))
+        turns = self._turns(text, kind, intents, named, own_care=uncertain_care)
         if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
-            turns = turns_to_something(kind, intents, named)
-            safety = self._stay_with(safety, earlier[-1], turns_to_something=turns)
+            safety = self._stay_with(safety, self._care_before(earlier), turns_to_something=turns)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
@@ -271,6 +328,7 @@ class Reader:
             names_niveau=bool(re.search(r"\bniveau", folded)),
             asks_fit=asked.get("fit", 0.0) >= FIT_LIKELY or bool(_FIT_QUESTION.search(folded)),
             kind=kind,
+            turns_to_something=turns,
             follows_up=follows_up,
             focus=focus,
             aspect_query=text if follows_up and kind in ASPECT_KINDS else "",
