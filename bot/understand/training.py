@@ -45,11 +45,11 @@ SchoolClass = Literal["school_fact", "helpline", "admission", "exam", "ignore_so
 # What a message asks (bot.understand.reader.Understanding.kind): it decides which sentences answer first.
 QuestionKind = Literal[
     "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
-    "try_out", "after", "lesson", "parents", "other",
+    "try_out", "after", "lesson", "parents", "other", "reaction",
 ]  # fmt: skip
 QUESTION_KINDS: tuple[QuestionKind, ...] = (
     "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
-    "try_out", "after", "lesson", "parents", "other",
+    "try_out", "after", "lesson", "parents", "other", "reaction",
 )  # fmt: skip
 FOLLOW_UP = "follow_up"  # the head that says a message leans on the turn before it
 Asker = Literal["student", "mentor", "parent"]
