@@ -62,8 +62,6 @@ class StreamEvent:
     data: Any
 
 
-# After distress, a message of these kinds that names no route asks nothing new ("nee echt niet. alles gaat
-# fout"): the answer stays with the student. A real question still gets its answer, after care.
 SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
 
 
@@ -290,7 +288,7 @@ def class_signals(understanding: Understanding, answer: Answer) -> ClassSignals:
     return ClassSignals(
         interests=interests,
         routes=tuple(label for label in answer.routes[:3] if label.startswith(SIGNAL_ROUTE_KINDS)),
-        topic="" if small_talk or understanding.kind == "other" else understanding.kind,
+        topic="" if small_talk or understanding.kind in {"other", "reaction"} else understanding.kind,
         unanswered="" if answer.citations or small_talk else understanding.text,
     )
 

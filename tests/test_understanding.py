@@ -137,6 +137,8 @@ def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(
 
 
 def test_care_that_asks_nothing_gets_care_alone_and_is_followed_across_a_shrug(service: ChatService) -> None:
+    assert service.reader.read("laat maar").kind == "reaction"
+    assert service.reader.read("moet je als timmerman goed tegen hoogtes kunnen").turns_to_something
     alone = service.answer("ik zie het even niet zitten")
     assert alone.policy in CARE_POLICIES and not alone.policy_certain
     assert alone.text.startswith(CARE_FIRST_LEAD) and "0800-0432" in alone.text

@@ -40,10 +40,11 @@ FOLLOW_UP_MAX_WORDS = 6
 # ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is dat normaal?" also
 # reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
 ROUTE_INTEREST = 0.5
-# What a message that asks nothing reads as: a reaction, not a question (see turns_to_something).
-REACTION_KINDS = frozenset({"greeting", "thanks", "other"})
-# How far back care is followed across turns (see ChatReader._care_before): every message in that stretch
-# is read again, so the cost of a turn does not grow with a long conversation.
+# What a message that asks nothing reads as (see turns_to_something). "other" is a question or statement of
+# no specific kind ("moet je als kok goed kunnen snijden"); "reaction" asks nothing ("laat maar", "ok").
+REACTION_KINDS = frozenset({"greeting", "thanks", "reaction"})
+# How far back care is followed across turns (see Reader._care_before): each message in that stretch is
+# read again on every turn, and the bound keeps that cost from growing with the conversation.
 CARRY_MESSAGES = 6
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
@@ -388,13 +389,13 @@ def route_interest(intents: Mapping[str, float]) -> float:
 
 
 def turns_to_something(kind: str, intents: Mapping[str, float], named: frozenset[str]) -> bool:
-    """Whether a message turns to something: it asks a question (``kind``, what the question heads read,
-    is not a greeting, thanks or ``other``), names a route, or the intent heads read a route interest in it
-    ("die les met hout zagen vond ik wel leuk": 1.0). After distress that was only likely, an ordinary
-    message that does is moving on. A bare reaction to a caring answer ("laat maar", "boeit niet", "weet ik
-    veel": read as thanks or other, route interest 0.16-0.43) says nothing about how the student is and does
-    not end care, however ordinary its words: before 2026-12-05 such replies read as clearly ordinary and
-    ended care after "ik zie het even niet zitten"."""
+    """Whether a message turns to something: it asks or says something of its own (``kind``, what the
+    question heads read, is not a greeting, thanks or a bare ``reaction``), names a route, or the intent heads
+    read a route interest in it ("die les met hout zagen vond ik wel leuk": 1.0). After distress that was
+    only likely, an ordinary message that does is moving on. A bare reaction to a caring answer ("laat
+    maar", "boeit niet", "weet ik veel": route interest 0.16-0.43) says nothing about how the student is and
+    does not end care, however ordinary its words: before 2026-12-05 such replies read as clearly ordinary
+    and ended care after "ik zie het even niet zitten"."""
     return kind not in REACTION_KINDS or bool(named) or route_interest(intents) >= ROUTE_INTEREST
 
 
