@@ -161,6 +161,18 @@ def test_care_that_asks_nothing_gets_care_alone_and_is_followed_across_a_shrug(s
     assert question.carried, "the first question after certain distress and a shrug still opens with care"
 
 
+def test_a_short_reply_is_read_with_the_question_koers_asked_not_with_a_quoted_one(
+    service: ChatService,
+) -> None:
+    asked = "Dat klinkt zwaar. Bedoel je dat je er even tussenuit wilt, of dat je er niet meer wilt zijn?"
+    history = [Message(role="user", content="hoi"), Message(role="assistant", content=asked)]
+    assert service.reader.read("ja. voor altijd.", history).safety.policy is not None
+    quoted = "Ik hoor je.\n\nDenk je aan zelfdoding? Bel dan gratis 113 of 0800-0113, of chat via 113.nl. [1]"
+    history = [Message(role="user", content="wat is bbl?"), Message(role="assistant", content=quoted)]
+    follow_up = service.reader.read("en welke past bij lassen?", history)
+    assert follow_up.safety.policy is None, "a condition quoted from the help documents asks nothing"
+
+
 def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik zit in 3 kader"),

@@ -244,8 +244,12 @@ class Reader:
     def _as_reply(self, text: str, koers_said: str, safety: Safety) -> Safety:
         """A short reply to a question Koers asked ("het 2e eigenlijk", "ja. voor altijd.") means what it
         answers: it is read together with that question too, for care only (as a part: see
-        :func:`buried_care`)."""
-        asked = [s for s in sentences(koers_said) if s.rstrip().endswith("?")]
+        :func:`buried_care`). A question Koers asks ends a paragraph, where the student stops reading to
+        answer it. A question inside one is not asked of the student: "Denk je aan zelfdoding? Bel dan
+        gratis 113 ..." is a condition quoted from the help documents, and paired with it any short
+        follow-up ("en welke past bij lassen?") read as self-harm, so care never ended after it."""
+        ends = [paragraph.strip() for paragraph in koers_said.split("\n")]
+        asked = [sentences(paragraph)[-1] for paragraph in ends if paragraph.endswith("?")]
         if not asked or len(text.split()) > FOLLOW_UP_MAX_WORDS or not reads_parts(safety):
             return safety
         pair = f"{asked[-1]} {text}"
