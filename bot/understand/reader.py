@@ -191,23 +191,14 @@ class Reader:
         for before in recent:
             vector = self.vectors.get(before)
             own = decide(before, self.detectors.guard.scores(before, vector), self.detectors.thresholds)
-            if state.policy is None or state.policy.name not in CARE_POLICIES:
-                state = own
-                continue
-            if own.policy is not None and own.certain:  # its own care, or a refusal that ends care
-                state = own
+            if state.policy is None or state.policy.name not in CARE_POLICIES or not care_may_carry(own):
+                state = own  # no care before it, or its own certain care or refusal
                 continue
             asked = self.detectors.questions.scores(before, vector)
-            kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
+            kind = question_kind(asked)
             intents = self.detectors.intents.scores(before, vector)
             named = frozenset(self.names.named(before))
-            turns = self._turns(
-                before,
-                kind,
-                intents,
-                named,
-                own_care=own.policy is not None and own.policy.name in CARE_POLICIES,
-            )
+            turns = self._turns(before, kind, intents, named, own_care=uncertain_care(own))
             if state.certain and own.policy is None and not turns:
                 continue  # a shrug after certain distress: the next message is still the first after it
             state = self._stay_with(own, state, turns_to_something=turns)
@@ -269,16 +260,13 @@ class Reader:
         safety = self._buried(text, safety)
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         safety = self._as_reply(text, koers_said, safety)
-        uncertain_care = (
-            safety.policy is not None and safety.policy.name in CARE_POLICIES and not safety.certain
-        )
         names = self.names
         intents = self.detectors.intents.scores(text, vector)
         asked = self.detectors.questions.scores(text, vector)
-        kind = max(QUESTION_KINDS, key=lambda k: asked.get(k, 0.0))
+        kind = question_kind(asked)
         named = frozenset(names.named(text))
-        turns = self._turns(text, kind, intents, named, own_care=uncertain_care)
-        if earlier and (safety.policy is None or safety.policy.fails == "open" or uncertain_care):
+        turns = self._turns(text, kind, intents, named, own_care=uncertain_care(safety))
+        if earlier and care_may_carry(safety):
             safety = self._stay_with(safety, self._care_before(earlier), turns_to_something=turns)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
@@ -390,6 +378,21 @@ def route_interest(intents: Mapping[str, float]) -> float:
     """How strongly the intent heads read a profiel, domein or opleiding in a message (see
     :data:`ROUTE_INTEREST`)."""
     return max((p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS), default=0.0)
+
+
+def uncertain_care(safety: Safety) -> bool:
+    return safety.policy is not None and safety.policy.name in CARE_POLICIES and not safety.certain
+
+
+def care_may_carry(safety: Safety) -> bool:
+    """Whether care from an earlier message may carry into one read as ``safety``: not over its own certain
+    care or a refusal (a policy that fails closed), which decides on its own."""
+    return safety.policy is None or safety.policy.fails == "open" or uncertain_care(safety)
+
+
+def question_kind(asked: Mapping[str, float]) -> QuestionKind:
+    """The kind the question heads find most likely (their scores for ``asked``)."""
+    return max(QUESTION_KINDS, key=lambda kind: asked.get(kind, 0.0))
 
 
 def turns_to_something(kind: str, intents: Mapping[str, float], named: frozenset[str]) -> bool:
