@@ -14,8 +14,8 @@ plain vectors; at 2 % false alarms on ordinary messages they caught 0.81-0.94 of
 fine-tune did no better (0.903 vs 0.911 out of fold). More and more varied training data helped: out-of-fold
 accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 
-The guardrail classifier also learns from every intent and question message as ``normal`` (but the bare
-reactions, see ``QuestionExample.guard_normal``): they are ordinary questions about school and work, the best
+The guardrail classifier also learns from every intent and question message as ``normal``, except the bare
+reactions (see ``QuestionExample.guard_normal``): they are ordinary questions about school and work, the best
 counterweight to the hard negatives.
 """
 

@@ -95,8 +95,9 @@ class SchoolSentence(BaseModel):
 class QuestionExample(BaseModel):
     """A message and what it asks; ``follow_up``: it leans on an earlier turn ("hoe lang duurt dat dan").
     ``guard_normal``: the guardrail classifier learns it as ``normal`` too. Not for a bare reaction ("maakt
-    toch niet uit", "laat maar"): alone it is ordinary, after distress it may not be, and the guardrail reads
-    a message alone; whether care carries over it is decided from the conversation (bot.understand.reader)."""
+    toch niet uit", "laat maar"): alone it reads as ordinary, after distress it may not be, and the guardrail
+    reads a message alone; whether care carries over it is decided from the conversation
+    (bot.understand.reader)."""
 
     model_config = ConfigDict(extra="forbid")
 
