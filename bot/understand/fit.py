@@ -78,6 +78,9 @@ SEED = 0
 # sure of everything, it read "ja. maakt toch niet uit" after the likely distress of "ik zie het even niet
 # zitten" as clearly ordinary (normal 0.9837, its sure threshold 0.9818), so care stopped carrying there
 # (tests/test_understanding.py). A missed distress signal costs more than a care paragraph too many.
+# Retried later that day with the moving-on rule (reader.turns_to_something): the same test failed, as the
+# question heads then read that shrug as an admission question. The `reaction` kind since removes that
+# cause; 256 has not been measured again.
 GUARD_C = 64.0
 INTENT_C = 16.0
 SCHOOL_C = 16.0
