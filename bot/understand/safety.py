@@ -21,6 +21,14 @@ benign "ik heb mn reflectie voor het loopbaandossier af ..." scored 0.89 care, w
 ik weet al waar" (slipped) 0.23. A false alarm here is close to distress in meaning, not an n-gram accident,
 so no veto was added. Nor for refusals: a nearest-neighbour vote over the training vectors (k = 10) gave
 the likely refusals of the tune half, right and wrong alike, 0.3-0.8 ordinary neighbours.
+
+Nor does the conversation veto it (measured 2026-12-05, not kept): a short follow-up such as "wat is de
+hoogste dan" (after "ik wil iets met autos") reads as likely self-harm alone (0.41), and read together with
+the student's turn before it the classifier is sure it is ordinary. Letting that overrule likely care would
+have spared 4 of the 8 multi-turn cases of the dev, test and follow-up sets that get a care paragraph, but
+it would have silenced 42 of 56 pairings of a likely distress message with an ordinary dev question before
+it (all three safety editions): read together, a career question averages the signal away, as it does
+inside one message (see :func:`buried_care`). A false alarm costs a care paragraph; this would cost care.
 """
 
 from __future__ import annotations
