@@ -117,7 +117,7 @@ def test_care_carries_to_the_next_message_and_stops_when_the_student_moved_on(se
 def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(service: ChatService) -> None:
     doubt = service.reader.read("ik weet echt niet wat ik wil").safety
     assert doubt.policy is None, "doubt about a choice is Koers's main topic, not distress (guard round 10)"
-    unsure = "ik zie het even niet zitten"
+    unsure = "ik heb het gewoon even moeilijk"
     before = service.reader.read(unsure).safety
     assert before.policy is not None and before.policy.name in {"self_harm", "down"} and not before.certain
     history = [
@@ -139,7 +139,7 @@ def test_likely_distress_does_not_carry_into_a_message_that_is_clearly_ordinary(
 def test_care_that_asks_nothing_gets_care_alone_and_is_followed_across_a_shrug(service: ChatService) -> None:
     assert service.reader.read("laat maar").kind == "reaction"
     assert service.reader.read("moet je als timmerman goed tegen hoogtes kunnen").turns_to_something
-    alone = service.answer("ik zie het even niet zitten")
+    alone = service.answer("ik heb het gewoon even moeilijk")
     assert alone.policy in CARE_POLICIES and not alone.policy_certain
     assert alone.text.startswith(CARE_FIRST_LEAD) and "0800-0432" in alone.text
     assert CARE_FIRST_BRIDGE not in alone.text, "the student asked nothing about school or work"
