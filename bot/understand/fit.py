@@ -15,8 +15,8 @@ fine-tune did no better (0.903 vs 0.911 out of fold). More and more varied train
 accuracy 0.910 -> 0.931 -> 0.936 (guard rounds 4 and 5).
 
 The guardrail classifier also learns from every intent and question message as ``normal``, except the bare
-reactions (see ``QuestionExample.guard_normal``): they are ordinary questions about school and work, the best
-counterweight to the hard negatives.
+reactions and the intent messages with no route (see ``guard_normal``): they are ordinary questions about
+school and work, the best counterweight to the hard negatives.
 """
 
 from __future__ import annotations
@@ -335,7 +335,7 @@ def fit_all(
     say(f"Embedding {len(texts)} training messages")
     vectors = embed_texts(embedder, texts)
     say("Fitting the guardrail classifier")
-    learned = [True] * (len(guard_examples) + len(intent_examples))
+    learned = [True] * len(guard_examples) + [e.guard_normal for e in intent_examples]
     learned += [e.guard_normal for e in question_examples]
     rows = [index for index, keep in enumerate(learned) if keep]
     classes = [e.label for e in guard_examples] + ["normal"] * (len(rows) - len(guard_examples))

@@ -1,7 +1,8 @@
 """The training data of the learned detectors: Dutch student and mentor messages, one JSONL file per task.
 
 ``data/guard.jsonl``: ``{"text": ..., "label": <guardrail class or "normal">}``, one class per message.
-``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent"}``.
+``data/intents.jsonl``: ``{"text": ..., "labels": [<route labels>], "asker": "student"|"mentor"|"parent",
+"guard_normal": bool}``.
 ``data/school_sentences.jsonl``: ``{"text": ..., "label": <school sentence class>}``: sentences of school
 documents, and whether only the national information may state them (see ``ingest.protect``).
 ``data/questions.jsonl``: ``{"text": ..., "kind": <question kind>, "follow_up": bool}``: what a message asks.
@@ -65,11 +66,16 @@ class GuardExample(BaseModel):
 
 
 class IntentExample(BaseModel):
+    """A message and the routes it shows interest in; no labels: it points to no route at all (a shrug, a
+    greeting, how the student feels). ``guard_normal`` as for :class:`QuestionExample`: the guardrail
+    classifier learns it as ``normal`` too, except where a message may be distress or off-topic."""
+
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1)
     labels: list[str] = Field(default_factory=list)
     asker: Asker = "student"
+    guard_normal: bool = True
 
     @field_validator("labels")
     @classmethod
