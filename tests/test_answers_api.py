@@ -102,6 +102,14 @@ def test_a_definition_question_opens_with_the_glossary_definition(api: str) -> N
     assert _sentences(answer)[0].startswith("Een profielmodule is"), answer.text
 
 
+def test_a_definition_question_on_a_new_subject_is_not_read_with_the_turn_before(api: str) -> None:
+    # Short messages lean on the turn before ("en met basis?"), but this one names its own subject.
+    _, answer = _talk(
+        api, "ik zit in 3 kader pie en ik vind lassen wel chill", "wat is een erkend leerbedrijf"
+    )
+    assert _sentences(answer)[0].startswith("Een erkend leerbedrijf is"), answer.text
+
+
 def test_what_is_that_asks_about_the_hard_word_koers_just_used(api: str) -> None:
     said = ("moet ik na het vmbo nog verder leren", "Ja. Je leert door tot je een startkwalificatie hebt.")
     answer = _reply(api, [said], "huh wat is dat")

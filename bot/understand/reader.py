@@ -125,12 +125,16 @@ def search_query(
     topic: Sequence[str] = (),
     *,
     follows_up: bool = False,
+    names_its_subject: bool = False,
 ) -> str:
     """The text to embed: the message, plus the previous student turn and the ``topic`` when the message is
-    a follow-up (or short), plus the student's leerweg when an earlier turn gave it (a niveau answer depends
-    on it)."""
+    a follow-up (or short and ``names_its_subject`` is false), plus the student's leerweg when an earlier
+    turn gave it (a niveau answer depends on it). A short message that the follow-up head does not read as
+    one and that names its own subject ("wat is een erkend leerbedrijf" after "ik vind lassen chill") is
+    searched alone: with the earlier turn in front, its answer was about lassen and PIE."""
     query = message
-    if earlier and (follows_up or len(message.split()) <= FOLLOW_UP_MAX_WORDS):
+    short = len(message.split()) <= FOLLOW_UP_MAX_WORDS and not names_its_subject
+    if earlier and (follows_up or short):
         query = " ".join([earlier[-1], *topic, message])
     if leerweg and not leerwegen_in(message):
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
@@ -286,7 +290,14 @@ class Reader:
         follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
         subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
         subject = subject or list(topic)
-        query = search_query(text, earlier, profile.leerweg, topic, follows_up=follows_up)
+        query = search_query(
+            text,
+            earlier,
+            profile.leerweg,
+            topic,
+            follows_up=follows_up,
+            names_its_subject=bool(earlier) and bool(self._terms(text)),
+        )
         focus = f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text
         defines = self._defined(text, koers_said, earlier) if kind == "definition" else ""
         if defines:
