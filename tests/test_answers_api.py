@@ -110,6 +110,15 @@ def test_a_definition_question_on_a_new_subject_is_not_read_with_the_turn_before
     assert _sentences(answer)[0].startswith("Een erkend leerbedrijf is"), answer.text
 
 
+def test_a_question_about_school_life_gets_no_sentences_about_routes_it_did_not_ask_about(api: str) -> None:
+    # The passages carry route labels, so routes are recommended anyway; what each of them is was said too
+    # ("Metaal en metalektro is de richting ...", "Ga naar een open dag ... in de bouw of infra").
+    for message in ["krijg je bij de bbl eigenlijk loon", "hoe vaak moet je naar school als je bol doet"]:
+        (answer,) = _talk(api, message)
+        about_routes = [c.doc_id for c in answer.citations if c.doc_id.startswith(("profiel-", "domein-"))]
+        assert not about_routes, answer.text
+
+
 def test_what_is_that_asks_about_the_hard_word_koers_just_used(api: str) -> None:
     said = ("moet ik na het vmbo nog verder leren", "Ja. Je leert door tot je een startkwalificatie hebt.")
     answer = _reply(api, [said], "huh wat is dat")

@@ -18,6 +18,7 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
+from bot.core.labels import ROUTE_STEP_KINDS, kind_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -160,7 +161,9 @@ class OfflineComposer:
             if hits and fit
             else []
         )
-        planned = aspects(recommendation, profile, self.graph) if hits else []
+        planned = (
+            aspects(recommendation, profile, self.graph, routes=about_routes(understanding)) if hits else []
+        )
         if understanding.aspect_query:
             # A follow-up that asks a new aspect ("moet ik daarvoor betalen? ben 16") keeps only the route
             # aspects that answer that kind of question: each reserves a sentence, and what a profiel is
@@ -285,6 +288,23 @@ class OfflineComposer:
             return total
 
         return prior
+
+
+def about_routes(understanding: Understanding) -> bool:
+    """Whether the conversation is about routes: a route is named (now or before), the intent heads read a
+    route interest in this message or an earlier one, or the message follows up on Koers's answer. Only
+    then does an answer say what its recommended routes are (see :func:`bot.routes.plan.aspects`): "wat is
+    het verschil tussen bol en bbl" recommended Metaal en metalektro and PIE from the passages' labels, and
+    its answer said what they are."""
+    named = understanding.named.union(*understanding.named_earlier)
+    return (
+        understanding.follows_up
+        or any(kind_of(label) in ROUTE_STEP_KINDS for label in named)
+        or any(
+            route_interest(i) >= ROUTE_INTEREST
+            for i in [understanding.intents, *understanding.earlier_intents]
+        )
+    )
 
 
 def tells_likes(understanding: Understanding) -> bool:

@@ -166,13 +166,16 @@ _ASPECT_ANSWERS = {
 _ADMISSION_ANSWERS = frozenset({"admission"})
 
 
-def aspects(recommendation: Recommendation, profile: Profile, graph: RouteGraph) -> list[Aspect]:
+def aspects(
+    recommendation: Recommendation, profile: Profile, graph: RouteGraph, *, routes: bool = True
+) -> list[Aspect]:
     """What a route answer covers besides the question itself, each with the document that says it.
 
     A profiel with a reason still gets its aspect: the reason quotes the student's activity, the aspect
-    what the profiel is about (measured: dropping it lowered fact coverage)."""
+    what the profiel is about (measured: dropping it lowered fact coverage). Without ``routes`` (the
+    conversation is not about routes) only what the student's leerweg opens."""
     found: list[Aspect] = []
-    for label in recommendation.routes[:ASPECT_ROUTES]:
+    for label in recommendation.routes[:ASPECT_ROUTES] if routes else []:
         node = graph.find(label)
         if node is not None and node.type in _ASPECT_QUESTION:
             question = _ASPECT_QUESTION[node.type].format(name=node.name)
