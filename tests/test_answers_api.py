@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from bot.answer.select import held_in
 from bot.core.schemas import Answer, Message
 from bot.core.text import sentences
 from bot.service import ChatService
@@ -108,6 +109,18 @@ def test_a_definition_question_on_a_new_subject_is_not_read_with_the_turn_before
         api, "ik zit in 3 kader pie en ik vind lassen wel chill", "wat is een erkend leerbedrijf"
     )
     assert _sentences(answer)[0].startswith("Een erkend leerbedrijf is"), answer.text
+
+
+def test_no_sentence_of_an_answer_says_again_what_another_says(api: str) -> None:
+    # Two documents word one fact twice: "In PIE maak je dingen van metaal." and "In het profiel
+    # Produceren, installeren en energie (PIE) maak je dingen van metaal." came in one answer.
+    for message in [
+        "ik zit in 3 kader pie en ik vind lassen wel chill",
+        "wat is het verschil tussen bol en bbl",
+    ]:
+        (answer,) = _talk(api, message)
+        shown = _sentences(answer)
+        assert not [(a, b) for a in shown for b in shown if held_in(a, b)], answer.text
 
 
 def test_a_question_about_school_life_gets_no_sentences_about_routes_it_did_not_ask_about(api: str) -> None:

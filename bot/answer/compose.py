@@ -10,8 +10,10 @@ quoted sentence from the recommended profiel's document) -> for each aspect (wha
 which niveaus the leerweg opens) its document's best sentence, and the passages' best sentences for what is
 asked -> a clarifying question or the closing line. The sentence that answers the question best opens the
 answer; the others follow in reading order (the best passage first, sentences in their order). Sentences of
-the previous answer are not said again. A sentence that says nothing alone is not quoted: one about the
-document itself ("Hier lees je ...") or one that leans on a sentence before it that is not quoted with it.
+the previous answer are not said again, and neither is a sentence whose words another quote of the same
+answer holds (two documents often word one fact twice). A sentence that says nothing alone is not quoted:
+one about the document itself ("Hier lees je ...") or one that leans on a sentence before it that is not
+quoted with it.
 A short list is quoted whole with the sentence that leads into it (``bot.core.text.quote_units``): an item
 alone ("Tekenaar werktuigbouw (niveau 3).") does not say what it is a list of. So is a condition question with
 the sentence that answers it ("Ben je jonger dan 18? Dan betaal je geen lesgeld."), compared with what was
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.select import SentenceSelector
+from bot.answer.select import SentenceSelector, repeated
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import display_name, kind_of
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -280,6 +282,19 @@ def _answer_first(
     return list(ordered)
 
 
+def _without_repeats(ordered: Sequence[_Quote], said: Sequence[str]) -> list[_Quote]:
+    """``ordered`` without the quotes that say again what ``said`` (the reasons' quotes) or another quote
+    says (see :func:`bot.answer.select.repeated`): two documents often word one fact twice. A quote that the
+    next one leans on stays with it."""
+    again = repeated([*said, *(q.text for q in ordered)], kept=len(said))[len(said) :]
+    leaned_on = {(q.chunk.id, q.position - 1) for q in ordered if leans_on_before(q.text)}
+    return [
+        q
+        for q, is_repeated in zip(ordered, again, strict=True)
+        if not is_repeated or (q.chunk.id, q.position) in leaned_on
+    ]
+
+
 def _led_by(lead: str, ordered: Sequence[_Quote]) -> list[_Quote]:
     """``ordered`` with the quote that holds ``lead`` first, when one does (and stands on its own)."""
     opening = next((q for q in ordered if lead in q.text and not leans_on_before(q.text)), None)
@@ -383,6 +398,10 @@ def compose(
     if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
         ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
         ordered = _led_by(lead, ordered) if lead else ordered
+    ordered = _without_repeats(ordered, [reason.quote for reason in reasons])
+    said = [*(reason.quote for reason in reasons), *(quote.text for quote in ordered)]
+    if closing and any(selector.says(line, said) for line in sentences(closing)):
+        closing = ""  # the passages point to the mentor or decaan already
     ending = clarification.question if clarification else closing
     body = _tidy(" ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]))
     if not body:

@@ -8,6 +8,7 @@ hard words explained from the glossary.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from bot.adapters.schools import SchoolProfielen, not_offered_note
 from bot.answer.compose import CLOSING, compose, lesson_plan
 from bot.answer.grounding import in_reading_order
 from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
-from bot.answer.select import SentenceSelector
+from bot.answer.select import SentenceSelector, held_in
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
 from bot.core.labels import ROUTE_STEP_KINDS, kind_of
@@ -213,9 +214,14 @@ class OfflineComposer:
     ) -> tuple[Answer, list[RetrievedChunk]]:
         """The answer with its hard words explained (see :mod:`bot.understand.glossary`), each definition
         quoted and cited after the paragraph that first uses the word."""
-        entries = self.glossary.to_explain(
-            without_citations(answer.text), [m.content for m in understanding.history]
-        )
+        shown = sentences(without_citations(answer.text))
+        entries = [
+            entry
+            for entry in self.glossary.to_explain(
+                without_citations(answer.text), [m.content for m in understanding.history]
+            )
+            if not any(held_in(entry.definition, s) for s in shown)  # the answer says it already
+        ]
         if not entries:
             return answer, hits
         paragraphs = answer.text.split("\n\n")
@@ -224,6 +230,12 @@ class OfflineComposer:
         for entry in entries:  # in the order the words occur, so the numbers run on in reading order
             number = len(citations) + 1
             citations.append(Citation.of(number, entry.chunk, entry.definition))
+            # A shorter wording of the definition in the answer ("BBL betekent: je werkt bij een bedrijf
+            # ...") gives way to it: both said the same twice, and leaving the definition out lost what only
+            # it says (on the dev set, the SBB in "... een bedrijf dat van SBB mbo-studenten mag opleiden").
+            for shorter in (s for s in shown if held_in(s, entry.definition)):
+                paragraphs = [without_sentence(p, shorter) for p in paragraphs]
+            paragraphs = [p for p in paragraphs if p.strip()]
             where = next((i for i, p in enumerate(paragraphs) if entry.used_in(p)), 0)
             if fold(entry.word) == fold(understanding.defines):
                 where = -1  # the word the question asks about: its definition answers it, so it opens
@@ -288,6 +300,25 @@ class OfflineComposer:
             return total
 
         return prior
+
+
+_RUN_MARKER = re.compile(r" *\[\d+\]")
+
+
+def without_sentence(paragraph: str, sentence: str) -> str:
+    """``paragraph`` without one quoted ``sentence``. Its citation marker goes with it when it was the only
+    sentence of its run ("Y. [1] S. [2] Z. [3]" -> "Y. [1] Z. [3]"); when sentences before it in the run
+    share the marker, it stays for them ("Y. S. [1]" -> "Y. [1]")."""
+    start = paragraph.find(sentence)
+    if start < 0:
+        return paragraph
+    end = start + len(sentence)
+    before = paragraph[:start].rstrip(" ")
+    marker = _RUN_MARKER.match(paragraph, end)
+    if marker is not None and (not before.strip() or before.endswith(("]", "\n"))):
+        end = marker.end()
+    after = paragraph[end:].lstrip(" ")
+    return f"{before} {after}" if before and after and not before.endswith("\n") else before + after
 
 
 def about_routes(understanding: Understanding) -> bool:

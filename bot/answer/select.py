@@ -15,7 +15,9 @@ import numpy as np
 from cachetools import LRUCache
 
 from bot.adapters.sentence_vectors import SentenceVectorFile
+from bot.answer.grounding import NEGATIONS
 from bot.core.ports import Embedder
+from bot.core.text import fold
 
 CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensional model
 MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)
@@ -36,6 +38,32 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORDS["eén"] = "1"  # "Eén" at the start of a sentence, lower-cased
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
+
+
+_WORD = re.compile(r"[a-z0-9&]+")
+MIN_HELD_WORDS = 4  # a shorter sentence says too little to be judged by its words alone
+
+
+def held_in(text: str, other: str) -> bool:
+    """Whether every word of ``text`` occurs in ``other``, which has more words and the same polarity: then
+    ``text`` says nothing that ``other`` does not ("In PIE maak je dingen van metaal." in "In het profiel
+    Produceren, installeren en energie (PIE) maak je dingen van metaal.", cosine 0.93). A "niet" or "geen"
+    in only one of the two makes them say different things."""
+    mine, theirs = frozenset(_WORD.findall(fold(text))), frozenset(_WORD.findall(fold(other)))
+    return len(mine) >= MIN_HELD_WORDS and mine < theirs and (mine & NEGATIONS) == (theirs & NEGATIONS)
+
+
+def repeated(texts: Sequence[str], *, kept: int = 0) -> list[bool]:
+    """For each of ``texts``, whether another one holds all of its words (:func:`held_in`), so that it
+    adds nothing. The first ``kept`` stay whatever they say; one found repeated no longer counts for the
+    ones after it. Only words, not embedding similarity: two sentences about different routes are worded
+    alike ("Maritiem en logistiek gaat over schepen, havens en het vervoer van goederen." and "Het profiel
+    MaT gaat over schepen, havens en vervoer over water.", cosine 0.95) and each is a fact of its own."""
+    dropped: set[int] = set()
+    for i in range(kept, len(texts)):
+        if any(held_in(texts[i], texts[j]) for j in range(len(texts)) if j != i and j not in dropped):
+            dropped.add(i)
+    return [i in dropped for i in range(len(texts))]
 
 
 def numbers_in(text: str) -> frozenset[str]:
@@ -72,6 +100,15 @@ class SentenceSelector:
             found |= stored | embedded
             self._cache.update(stored | embedded)
         return np.stack([found[t] for t in texts])
+
+    def says(self, text: str, said: Sequence[str]) -> bool:
+        """Whether one of ``said`` says ``text`` already: nearly the same (:data:`DUPLICATE`), with the same
+        numbers."""
+        if not said:
+            return False
+        vectors = self.vectors([], [text, *said])
+        close = vectors[1:] @ vectors[0] >= DUPLICATE
+        return any(c and numbers_in(s) == numbers_in(text) for c, s in zip(close, said, strict=True))
 
     def select(
         self,
