@@ -264,6 +264,10 @@ def _answer_first(
     sentence tells: a definition, duration, cost, admission rule, difference, date or place, something to
     try, what comes after, a referral, a description; out-of-fold accuracy 0.93): dev 0.564 -> 0.584 and
     followups_dev the same, but the test split 0.357 -> 0.333 and the held-out follow-ups the same (0.333).
+    Also not kept (2026-12-05, session 28): for a message that points at routes with no reason to give,
+    opening with the recommended route's aspect sentence closest to the message. Dev pathway answer-first
+    0.511 -> 0.533, but the opening was often a referral ("Vraag de school welke niveaus zij voor
+    mechatronica aanbiedt.") or "... kun je volgen via BOL of BBL".
     """
     if len(ordered) < 2:
         return list(ordered)
