@@ -214,12 +214,11 @@ class OfflineComposer:
     ) -> tuple[Answer, list[RetrievedChunk]]:
         """The answer with its hard words explained (see :mod:`bot.understand.glossary`), each definition
         quoted and cited after the paragraph that first uses the word."""
-        shown = sentences(without_citations(answer.text))
+        plain_text = without_citations(answer.text)
+        shown = sentences(plain_text)
         entries = [
             entry
-            for entry in self.glossary.to_explain(
-                without_citations(answer.text), [m.content for m in understanding.history]
-            )
+            for entry in self.glossary.to_explain(plain_text, [m.content for m in understanding.history])
             if not any(held_in(entry.definition, s) for s in shown)  # the answer says it already
         ]
         if not entries:

@@ -17,7 +17,7 @@ from cachetools import LRUCache
 from bot.adapters.sentence_vectors import SentenceVectorFile
 from bot.answer.grounding import NEGATIONS
 from bot.core.ports import Embedder
-from bot.core.text import fold
+from bot.core.text import folded_words
 
 CACHE_SIZE = 20_000  # sentences; ~30 MB of float32 vectors for a 384-dimensional model
 MMR_LAMBDA = 0.75  # weight of relevance against novelty (maximal marginal relevance)
@@ -40,7 +40,6 @@ _NUMBER_WORDS["eén"] = "1"  # "Eén" at the start of a sentence, lower-cased
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
 
 
-_WORD = re.compile(r"[a-z0-9&]+")
 MIN_HELD_WORDS = 4  # a shorter sentence says too little to be judged by its words alone
 
 
@@ -49,7 +48,7 @@ def held_in(text: str, other: str) -> bool:
     ``text`` says nothing that ``other`` does not ("In PIE maak je dingen van metaal." in "In het profiel
     Produceren, installeren en energie (PIE) maak je dingen van metaal.", cosine 0.93). A "niet" or "geen"
     in only one of the two makes them say different things."""
-    mine, theirs = frozenset(_WORD.findall(fold(text))), frozenset(_WORD.findall(fold(other)))
+    mine, theirs = folded_words(text), folded_words(other)
     return len(mine) >= MIN_HELD_WORDS and mine < theirs and (mine & NEGATIONS) == (theirs & NEGATIONS)
 
 

@@ -24,6 +24,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def folded_words(text: str) -> frozenset[str]:
+    """Every word of the text, folded (see :func:`fold`): what two wordings of a sentence are compared by."""
+    return frozenset(_WORD.findall(fold(text)))
+
+
 def content_words(text: str) -> set[str]:
     """Content words reduced to a crude stem (first 6 letters), enough to match 'sleutelen'/'sleutel'."""
     return {w[:6] for w in _WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 2}
