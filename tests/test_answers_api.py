@@ -66,6 +66,18 @@ def test_the_first_sentence_answers_what_is_asked(api: str) -> None:
     assert "Omdat je" not in answer.text, "no profiel advice around it"
 
 
+def test_a_student_who_says_their_klas_and_what_they_like_gets_routes_for_what_they_like(api: str) -> None:
+    # "ik zit in 3 kader" once made the message an admission question about mbo niveau 3: the answer opened
+    # with "Op niveau 3 werk je zelfstandiger." and listed the autoschade opleidingen of niveau 3.
+    with_klas, without = (
+        _talk(api, m)[0]
+        for m in ["ik zit in 3 kader en wil iets met auto's", "ik zit in kader en wil iets met auto's"]
+    )
+    assert with_klas.routes == without.routes, "the klas does not change the advice"
+    assert "mbo-niveau:3" not in with_klas.routes and "vmbo:M&T" in with_klas.routes
+    assert _sentences(with_klas)[0].startswith("Omdat je"), with_klas.text
+
+
 def test_a_follow_up_answers_the_new_aspect_without_repeating_the_last_answer(api: str) -> None:
     first, follow_up = _talk(api, "ik wil technicus engineering worden", "hoe lang duurt die opleiding dan")
     assert any("4 jaar" in s for s in _sentences(follow_up)[:2]), follow_up.text

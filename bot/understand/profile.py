@@ -99,6 +99,14 @@ _CLAUSE_BREAK = re.compile(r"[.,;!?]|\bmaar\b|\bwel\b")
 _NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nooit|hekel)\b")
 _NEGATION_AFTER = re.compile(r"^\s*(?:is|vind ik|lijkt me)?\s*(?:saai|stom|niks|niet leuk)\b")
 _KLAS = re.compile(r"\b(?:klas|leerjaar)\s*([1-4])\b|\b([1-4])(?:e|de)?\s+(?:klas|jaar)\b")
+# A school year written against the leerweg, as students write it: "3 kader", "4e basis", "3gl", "4-tl",
+# "kb3". The number is the klas, never an mbo niveau ("niveau 3 kader" keeps its niveau).
+_LEERWEG_WORD = "|".join(sorted({w for ws in LEERWEG_WORDS.values() for w in ws}, key=len, reverse=True))
+_KLAS_AT_LEERWEG = re.compile(
+    rf"(?<![\w-])(?<!niveau )([1-4])(?:e|de|ste)?[\s-]*(?=(?:{_LEERWEG_WORD})(?!\w))"
+    r"|(?<=\b(?:kb|bb|gl|tl))([1-4])(?!\w)",
+    re.IGNORECASE,
+)
 _WORD_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -167,9 +175,16 @@ def _lexicon_patterns(lexicon: tuple[tuple[str, str], ...]) -> list[tuple[re.Pat
     return [(_word(stem(typed), cut=stem(typed) != fold(typed)), word) for typed, word in lexicon]
 
 
+def without_klas(message: str) -> str:
+    """``message`` without the school year written against its leerweg ("ik zit in 3 kader" -> "ik zit in
+    kader"), for the search: with the number, "ik zit in 3 kader en wil iets met auto's" found passages about
+    the opleidingen of mbo niveau 3."""
+    return _KLAS_AT_LEERWEG.sub("", message)
+
+
 def leerwegen_in(message: str) -> list[str]:
     """The leerwegen named in ``message``, in the order they are named."""
-    text = fold(message)
+    text = fold(without_klas(message))
     found: list[tuple[int, str]] = []
     for leerweg, words in LEERWEG_WORDS.items():
         for word in words:
@@ -197,7 +212,7 @@ def build_profile(
     lexicon = _lexicon_patterns(tuple(interest_lexicon(graph)))
     for text in texts:
         leerweg = leerweg_in(text) or leerweg
-        if match := _KLAS.search(text):
+        if match := _KLAS.search(text) or _KLAS_AT_LEERWEG.search(text):
             klas = int(match.group(1) or match.group(2))
         taken: list[tuple[int, int]] = []
         for pattern, word in lexicon:

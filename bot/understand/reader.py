@@ -23,7 +23,7 @@ from bot.understand.glossary import Glossary
 from bot.understand.goals import ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
 from bot.understand.names import LabelNames
-from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in
+from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
 from bot.understand.safety import Safety, buried_care, decide, ordinary, pieces, reads_parts
 from bot.understand.training import (
     ASKER_PREFIX,
@@ -136,10 +136,10 @@ def search_query(
     turn gave it (a niveau answer depends on it). A short message that the follow-up head does not read as
     one and that names its own subject ("wat is een erkend leerbedrijf" after "ik vind lassen chill") is
     searched alone: with the earlier turn in front, its answer was about lassen and PIE."""
-    query = message
+    query = without_klas(message)
     short = len(message.split()) <= FOLLOW_UP_MAX_WORDS and not names_its_subject
     if earlier and (follows_up or short):
-        query = " ".join([earlier[-1], *topic, message])
+        query = " ".join([without_klas(earlier[-1]), *topic, query])
     if leerweg and not leerwegen_in(message):
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
     return query
@@ -262,15 +262,18 @@ class Reader:
         text, removed = scrub(message)
         history = tuple(m.model_copy(update={"content": scrub(m.content)[0]}) for m in history)
         earlier = [m.content for m in history if m.role == "user"]
-        self.vectors.prepare([text, *earlier])
+        # What the message asks and is about is read without a klas written against the leerweg: the "3" of
+        # "3 gl, goed in tekenen" read as mbo niveau 3 (0.90). The guardrails read the message as it came.
+        content, earlier_content = without_klas(text), [without_klas(t) for t in earlier]
+        self.vectors.prepare([text, content, *earlier, *earlier_content])
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
         safety = self._buried(text, safety)
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         safety = self._as_reply(text, koers_said, safety)
         names = self.names
-        intents = self.detectors.intents.scores(text, vector)
-        asked = self.detectors.questions.scores(text, vector)
+        intents = self.detectors.intents.scores(content, self.vectors.get(content))
+        asked = self.detectors.questions.scores(content, self.vectors.get(content))
         kind = question_kind(asked)
         named = frozenset(names.named(text))
         turns = self._turns(text, kind, intents, named, own_care=uncertain_care(safety))
@@ -323,7 +326,7 @@ class Reader:
             asker=max(ASKERS, key=lambda a: intents.get(f"{ASKER_PREFIX}{a}", 0.0)),
             intents=_routes(intents),
             earlier_intents=tuple(
-                _routes(self.detectors.intents.scores(t, self.vectors.get(t))) for t in earlier
+                _routes(self.detectors.intents.scores(t, self.vectors.get(t))) for t in earlier_content
             ),
             named=named,
             named_earlier=named_earlier,
