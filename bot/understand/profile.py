@@ -177,18 +177,19 @@ def _lexicon_patterns(lexicon: tuple[tuple[str, str], ...]) -> list[tuple[re.Pat
 
 def without_klas(message: str) -> str:
     """``message`` without the school year written against its leerweg ("ik zit in 3 kader" -> "ik zit in
-    kader"), for the search: with the number, "ik zit in 3 kader en wil iets met auto's" found passages about
-    the opleidingen of mbo niveau 3."""
+    kader"): what the message is about (see :meth:`bot.understand.reader.Reader.read`). With the number,
+    "ik zit in 3 kader en wil iets met auto's" found passages about the opleidingen of mbo niveau 3."""
     return _KLAS_AT_LEERWEG.sub("", message)
 
 
 def leerwegen_in(message: str) -> list[str]:
     """The leerwegen named in ``message``, in the order they are named."""
-    text = fold(without_klas(message))
+    text = fold(message)
     found: list[tuple[int, str]] = []
     for leerweg, words in LEERWEG_WORDS.items():
         for word in words:
-            found += [(m.start(), leerweg) for m in re.finditer(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text)]
+            # A klas number may touch the word ("3gl", "kb3"), a letter may not.
+            found += [(m.start(), leerweg) for m in re.finditer(rf"(?<![a-z]){word}(?![a-z])", text)]
     return [leerweg for _, leerweg in sorted(found)]
 
 

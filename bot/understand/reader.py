@@ -136,10 +136,10 @@ def search_query(
     turn gave it (a niveau answer depends on it). A short message that the follow-up head does not read as
     one and that names its own subject ("wat is een erkend leerbedrijf" after "ik vind lassen chill") is
     searched alone: with the earlier turn in front, its answer was about lassen and PIE."""
-    query = without_klas(message)
+    query = message
     short = len(message.split()) <= FOLLOW_UP_MAX_WORDS and not names_its_subject
     if earlier and (follows_up or short):
-        query = " ".join([without_klas(earlier[-1]), *topic, query])
+        query = " ".join([earlier[-1], *topic, message])
     if leerweg and not leerwegen_in(message):
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
     return query
@@ -262,8 +262,9 @@ class Reader:
         text, removed = scrub(message)
         history = tuple(m.model_copy(update={"content": scrub(m.content)[0]}) for m in history)
         earlier = [m.content for m in history if m.role == "user"]
-        # What the message asks and is about is read without a klas written against the leerweg: the "3" of
-        # "3 gl, goed in tekenen" read as mbo niveau 3 (0.90). The guardrails read the message as it came.
+        # What the message asks and is about (the heads, the search, the focus) is read without a klas written
+        # against the leerweg: the "3" of "3 gl, goed in tekenen" read as mbo niveau 3 (0.90), and "ik zit in
+        # 3 kader ..." found the niveau-3 opleidingen. The guardrails read the message as it came.
         content, earlier_content = without_klas(text), [without_klas(t) for t in earlier]
         self.vectors.prepare([text, content, *earlier, *earlier_content])
         vector = self.vectors.get(text)
@@ -298,14 +299,14 @@ class Reader:
         subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
         subject = subject or list(topic)
         query = search_query(
-            text,
-            earlier,
+            content,
+            earlier_content,
             profile.leerweg,
             topic,
             follows_up=follows_up,
             names_its_subject=bool(earlier) and bool(self._terms(text)),
         )
-        focus = f"{text} ({', '.join(subject)})" if follows_up and subject and not named else text
+        focus = f"{content} ({', '.join(subject)})" if follows_up and subject and not named else content
         defines = self._defined(text, koers_said, earlier) if kind == "definition" else ""
         if defines:
             # "wat is dat precies" asks about one word. Searched with the earlier question, the answer was
