@@ -102,6 +102,8 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Daarmee heb je ook een startkwalificatie.",  # with what?
         "Hierin leer je lassen en solderen.",  # in what?
         "Het ging onder meer om elektriciens en monteurs.",  # what did?
+        "In een beroepentest past dit bij het type onderzoekend.",  # what does?
+        "Voor personenauto's is dat Technisch specialist personenauto's (niveau 4).",  # is what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -117,6 +119,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Voor Technicus engineering heb je een van deze diploma's nodig:",  # points ahead, at a list
         "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
         "Het profiel PIE gaat over metaal, elektro en installaties.",  # "het" with its noun
+        "BOL betekent dat je vooral op school leert.",  # "dat" starts a clause
         "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)

@@ -183,6 +183,11 @@ LEANS_ON_BEFORE = re.compile(
     + r"|\bzo['\u2019]n\b(?! \d)"
     # "Niveau 2 kan ook.": the verb is left out, it is the one of the sentence before.
     + r"|\b(kan|mag|kun|kunt) ook\.$"
+    # "Voor personenauto's is dat Technisch specialist personenauto's (niveau 4).", "In een beroepentest past
+    # dit bij het type onderzoekend.": a verb, then "dit" or "dat" as its subject: what was named before. Not
+    # "dat" that starts a clause ("Het betekent dat je ...").
+    + r"|\b(is|zijn|kan|kun|kunt|mag|moet|geldt|gelden|past|passen|hoort|horen|gaat|lukt|werkt|heet|betekent)"
+    + r" (dit|dat)\b(?! (je|jij|jouw|het|de|een|er|iedereen|alle|niet|veel|ze|zij|hij|wij|we|u|jullie)\b)"
 )
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
