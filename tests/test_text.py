@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.text import (
     MAX_LIST_ITEMS,
+    SIGNPOST,
     condition_answer,
     leans_on_before,
     plain,
@@ -124,3 +125,17 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)
+
+
+def test_a_sentence_about_the_document_is_a_signpost() -> None:
+    about_the_document = [
+        "Hier lees je hoe je lasser wordt.",
+        "Je leest ook welke vragen je kunt stellen op een open dag.",
+        "Meer hulp vind je in het stuk 'Stress en keuzes'.",
+    ]
+    about_the_work = [
+        "Je leest eerst de tekening van het onderdeel.",
+        "Je leest meetwaarden af op een display.",
+    ]
+    assert all(SIGNPOST.search(s) for s in about_the_document)
+    assert not any(SIGNPOST.search(s) for s in about_the_work)

@@ -132,10 +132,12 @@ def quote_units(text: str) -> list[str]:
     return units
 
 
-# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Meer hulp vind je in het stuk '...'.")
-# states no fact, and quoted in an answer it points at a text the student does not see.
+# A sentence about a document ("Hier lees je hoe je lasser wordt.", "Je leest ook welke vragen je kunt
+# stellen.", "Meer hulp vind je in het stuk '...'.") states no fact, and quoted in an answer it points at a
+# text the student does not see.
 SIGNPOST = re.compile(
-    r"^(Hier lees je|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b|\bhet stuk '",
+    r"^(Hier lees je|Je leest ook|Hieronder|In (dit|deze) (stuk|tekst|document|overzicht)|Dit stuk)\b"
+    r"|\bhet stuk '",
     re.IGNORECASE,
 )
 # A sentence that says what its document holds or leaves out ("Bedragen staan hier niet.", "Deze tekst is
