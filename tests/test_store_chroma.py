@@ -7,6 +7,8 @@ from pathlib import Path
 
 import chromadb
 import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.shared_system_client import SharedSystemClient
 
 from bot.adapters import LazyEmbedder
 from bot.adapters.store_chroma import EF_SEARCH, ChromaStore, _KoersEmbeddingFunction
@@ -15,6 +17,13 @@ from bot.service import ChatService
 from evals.dataset import DEV_FILE, load_dataset
 
 TEXT = "Een lasser verbindt metalen onderdelen met elkaar."
+
+
+def _close(client: ClientAPI) -> None:
+    """Stop a raw client, as the older Koers that wrote the folder would have exited: a client that is only
+    deleted stays in Chroma's cache with the database open, and under load Koers then found it locked."""
+    client._system.stop()  # type: ignore[attr-defined]
+    SharedSystemClient.clear_system_cache()
 
 
 def _chunk(**fields: object) -> Chunk:
@@ -54,7 +63,7 @@ def test_a_store_written_with_joined_lists_is_still_read(tmp_path: Path, embedde
             {"doc_id": "lasser", "labels": "beroep:Lasser|vmbo:PIE", "leerwegen": "BB|KB", "school": ""}
         ],
     )
-    del client, old
+    _close(client)
     store = ChromaStore(tmp_path / "chroma", "koers", embedder)
     (chunk,) = store.all_chunks()
     assert chunk.labels == ["beroep:Lasser", "vmbo:PIE"] and chunk.leerwegen == ["BB", "KB"]
@@ -94,7 +103,7 @@ def test_a_store_made_with_chromas_default_search_width_is_widened(
         configuration={"hnsw": {"space": "cosine"}},
         embedding_function=_KoersEmbeddingFunction(embedder),  # type: ignore[arg-type]
     )
-    del client
+    _close(client)
     ChromaStore(tmp_path / "chroma", "koers", embedder)
     raw = chromadb.PersistentClient(path=str(tmp_path / "chroma")).get_collection("koers")
     assert raw.configuration["hnsw"]["ef_search"] == EF_SEARCH

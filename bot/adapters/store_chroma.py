@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -137,6 +138,10 @@ def _from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
 Generation = tuple[int, int]  # (inode, mtime in ns) of the generation file; a new file on every write
 
 
+def _is_locked(exc: BaseException) -> bool:
+    return "database is locked" in str(exc)
+
+
 class _Folder:
     """One Chroma client per store folder in this process, shared by every :class:`ChromaStore` on it (the
     API's service and its upload ingestor), and opened again when another process has written."""
@@ -236,6 +241,13 @@ class _Folder:
             collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
 
+# A folder that another process (or a client that has not let go yet) is writing answers "database is
+# locked" for a moment. Opening waits for it this many times, LOCKED_WAIT_S apart, before it gives up: the
+# clean-clone test run found the lock under load right after a test's own client wrote the folder.
+LOCKED_TRIES = 20
+LOCKED_WAIT_S = 0.25
+
+
 class ChromaStore:
     def __init__(self, path: Path, collection: str, embedder: Embedder) -> None:
         self._name = collection
@@ -243,12 +255,27 @@ class ChromaStore:
         try:
             self._folder = _Folder.at(path)
             # Open it now: a broken folder is reported at start, not at the first question.
-            self._folder.search_widely(collection, embedder)
+            self._open(collection, embedder)
         except Exception as exc:  # chromadb raises many unrelated types for a broken folder
+            if _is_locked(exc):
+                raise StoreError(
+                    f"De zoekindex in {path} is bezet door een ander programma. "
+                    "Wacht tot dat klaar is (bijvoorbeeld 'koers ingest') en start Koers opnieuw."
+                ) from exc
             raise StoreError(
                 f"De zoekindex in {path} gaat niet open: {exc}. "
                 "Verwijder de map en voer 'koers ingest' opnieuw uit."
             ) from exc
+
+    def _open(self, collection: str, embedder: Embedder) -> None:
+        for attempt in range(LOCKED_TRIES):
+            try:
+                self._folder.search_widely(collection, embedder)
+                return
+            except Exception as exc:
+                if not _is_locked(exc) or attempt == LOCKED_TRIES - 1:
+                    raise
+                time.sleep(LOCKED_WAIT_S)
 
     def _reading(self) -> contextlib.AbstractContextManager[Collection]:
         return self._folder.reading(self._name, self._embedder)
