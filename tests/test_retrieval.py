@@ -106,6 +106,29 @@ def test_a_sentence_that_leans_on_the_one_before_is_quoted_only_with_it(service:
     assert inside not in answer.text and "Engineering is een richting" in answer.text
 
 
+def test_a_section_written_for_mentors_or_parents_is_not_quoted_to_a_student(service: ChatService) -> None:
+    def section(heading: str, text: str) -> RetrievedChunk:
+        chunk = Chunk(id=heading, doc_id="techniek", title="Techniek", heading=heading, text=text)
+        return RetrievedChunk(chunk=chunk, score=0.8)
+
+    for_mentors = "Neem de twijfel van de leerling serieus."
+    for_parents = "Geef je kind vertrouwen bij de keuze voor techniek."
+    hits = [
+        section("Voor mentoren: zo praat je met ouders", for_mentors),
+        section("Voor ouders: wat je kunt doen", for_parents),
+        section("Meisjes kiezen minder vaak techniek", "Techniek is voor iedereen, ook als je twijfelt."),
+    ]
+    question = "ik twijfel of techniek wel iets voor mij is"
+    selector = service.composer.selector
+    student = compose(question, hits, selector, max_sentences=8)
+    assert "Techniek is voor iedereen" in student.text
+    assert for_mentors not in student.text and for_parents not in student.text, student.text
+    mentor = compose(question, hits, selector, max_sentences=8, asker="mentor")
+    assert for_mentors in mentor.text and for_parents in mentor.text, mentor.text
+    parent = compose(question, hits, selector, max_sentences=8, asker="parent")
+    assert for_parents in parent.text and for_mentors not in parent.text, parent.text
+
+
 def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatService) -> None:
     hits = [
         _hit("rules", "Je meldt je aan voor 1 april. Je doet mee aan de intake.", score=0.9),

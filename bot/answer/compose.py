@@ -97,6 +97,16 @@ def for_other_leerwegen(sentence: str, leerweg: str) -> bool:
     return bool(named) and leerweg not in named
 
 
+def speaks_to(chunk: Chunk, asker: str) -> bool:
+    """Whether a passage may be quoted to ``asker`` (student, mentor, parent): a section written for mentors
+    ("Voor mentoren: ...") is quoted to mentors only, one for parents to parents and mentors. A student who
+    asks what fits them does not get "Neem de vraag serieus. Vermijd beelden als ..."."""
+    reader = chunk.written_for
+    if reader in (None, "student", asker):
+        return True
+    return reader == "parent" and asker == "mentor"
+
+
 @dataclass(frozen=True)
 class _Quote:
     chunk: Chunk
@@ -342,6 +352,7 @@ def compose(
     focus: str = "",
     avoid: Collection[str] = (),
     leerweg: str | None = None,
+    asker: str = "student",
     sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
     closing: str = CLOSING,
     buttons: Sequence[str] | None = None,
@@ -354,7 +365,8 @@ def compose(
     best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
     answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
     the kind of question). A sentence about other leerwegen than the student's ``leerweg`` only is not
-    quoted (see :func:`for_other_leerwegen`). ``notes`` are facts from the school's own settings (not from
+    quoted (see :func:`for_other_leerwegen`), nor a section written for another reader than ``asker`` (see
+    :func:`speaks_to`). ``notes`` are facts from the school's own settings (not from
     a passage), shown before ``closing`` (empty: none).
     """
     focus = focus or query
@@ -367,7 +379,9 @@ def compose(
             choices=clarification.choices if clarification else [],
         )
     citations = Citations()
-    pool = _pool(hits, [hit for _, found in aspects for hit in found])
+    pool = [
+        q for q in _pool(hits, [hit for _, found in aspects for hit in found]) if speaks_to(q.chunk, asker)
+    ]
     if leerweg is not None:
         pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
     first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)

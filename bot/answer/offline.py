@@ -193,6 +193,7 @@ class OfflineComposer:
             focus=understanding.focus,
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
+            asker=understanding.asker,
             sentence_prior=self.sentence_prior(understanding),
             lead=definition.definition if definition else "",
             closing=CLOSING if fit and student else "",

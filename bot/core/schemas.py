@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
@@ -34,6 +35,28 @@ class Chunk(BaseModel):
         default_factory=list, description="vmbo leerwegen the document applies to; empty = all of them."
     )
     url: str = Field(default="", description="Public web address of the document's first source, if any.")
+
+    @property
+    def written_for(self) -> str | None:
+        """Who a section speaks to, when its heading says so ("Voor mentoren: zo praat je met ouders",
+        "Voor ouders", "Voor leerlingen"): "mentor", "parent" or "student"; None for everyone."""
+        for part in reversed(self.heading.split(" > ")):
+            found = _WRITTEN_FOR.match(part.strip())
+            if found:
+                return _READERS[found.group(1).lower()]
+        return None
+
+
+# A section heading that names its reader (see Chunk.written_for; corpus/README.md).
+_WRITTEN_FOR = re.compile(r"^Voor (mentoren|docenten|decanen|ouders|verzorgers|leerlingen)\b", re.IGNORECASE)
+_READERS = {
+    "mentoren": "mentor",
+    "docenten": "mentor",
+    "decanen": "mentor",
+    "ouders": "parent",
+    "verzorgers": "parent",
+    "leerlingen": "student",
+}
 
 
 class RetrievedChunk(BaseModel):
