@@ -394,7 +394,8 @@ def compose(
             f"{reason.said}\n\n{quote}\n\n" if "\n" in reason.quote else f"{reason.said} {quote}"
         )
         quoted.add(reason.quote)
-    pool = [q for q in pool if q.text not in quoted and not _said(q.text, avoid)]
+    # A reason may quote two sentences (one leans on the other); neither is quoted again.
+    pool = [q for q in pool if not any(q.text in said for said in quoted) and not _said(q.text, avoid)]
     texts = [q.scored for q in pool]
     fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [

@@ -185,6 +185,8 @@ LEANS_ON_BEFORE = re.compile(
     + r"|\bzo['\u2019]n\b(?! \d)"
     # "Niveau 2 kan ook.": the verb is left out, it is the one of the sentence before.
     + r"|\b(kan|mag|kun|kunt) ook\.$"
+    # "Denk aan een airco, een koelcel of een warmtepomp.": examples of what the sentence before names.
+    + r"|^Denk (ook )?aan\b"
     # "Voor personenauto's is dat Technisch specialist personenauto's (niveau 4).", "In een beroepentest past
     # dit bij het type onderzoekend.": a verb, then "dit" or "dat" as its subject: what was named before. Not
     # "dat" that starts a clause ("Het betekent dat je ...").

@@ -133,12 +133,8 @@ def reasons(
         options = [
             (chunk, sentence)
             for chunk in store.document_chunks(node.doc, school=school)
-            # Quote units: a list item is quoted with its lead-in, and a sentence that leans on the one
-            # before it is no reason on its own.
-            for sentence in quote_units(chunk.text)
+            for sentence in _reason_units(chunk.text)
             if any(re.search(rf"\b{re.escape(s)}", fold(sentence)) for s in stems)  # "teken", not "betekent"
-            and not sentence.rstrip().endswith("?")
-            and not leans_on_before(sentence)
         ]
         # Best: a sentence that names the profiel too ("Lassen past bij PIE"), so the quote stands alone.
         options.sort(key=lambda option: abbreviation not in fold(option[1]))
@@ -152,6 +148,24 @@ def reasons(
             frame = _said(typed, label, about_a_student=about_a_student, roles=roles)
             return [Reason(frame, chunk, sentence)]
     return []
+
+
+def _reason_units(text: str) -> list[str]:
+    """What a reason can quote from a passage: its quote units (a list item comes with its lead-in), but not
+    a question. A sentence that leans on the one before it comes with that one, as one exact substring of
+    ``text`` ("PIE past bij je als je graag met je handen werkt. Denk aan lassen, solderen, ...")."""
+    units = quote_units(text)
+    found: list[str] = []
+    for index, unit in enumerate(units):
+        if leans_on_before(unit):
+            before = units[index - 1] if index else ""
+            if not before or leans_on_before(before) or "\n" in before or before.rstrip().endswith("?"):
+                continue
+            start = text.index(before)
+            unit = text[start : text.index(unit, start + len(before)) + len(unit)]
+        if not unit.rstrip().endswith("?"):
+            found.append(unit)
+    return found
 
 
 ASPECT_ROUTES = 4  # the best recommended routes that get a sentence about what they are
