@@ -166,6 +166,15 @@ def test_what_is_that_keeps_the_earlier_question_when_koers_used_several_words(s
     assert "examen" in understanding.query, "the earlier question may say what is meant"
 
 
+def test_a_reason_quotes_the_examples_with_what_they_are_examples_of(api: str) -> None:
+    # "Denk aan lassen, solderen, ..." alone, after "Omdat je solderen leuk vindt, noem ik PIE.", gave
+    # examples of nothing; the sentence before it says what they are examples of.
+    (answer,) = _talk(api, "ik vind solderen echt leuk, wat past bij mij")
+    assert answer.text.startswith("Omdat je solderen leuk vindt"), answer.text
+    assert re.search(r"PIE past bij je als [^.]+\. Denk aan lassen, solderen", answer.text), answer.text
+    assert not re.search(r"(^|\] |\n)Denk aan", answer.text), answer.text
+
+
 def test_a_mentor_planning_a_lesson_gets_a_lesson_plan_whole_and_in_order(api: str) -> None:
     (answer,) = _talk(
         api, "Ik wil volgende week een LOB-les van 50 minuten geven waarin leerlingen beroepen onderzoeken."
