@@ -13,6 +13,7 @@ from bot.answer.guarded import (
 from bot.core.schemas import Answer, Message
 from bot.service import ChatService
 from bot.understand.guard import CARE_POLICIES, DANGER, DOWN, INSULT, SELF_HARM
+from bot.understand.reader import leaned_on
 from bot.understand.safety import CARE_GROUP, Thresholds, buried_care, decide, pieces
 
 LIMITS = {
@@ -171,6 +172,23 @@ def test_a_short_reply_is_read_with_the_question_koers_asked_not_with_a_quoted_o
     history = [Message(role="user", content="wat is bbl?"), Message(role="assistant", content=quoted)]
     follow_up = service.reader.read("en welke past bij lassen?", history)
     assert follow_up.safety.policy is None, "a condition quoted from the help documents asks nothing"
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_subject_of_the_turn_they_both_lean_on(
+    service: ChatService,
+) -> None:
+    history = [
+        Message(role="user", content="ik wil later aan vliegtuigen sleutelen"),
+        Message(role="assistant", content="Er zijn opleidingen in de luchtvaarttechniek."),
+        Message(role="user", content="welke is het hoogste niveau dan"),
+        Message(role="assistant", content="Technicus mechanica is niveau 4."),
+    ]
+    read = service.reader.read("en hoe lang zit je daar op school", history)
+    assert "vliegtuigen" in read.query, "the subject is in the first turn; the second leaned on it"
+    assert read.query.index("vliegtuigen") < read.query.index("hoogste niveau") < read.query.index("hoe lang")
+    assert leaned_on(["a", "b", "c", "d"], [False, True, True, True]) == ["b", "c", "d"], "at most three"
+    assert leaned_on(["a", "b", "c"], [False, False, True]) == ["b", "c"]
+    assert leaned_on([], []) == []
 
 
 def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatService) -> None:

@@ -47,6 +47,8 @@ REACTION_KINDS = frozenset({"greeting", "thanks", "reaction"})
 # read again on every turn, and the bound keeps that cost from growing with the conversation.
 CARRY_MESSAGES = 6
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
+# How many earlier student turns a follow-up can lean on through a chain of follow-ups (see leaned_on).
+LEANED_ON_TURNS = 3
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 # The question heads' probability of "fit" from which a message asks what fits the student. The heads are
 # one-vs-rest, so "weet het niet, iets met mijn handen" reads as fit (0.76) and as other (0.92) at once. The
@@ -131,18 +133,32 @@ def search_query(
     follows_up: bool = False,
     names_its_subject: bool = False,
 ) -> str:
-    """The text to embed: the message, plus the previous student turn and the ``topic`` when the message is
-    a follow-up (or short and ``names_its_subject`` is false), plus the student's leerweg when an earlier
-    turn gave it (a niveau answer depends on it). A short message that the follow-up head does not read as
-    one and that names its own subject ("wat is een erkend leerbedrijf" after "ik vind lassen chill") is
-    searched alone: with the earlier turn in front, its answer was about lassen and PIE."""
+    """The text to embed: the message, plus the ``earlier`` student turns it leans on (see :func:`leaned_on`)
+    and the ``topic`` when the message is a follow-up (or short and ``names_its_subject`` is false), plus the
+    student's leerweg when an earlier turn gave it (a niveau answer depends on it). A short message that the
+    follow-up head does not read as one and that names its own subject ("wat is een erkend leerbedrijf"
+    after "ik vind lassen chill") is searched alone: with the earlier turn in front, its answer was about
+    lassen and PIE."""
     query = message
     short = len(message.split()) <= FOLLOW_UP_MAX_WORDS and not names_its_subject
     if earlier and (follows_up or short):
-        query = " ".join([earlier[-1], *topic, message])
+        query = " ".join([*earlier, *topic, message])
     if leerweg and not leerwegen_in(message):
         query = f"{query} (ik zit in {LEERWEG_NAMES[leerweg]}, {leerweg})"
     return query
+
+
+def leaned_on(earlier: Sequence[str], leans: Sequence[bool]) -> list[str]:
+    """The earlier student turns a follow-up leans on: the last one, and before it every turn that the next
+    one leaned on in turn (``leans``: whether each earlier turn leaned on the one before it), at most
+    :data:`LEANED_ON_TURNS`. In "bestaat er een opleiding voor vliegtuigen repareren" -> "wat is de hoogste
+    dan" -> "hoe lang zit je daar op school", the subject of the third is in the first."""
+    if not earlier:
+        return []
+    start = len(earlier) - 1
+    while start > 0 and leans[start] and len(earlier) - start < LEANED_ON_TURNS:
+        start -= 1
+    return list(earlier[start:])
 
 
 @dataclass
@@ -256,6 +272,15 @@ class Reader:
         scores = self.detectors.guard.scores(pair, self.vectors.get(pair))
         return buried_care(safety, [pair], [scores], self.detectors.thresholds)
 
+    def _leans(self, text: str, index: int) -> bool:
+        """Whether an earlier student turn (the ``index``-th) leaned on the one before it: the follow-up head
+        reads it so. (Short alone is not enough here: "ik vind lassen echt vet", an answer to "Wat vind je
+        leuk?", leans on nothing the student said before.)"""
+        if index == 0:
+            return False
+        asked = self.detectors.questions.scores(text, self.vectors.get(text))
+        return asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
+
     def read(
         self, message: str, history: Sequence[Message] = (), *, school: str | None = None
     ) -> Understanding:
@@ -289,18 +314,20 @@ class Reader:
         koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
         named_earlier = tuple(frozenset(names.named(t)) for t in earlier)
         student_said = earlier[-1] if earlier else ""
+        context = leaned_on(earlier_content, [self._leans(t, i) for i, t in enumerate(earlier_content)])
+        # The subject: what the latest of the turns this message leans on named; when none named one, what
+        # Koers's last answer was about (the topic).
+        named_before = (_subjects(names.named(t)) for t in reversed(context))
+        subjects = next((found for found in named_before if found), frozenset[str]())
         topic = (
-            ()
-            if _subjects(names.named(student_said))
-            else tuple(display_name(label) for label in sorted(_answer_subjects(koers_named)))
+            () if subjects else tuple(display_name(label) for label in sorted(_answer_subjects(koers_named)))
         )
         folded = fold(text)
         follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
-        subject = [display_name(label) for label in sorted(_subjects(named_earlier[-1]))] if earlier else []
-        subject = subject or list(topic)
+        subject = [display_name(label) for label in sorted(subjects)] or list(topic)
         query = search_query(
             content,
-            earlier_content,
+            context,
             profile.leerweg,
             topic,
             follows_up=follows_up,
