@@ -152,7 +152,12 @@ def leaned_on(earlier: Sequence[str], leans: Sequence[bool]) -> list[str]:
     """The earlier student turns a follow-up leans on: the last one, and before it every turn that the next
     one leaned on in turn (``leans``: whether each earlier turn leaned on the one before it), at most
     :data:`LEANED_ON_TURNS`. In "bestaat er een opleiding voor vliegtuigen repareren" -> "wat is de hoogste
-    dan" -> "hoe lang zit je daar op school", the subject of the third is in the first."""
+    dan" -> "hoe lang zit je daar op school", the subject of the third is in the first.
+
+    Measured (2026-12-05, replayed): ``followups_dev`` fact coverage 0.685 -> 0.703, answer-first 0.62 ->
+    0.66, route recall 0.72 -> 0.695 (one case: the subject an older turn named pushed out the opleiding
+    Koers had named); dev the same; held out, ``followups.jsonl`` fact coverage 0.528 -> 0.551. Not kept:
+    Koers's last answer as the topic even when an older turn named the subject (0.685, 0.64, 0.72)."""
     if not earlier:
         return []
     start = len(earlier) - 1
