@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.labels import KIND_NAMES, LABEL_KINDS, display_name
 from bot.core.route_graph import load_route_graph
-from bot.routes.plan import route_cards, route_path, shown_word
+from bot.routes.plan import _reason_units, route_cards, route_path, shown_word
 from tests.conftest import CORPUS
 
 GRAPH = load_route_graph(CORPUS / "routes.yaml")
@@ -81,3 +81,15 @@ def test_a_reason_shows_the_students_word_unless_it_is_a_conjugated_verb() -> No
     assert shown_word("scooters", "scooters") == "scooters"
     assert shown_word("sleutelen", "sleutelen") == "sleutelen"
     assert shown_word("gamen", "games") == "games", "the student's own word"
+
+
+def test_a_reason_quotes_a_leaning_sentence_with_the_one_before_it_and_never_a_question() -> None:
+    text = (
+        "PIE past bij je als je graag met je handen werkt. Denk aan lassen. Wil je dat? Dan kan het. "
+        "Lassen is precies werk. PIE past bij je als je graag met je handen werkt. Denk aan solderen."
+    )
+    units = _reason_units(text)
+    assert "PIE past bij je als je graag met je handen werkt. Denk aan lassen." in units
+    # The second "Denk aan" comes with the second copy of the sentence before it, not with all in between.
+    assert units[-1] == "PIE past bij je als je graag met je handen werkt. Denk aan solderen."
+    assert "Denk aan lassen." not in units and all(not u.endswith("?") for u in units)

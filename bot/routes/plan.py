@@ -155,14 +155,18 @@ def _reason_units(text: str) -> list[str]:
     a question. A sentence that leans on the one before it comes with that one, as one exact substring of
     ``text`` ("PIE past bij je als je graag met je handen werkt. Denk aan lassen, solderen, ...")."""
     units = quote_units(text)
+    starts: list[int] = []  # where each unit begins in text (the same sentence may occur twice)
+    cursor = 0
+    for unit in units:
+        starts.append(text.index(unit, cursor))
+        cursor = starts[-1] + len(unit)
     found: list[str] = []
     for index, unit in enumerate(units):
         if leans_on_before(unit):
             before = units[index - 1] if index else ""
             if not before or leans_on_before(before) or "\n" in before or before.rstrip().endswith("?"):
                 continue
-            start = text.index(before)
-            unit = text[start : text.index(unit, start + len(before)) + len(unit)]
+            unit = text[starts[index - 1] : starts[index] + len(unit)]
         if not unit.rstrip().endswith("?"):
             found.append(unit)
     return found
