@@ -247,6 +247,12 @@ def scrub_for_storage(text: str) -> str:
     return _people().replace(scrub(text)[0])[0]
 
 
+def names_someone(text: str) -> bool:
+    """Whether ``text`` names a person ("en wat verdient juf Noor"), by the learned tagger of
+    :func:`scrub_for_storage`."""
+    return bool(_people().spans(text))
+
+
 def placeholders(text: str) -> int:
     """How many pieces of personal data :func:`scrub` replaced in ``text``."""
     return len(_PLACEHOLDER.findall(text))

@@ -21,7 +21,7 @@ from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
 from bot.understand.goals import ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
-from bot.understand.guard import CARE_POLICIES, asks_for_contact, scrub
+from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
 from bot.understand.safety import Safety, buried_care, decide, ordinary, pieces, reads_parts
@@ -36,6 +36,8 @@ from bot.understand.training import (
 
 # A follow-up this short ("en met basis?") means little on its own; it leans on the previous question.
 FOLLOW_UP_MAX_WORDS = 6
+# The policies a short follow-up's context may lift (see Reader._with_the_turn_before).
+IN_CONTEXT_POLICIES = frozenset({"others_data", "off_topic"})
 # The intent heads' probability of a profiel, domein or opleiding from which a message points at a route
 # ("weet het niet, iets met mijn handen": PIE 0.86). "ik vind kiezen echt spannend, is dat normaal?" also
 # reads as a fit question (0.78) but points nowhere (0.09): it is about choosing stress.
@@ -277,6 +279,32 @@ class Reader:
         scores = self.detectors.guard.scores(pair, self.vectors.get(pair))
         return buried_care(safety, [pair], [scores], self.detectors.thresholds)
 
+    def _with_the_turn_before(self, text: str, earlier: Sequence[str], safety: Safety) -> Safety:
+        """A short follow-up read as a request for someone's data or as off-topic ("wie verdient het meest"
+        after "lasser of timmerman, wat is beter": others' data 0.95) is read together with the student's
+        message before it, which says what it asks about. When the two read as ordinary together, so is the
+        follow-up. Only these two classes: care is never lowered this way, and a request for fraud or danger
+        keeps its refusal whatever came before. Nor is a follow-up that names someone ("en wat verdient juf
+        Noor"): that asks about a person, whatever the turn before. Known miss: the name tagger does not
+        find "ruud" in "wat verdient meester ruud", and after a comparison of two jobs that gets an answer
+        about pay in general instead of the refusal (Koers has no one's data to give either way).
+        Teaching the guardrail these comparisons instead cost ordinary questions on the safety set's tune half
+        (round 26 in bot/understand/data/SPEC.md)."""
+        if (
+            not earlier
+            or safety.policy is None
+            or safety.policy.name not in IN_CONTEXT_POLICIES
+            or len(text.split()) > FOLLOW_UP_MAX_WORDS
+            or names_someone(text)
+        ):
+            return safety
+        pair = f"{earlier[-1]} {text}"
+        self.vectors.prepare([pair])
+        together = decide(
+            pair, self.detectors.guard.scores(pair, self.vectors.get(pair)), self.detectors.thresholds
+        )
+        return together if together.policy is None else safety
+
     def _leans(self, text: str, index: int) -> bool:
         """Whether an earlier student turn (the ``index``-th) leaned on the one before it: the follow-up head
         reads it so. (Short alone is not enough here: "ik vind lassen echt vet", an answer to "Wat vind je
@@ -302,6 +330,7 @@ class Reader:
         safety = self._buried(text, safety)
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         safety = self._as_reply(text, koers_said, safety)
+        safety = self._with_the_turn_before(text, earlier, safety)
         names = self.names
         intents = self.detectors.intents.scores(content, self.vectors.get(content))
         asked = self.detectors.questions.scores(content, self.vectors.get(content))
