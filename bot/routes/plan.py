@@ -195,7 +195,17 @@ def aspects(
 
     A profiel with a reason still gets its aspect: the reason quotes the student's activity, the aspect
     what the profiel is about (measured: dropping it lowered fact coverage). Without ``routes`` (the
-    conversation is not about routes) only what the student's leerweg opens."""
+    conversation is not about routes) only what the student's leerweg opens.
+
+    Measured and not kept (2026-12-06, dev and followups_dev replayed): for a question how long it takes, an
+    aspect that asks the document on mbo niveaus how long an opleiding on the recommended opleiding's niveau
+    takes, because few opleiding documents say it ("hoe lang duurt die opleiding" after Autotechnicus,
+    niveau 2, got the length of the Entreeopleiding). One per recommended opleiding, with a head start to
+    open the answer: dev the same (answer-first 0.584, fact coverage 0.621), followups_dev fact coverage
+    0.703 -> 0.685 (answer-first 0.66 the same): the general "Niveau 4 duurt 3 tot 4 jaar" pushed out the
+    opleiding's own "Op papier duurt de opleiding 4 jaar". Only for the best opleiding: dev answer-first
+    0.594, followups_dev the same loss. Also leaving it out when the question heads read a sentence of the
+    opleiding's own document as a duration: followups_dev 0.685 and 0.64, dev answer-first 0.584."""
     found: list[Aspect] = []
     for label in recommendation.routes[:ASPECT_ROUTES] if routes else []:
         node = graph.find(label)
