@@ -25,6 +25,7 @@ from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone,
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
 from bot.understand.safety import Safety, buried_care, decide, ordinary, pieces, reads_parts
+from bot.understand.spelling import Speller
 from bot.understand.training import (
     ASKER_PREFIX,
     ASKERS,
@@ -179,12 +180,16 @@ class Reader:
         # The labels it can name come from the store, so a new document's routes count without a restart.
         self._names = StoreDerived(self.store, lambda: LabelNames(self.graph, self.store.labels()))
         self._vocabulary = StoreDerived(self.store, self._words)
+        self._speller = StoreDerived(self.store, lambda: Speller.of(self._texts()))
         self._glossary = Glossary(self.store)
 
-    def _words(self) -> Vocabulary:
+    def _texts(self) -> list[str]:
         chunks = self.store.all_chunks()
         names = [node.name for node in self.graph.nodes] if self.graph is not None else []
-        return Vocabulary.of([*(c.text for c in chunks), *(c.title for c in chunks), *names])
+        return [*(c.text for c in chunks), *(c.title for c in chunks), *names]
+
+    def _words(self) -> Vocabulary:
+        return Vocabulary.of(self._texts())
 
     @property
     def names(self) -> LabelNames:
@@ -323,7 +328,10 @@ class Reader:
         # What the message asks and is about (the heads, the search, the focus) is read without a klas written
         # against the leerweg: the "3" of "3 gl, goed in tekenen" read as mbo niveau 3 (0.90), and "ik zit in
         # 3 kader ..." found the niveau-3 opleidingen. The guardrails read the message as it came.
-        content, earlier_content = without_klas(text), [without_klas(t) for t in earlier]
+        # And with its typing slips mended ("metslaar" -> "metselaar", see bot.understand.spelling); the
+        # guardrails read it as it came.
+        mend = self._speller.get().mended
+        content, earlier_content = mend(without_klas(text)), [mend(without_klas(t)) for t in earlier]
         self.vectors.prepare([text, content, *earlier, *earlier_content])
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
@@ -335,7 +343,7 @@ class Reader:
         intents = self.detectors.intents.scores(content, self.vectors.get(content))
         asked = self.detectors.questions.scores(content, self.vectors.get(content))
         kind = question_kind(asked)
-        named = frozenset(names.named(text))
+        named = frozenset(names.named(mend(text)))
         turns = self._turns(text, kind, intents, named, own_care=uncertain_care(safety))
         if earlier and care_may_carry(safety):
             safety = self._stay_with(safety, self._care_before(earlier), turns_to_something=turns)
@@ -346,7 +354,7 @@ class Reader:
             build_profile(text, history, self.graph, school=school) if self.graph else Profile(school=school)
         )
         koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
-        named_earlier = tuple(frozenset(names.named(t)) for t in earlier)
+        named_earlier = tuple(frozenset(names.named(mend(t))) for t in earlier)
         student_said = earlier[-1] if earlier else ""
         context = leaned_on(earlier_content, [self._leans(t, i) for i, t in enumerate(earlier_content)])
         # The subject: what the latest of the turns this message leans on named; when none named one, what
