@@ -34,3 +34,8 @@ def test_a_route_named_with_a_slip_is_found_and_the_guardrails_read_the_message_
     understanding = service.reader.read("mijn opa was vroeger metslaar en dat wil ik ook")
     assert "mbo:Metselaar" in understanding.named, understanding.named
     assert understanding.text == "mijn opa was vroeger metslaar en dat wil ik ook"
+
+
+def test_what_a_student_likes_is_read_with_its_slips_mended(service: ChatService) -> None:
+    understanding = service.reader.read("ik vind programeren en solderen echt leuk")
+    assert {"programmeren", "solderen"} <= set(understanding.profile.interests), understanding.profile

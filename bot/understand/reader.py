@@ -8,7 +8,7 @@ intents); the vectors are cached, so retrieval with the message itself embeds no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.labels import ROUTE_STEP_KINDS, display_name, kind_of
@@ -167,6 +167,13 @@ def leaned_on(earlier: Sequence[str], leans: Sequence[bool]) -> list[str]:
     while start > 0 and leans[start] and len(earlier) - start < LEANED_ON_TURNS:
         start -= 1
     return list(earlier[start:])
+
+
+def _mended(history: Sequence[Message], mend: Callable[[str], str]) -> tuple[Message, ...]:
+    """The conversation with the student's turns mended (see bot.understand.spelling)."""
+    return tuple(
+        m.model_copy(update={"content": mend(m.content)}) if m.role == "user" else m for m in history
+    )
 
 
 @dataclass
@@ -351,7 +358,9 @@ class Reader:
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
         profile = (
-            build_profile(text, history, self.graph, school=school) if self.graph else Profile(school=school)
+            build_profile(mend(text), _mended(history, mend), self.graph, school=school)
+            if self.graph
+            else Profile(school=school)
         )
         koers_named = frozenset(names.named(koers_said)) if koers_said else frozenset()
         named_earlier = tuple(frozenset(names.named(mend(t))) for t in earlier)
