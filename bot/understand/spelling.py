@@ -8,6 +8,10 @@ most. Only corpus words are put in: mending into any Dutch word one edit away tu
 and "editen" into "edicten" (2026-12-06). Shorter words stay as they are: "wnt" and "gwn" are how students
 write "want" and "gewoon", and one edit makes other words of them. The guardrails read the message as it
 came: they learned slips and teen spelling from their own data, and a mended word must never hide a signal.
+
+Known wrong mends: a real word that neither list holds and that is one edit from a corpus word. Of the words
+this changes in the student messages of the training data, "bedraden" became "bedragen", "leerder"
+"eerder" and "modden" "midden"; most were slips ("autotechnikus", "carosserie", "tegelzeter", "opleding").
 """
 
 from __future__ import annotations
