@@ -334,10 +334,10 @@ class Reader:
         earlier = [m.content for m in history if m.role == "user"]
         # What the message asks and is about (the heads, the search, the focus) is read without a klas written
         # against the leerweg: the "3" of "3 gl, goed in tekenen" read as mbo niveau 3 (0.90), and "ik zit in
-        # 3 kader ..." found the niveau-3 opleidingen. The guardrails read the message as it came.
-        # And with its typing slips mended ("metslaar" -> "metselaar", see bot.understand.spelling); the
-        # guardrails read it as it came.
+        # 3 kader ..." found the niveau-3 opleidingen. And it is read with its typing slips mended ("metslaar"
+        # -> "metselaar", see bot.understand.spelling). The guardrails read the message as it came.
         mend = self._speller.get().mended
+        meant = mend(text)
         content, earlier_content = mend(without_klas(text)), [mend(without_klas(t)) for t in earlier]
         self.vectors.prepare([text, content, *earlier, *earlier_content])
         vector = self.vectors.get(text)
@@ -350,7 +350,7 @@ class Reader:
         intents = self.detectors.intents.scores(content, self.vectors.get(content))
         asked = self.detectors.questions.scores(content, self.vectors.get(content))
         kind = question_kind(asked)
-        named = frozenset(names.named(mend(text)))
+        named = frozenset(names.named(meant))
         turns = self._turns(text, kind, intents, named, own_care=uncertain_care(safety))
         if earlier and care_may_carry(safety):
             safety = self._stay_with(safety, self._care_before(earlier), turns_to_something=turns)
@@ -358,7 +358,7 @@ class Reader:
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
         profile = (
-            build_profile(mend(text), _mended(history, mend), self.graph, school=school)
+            build_profile(meant, _mended(history, mend), self.graph, school=school)
             if self.graph
             else Profile(school=school)
         )
