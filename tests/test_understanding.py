@@ -108,6 +108,9 @@ def test_care_carries_to_the_next_message_and_stops_when_the_student_moved_on(se
     assert after.policy is not None and after.policy.name in {"self_harm", "down"} and after.carried
     question = service.reader.read("wat is het verschil tussen bol en bbl?", history).safety
     assert question.policy is not None and question.carried and not question.certain, "care, then the answer"
+    for aside in ("wie wint er zondag, ajax of psv", "wat ben jij een dom ding"):  # off-topic, insult
+        kept = service.reader.read(aside, history)
+        assert kept.care and kept.safety.carried and not kept.turns_to_something, aside
     history += [
         Message(role="user", content="wat is het verschil tussen bol en bbl?"),
         Message(role="assistant", content="In de BOL leer je vooral op school."),

@@ -254,7 +254,10 @@ class Reader:
         about it. Safe-messaging guidance: stay with the person until they clearly move on: an ordinary
         message that asks something or turns to a route after distress that was only likely (see
         :func:`turns_to_something`), or a second ordinary message (the turn before it was not distress).
-        A message that is itself likely distress keeps its own care class, and is marked as carried too."""
+        A message that is itself likely distress keeps its own care class, and is marked as carried too. A
+        redirect or an insult (the policies that fail open) does not take care's place: "wie zijn de
+        grootste werkgevers" right after "ik wil eigenlijk helemaal niet meer leven" read as off-topic and
+        got "Daar kan ik je niet mee helpen", with no word of care."""
         thresholds = self.detectors.thresholds
         if earlier.policy is None or earlier.policy.name not in CARE_POLICIES:
             return safety
@@ -264,7 +267,8 @@ class Reader:
             # turns to something ("ik weet echt niet wat ik wil", then "die les met hout zagen vond ik wel
             # leuk"): the student answered and moved on. After certain distress care carries regardless.
             return safety
-        return Safety(safety.policy or earlier.policy, False, safety.scores, carried=True)
+        own = safety.policy if safety.policy is not None and safety.policy.fails == "closed" else None
+        return Safety(own or earlier.policy, False, safety.scores, carried=True)
 
     def _buried(self, text: str, safety: Safety) -> Safety:
         """Score each sentence and clause of a longer message too: see :func:`buried_care`."""
@@ -353,7 +357,11 @@ class Reader:
         named = frozenset(names.named(meant))
         turns = self._turns(text, kind, intents, named, own_care=uncertain_care(safety))
         if earlier and care_may_carry(safety):
+            aside = safety.policy is not None and safety.policy.fails == "open"  # off-topic, an insult
             safety = self._stay_with(safety, self._care_before(earlier), turns_to_something=turns)
+            # Care that carries over an aside is care alone: the rest of the answer quoted career passages
+            # for "wie wint er zondag, ajax of psv" after "Je vroeg ook iets over school of werk".
+            turns = turns and not (aside and safety.carried)
         asks_contact = bool(removed) and asks_for_contact(text)
         if safety.policy is not None and safety.certain:
             return Understanding(text, removed, history, safety, asks_contact)
