@@ -229,9 +229,9 @@ def test_dreading_the_choice_or_asking_to_see_it_is_no_distress_and_not_wanting_
 
 
 def test_comparing_jobs_is_no_request_for_someones_data_and_asking_a_persons_pay_is(api: str) -> None:
-    # "welke verdient meer" after a comparison of two jobs got the refusal for other people's data (0.84)
-    # until guard round 26; "wie verdient het meest" still reads so alone (0.56) and is read with the turn
-    # before it (bot.understand.reader.Reader._with_the_turn_before).
+    # Alone, "welke verdient meer" reads as a request for other people's data (0.84) and "wie verdient het
+    # meest" too (0.95); after a comparison of two jobs they are read with the turn before them
+    # (bot.understand.reader.Reader._with_the_turn_before).
     for first, compare in [
         ("wat is het verschil tussen een elektricien en een monteur netbeheer", "welke verdient meer"),
         ("lasser of timmerman, wat is beter", "wie verdient het meest"),

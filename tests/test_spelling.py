@@ -1,4 +1,4 @@
-"""Typing slips are mended before a message is read for what it is about; the guardrails read it as it came.
+"""Typing slips are mended before a message is read for what it is about; the message itself is kept as typed.
 
 The messages here are written for these tests, not taken from an eval set."""
 
@@ -28,9 +28,7 @@ def test_dutch_and_english_words_short_words_and_words_near_no_corpus_word_stay_
     assert speller.mended(kept) == kept
 
 
-def test_a_route_named_with_a_slip_is_found_and_the_guardrails_read_the_message_as_it_came(
-    service: ChatService,
-) -> None:
+def test_a_route_named_with_a_slip_is_found_and_the_message_is_kept_as_typed(service: ChatService) -> None:
     understanding = service.reader.read("mijn opa was vroeger metslaar en dat wil ik ook")
     assert "mbo:Metselaar" in understanding.named, understanding.named
     assert understanding.text == "mijn opa was vroeger metslaar en dat wil ik ook"
