@@ -260,9 +260,10 @@ class ChatService:
         return sorted(plans.values(), key=lambda chunks: chunks[0].title)
 
     def warm_up(self) -> None:
-        """Load the embedding model and the lesson titles now, so the first student does not wait."""
+        """Load the embedding model, the lesson titles and the speller now, before the first student."""
         self.retriever.embedder.embed(["opwarmen"], kind="query")
         self.composer.lesson_titles.get()
+        self.reader.warm_up()
 
     def prepare_document(self, doc_id: str, school: str | None = None) -> int:
         """Embed a newly stored document's sentences ahead of the first question that quotes them (as

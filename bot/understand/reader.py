@@ -186,17 +186,25 @@ class Reader:
     def __post_init__(self) -> None:
         # The labels it can name come from the store, so a new document's routes count without a restart.
         self._names = StoreDerived(self.store, lambda: LabelNames(self.graph, self.store.labels()))
-        self._vocabulary = StoreDerived(self.store, self._words)
-        self._speller = StoreDerived(self.store, lambda: Speller.of(self._texts()))
+        # The words of every stored passage and route name, read from the store once per version for both.
+        self._texts = StoreDerived(self.store, self._stored_texts)
+        self._vocabulary = StoreDerived(self.store, lambda: Vocabulary.of(self._texts.get()))
+        self._speller = StoreDerived(self.store, lambda: Speller.of(self._texts.get()))
         self._glossary = Glossary(self.store)
 
-    def _texts(self) -> list[str]:
+    def _stored_texts(self) -> list[str]:
         chunks = self.store.all_chunks()
         names = [node.name for node in self.graph.nodes] if self.graph is not None else []
         return [*(c.text for c in chunks), *(c.title for c in chunks), *names]
 
-    def _words(self) -> Vocabulary:
-        return Vocabulary.of(self._texts())
+    def warm_up(self) -> None:
+        """Build what the first message would otherwise wait for: the speller and its word lists (0.5 s)."""
+        self._speller.get()
+
+    def _guard_scores(self, text: str) -> Mapping[str, float]:
+        """The guardrail classifier's scores for a text made up here (a message read with another one)."""
+        self.vectors.prepare([text])
+        return self.detectors.guard.scores(text, self.vectors.get(text))
 
     @property
     def names(self) -> LabelNames:
@@ -291,9 +299,7 @@ class Reader:
         if not asked or len(text.split()) > FOLLOW_UP_MAX_WORDS or not reads_parts(safety):
             return safety
         pair = f"{asked[-1]} {text}"
-        self.vectors.prepare([pair])
-        scores = self.detectors.guard.scores(pair, self.vectors.get(pair))
-        return buried_care(safety, [pair], [scores], self.detectors.thresholds)
+        return buried_care(safety, [pair], [self._guard_scores(pair)], self.detectors.thresholds)
 
     def _with_the_turn_before(self, text: str, earlier: Sequence[str], safety: Safety) -> Safety:
         """A short follow-up read as a request for someone's data or as off-topic ("wie verdient het meest"
@@ -315,10 +321,7 @@ class Reader:
         ):
             return safety
         pair = f"{earlier[-1]} {text}"
-        self.vectors.prepare([pair])
-        together = decide(
-            pair, self.detectors.guard.scores(pair, self.vectors.get(pair)), self.detectors.thresholds
-        )
+        together = decide(pair, self._guard_scores(pair), self.detectors.thresholds)
         return together if together.policy is None else safety
 
     def _leans(self, text: str, index: int) -> bool:
