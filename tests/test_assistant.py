@@ -80,6 +80,17 @@ def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -
     assert "Omdat je lasser wilt worden, noem ik het profiel" in text
 
 
+def test_a_student_who_asks_which_opleiding_gets_the_opleiding_as_the_reason(service: ChatService) -> None:
+    # Before: "Omdat je repareren en scooters leuk vindt, noem ik het profiel Mobiliteit en transport (M&T)."
+    # and the opleiding in the third sentence. Asked for a profiel, the reason names the profiel.
+    answer = service.answer("ik wil scooters repareren, welke opleiding is dat?")
+    assert answer.text.startswith(
+        "Omdat je repareren en scooters leuk vindt, noem ik de opleiding Scootertechnicus."
+    )
+    profiel = service.answer("ik wil scooters repareren, welk profiel is dat?")
+    assert profiel.text.startswith("Omdat je repareren en scooters leuk vindt, noem ik het profiel")
+
+
 def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> None:
     """The MaT document names "Scheeps- en jachtbouw" only as an item of a list of three richtingen: the
     reason quotes the list with the sentence that says what it lists, never the item alone."""

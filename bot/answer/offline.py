@@ -159,7 +159,13 @@ class OfflineComposer:
         student = understanding.asker == "student"
         found = (
             reasons(
-                recommendation, profile, self.graph, self.store, school=school, about_a_student=not student
+                recommendation,
+                profile,
+                self.graph,
+                self.store,
+                school=school,
+                about_a_student=not student,
+                opleiding_first=understanding.asks_opleiding,
             )
             if hits and fit
             else []

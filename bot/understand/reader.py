@@ -79,6 +79,9 @@ FIT_LIKELY = 0.3
 ASPECT_KINDS = frozenset(
     {"definition", "duration", "money", "difference", "admission", "where_when", "try_out"}
 )
+# "welke opleiding is dat?", "wat kan ik op het mbo doen": the answer's reason names the opleiding, not the
+# profiel (see bot.routes.plan.reasons).
+_OPLEIDING_QUESTION = re.compile(r"\bopleiding|\bmbo\b")
 _FIT_QUESTION = re.compile(
     r"past bij mij|wat (moet|zal) ik kiezen|wat kan ik (worden|kiezen)|welk profiel"
     r"|weet (echt |nog )*niet wat"
@@ -108,6 +111,7 @@ class Understanding:
     asks_niveau: bool = False  # about niveaus, diplomas, higher or lower
     names_niveau: bool = False  # says "niveau": which niveau fits depends on the leerweg
     asks_fit: bool = False  # "wat past bij mij?"
+    asks_opleiding: bool = False  # which mbo opleiding, not which profiel ("welke opleiding is dat?")
     kind: QuestionKind = "other"  # what the message asks (the question heads' most likely kind)
     turns_to_something: bool = False  # asks something or turns to a route, not a bare reaction (see below)
     follows_up: bool = False  # leans on the turn before ("hoe lang duurt dat dan"), as the heads read it
@@ -426,6 +430,7 @@ class Reader:
             query=query,
             leerweg_filter=_leerweg_filter(text, profile),
             asks_niveau=bool(_NIVEAU_QUESTION.search(folded)),
+            asks_opleiding=bool(_OPLEIDING_QUESTION.search(folded)) and "profiel" not in folded,
             names_niveau=bool(re.search(r"\bniveau", folded)),
             asks_fit=asked.get("fit", 0.0) >= FIT_LIKELY or bool(_FIT_QUESTION.search(folded)),
             kind=kind,
