@@ -241,21 +241,6 @@ def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: 
     assert "Het beroep lasser past bij je als je graag met je handen werkt." not in answer.text
 
 
-def test_a_follow_up_about_an_aspect_is_not_answered_about_another_opleiding(service: ChatService) -> None:
-    # Before: "De Entreeopleiding duurt een half jaar tot een jaar." answered how long the way of a basis
-    # student to niveau 2 takes.
-    history = [
-        Message(role="user", content="ik doe basis en wil naar het mbo"),
-        Message(
-            role="assistant", content="Met een BB-diploma kun je naar het mbo. Je begint op niveau 2. [1]"
-        ),
-    ]
-    answer = service.answer("hoe lang duurt dat", history)
-    assert "Niveau 2 duurt meestal 1 tot 2 jaar." in answer.text
-    assert "Entreeopleiding duurt" not in answer.text
-    assert "De Entreeopleiding duurt" in service.answer("hoe lang duurt de entreeopleiding").text
-
-
 def test_a_basis_student_gets_stapelen_for_a_niveau_4_opleiding(service: ChatService) -> None:
     answer = service.answer("ik zit in de basis en wil technicus engineering doen, kan dat?")
     assert "route:stapelen" in answer.routes

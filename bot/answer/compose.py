@@ -357,7 +357,6 @@ def compose(
     closing: str = CLOSING,
     buttons: Sequence[str] | None = None,
     lead: str = "",
-    off_subject: Callable[[str], bool] | None = None,
 ) -> Answer:
     """Write the answer from the passages' best sentences, with numbered citations.
 
@@ -367,8 +366,8 @@ def compose(
     answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
     the kind of question). A sentence about other leerwegen than the student's ``leerweg`` only is not
     quoted (see :func:`for_other_leerwegen`), nor a section written for another reader than ``asker`` (see
-    :func:`speaks_to`), nor a sentence for which ``off_subject`` is true. ``notes`` are facts from the
-    school's own settings (not from a passage), shown before ``closing`` (empty: none).
+    :func:`speaks_to`). ``notes`` are facts from the school's own settings (not from
+    a passage), shown before ``closing`` (empty: none).
     """
     focus = focus or query
     if not hits:
@@ -385,8 +384,6 @@ def compose(
     ]
     if leerweg is not None:
         pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
-    if off_subject is not None:
-        pool = [q for q in pool if not off_subject(q.text)]
     first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()

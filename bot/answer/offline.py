@@ -33,7 +33,6 @@ from bot.understand.glossary import Glossary
 from bot.understand.goals import no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
-from bot.understand.names import LabelNames
 from bot.understand.reader import ROUTE_INTEREST, Understanding, route_interest
 from bot.understand.training import ASKER_PREFIX
 
@@ -83,7 +82,6 @@ class OfflineComposer:
     selector: SentenceSelector
     graph: RouteGraph | None = None
     schools: SchoolProfielen | None = None
-    names: Callable[[], LabelNames] | None = None  # the route names a sentence uses (the reader's tagger)
     recommender: Recommender = field(init=False)
     glossary: Glossary = field(init=False)
     lesson_titles: StoreDerived[dict[str, dict[str, str]]] = field(init=False)
@@ -209,7 +207,6 @@ class OfflineComposer:
             lead=definition.definition if definition else "",
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
-            off_subject=self.off_subject(understanding, recommendation.routes),
         )
         if understanding.pay_for and not self.answers_kind(answer, "money"):
             # "wat verdien je als autotechnicus" with no sentence about pay: say so before the rest.
@@ -221,34 +218,6 @@ class OfflineComposer:
         known = {h.chunk.id for h in hits}
         extra = {h.chunk.id: h for h in looked_up if h.chunk.id not in known and h.chunk.id in cited}
         return answer, hits + list(extra.values())
-
-    def off_subject(
-        self, understanding: Understanding, routes: Sequence[str]
-    ) -> Callable[[str], bool] | None:
-        """For a follow-up that asks a new aspect of the routes talked about ("hoe lang duurt dat?"): whether
-        a sentence names opleidingen or niveaus and none of the conversation's (the routes, what the student
-        named, and the niveaus of those opleidingen). "De Entreeopleiding duurt een half jaar tot een jaar."
-        answered "hoe lang duurt dat?" after "ik doe basis en wil naar het mbo"; the duration of the
-        conversation's niveau 2 was the answer.
-
-        Measured (2026-12-06): fact coverage on dev 0.621 -> 0.625 and on ``followups_dev`` 0.703 -> 0.712
-        (replayed), answer-first the same. For every question of an answer kind, first questions too: dev
-        0.617, ``followups_dev`` 0.712 and answer-first 0.66 -> 0.64; a first question has no routes talked
-        about yet, and the sentences it lost named an opleiding as an example ("Sommige technische opleidingen
-        duren echt 4 jaar, zoals Technicus engineering")."""
-        if self.names is None or not understanding.follows_up or understanding.kind not in ANSWER_KINDS:
-            return None
-        talked = set(routes) | set(understanding.named)
-        talked = talked.union(*understanding.named_earlier)
-        nodes = {node.id: node for node in self.graph.nodes} if self.graph is not None else {}
-        talked |= {f"mbo-niveau:{n}" for label in talked if label in nodes for n in nodes[label].niveaus}
-        names = self.names()
-
-        def off(sentence: str) -> bool:
-            named = {label for label in names.named(sentence) if kind_of(label) in {"mbo", "mbo-niveau"}}
-            return bool(named) and not named & talked
-
-        return off
 
     def explain(
         self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding

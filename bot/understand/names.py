@@ -20,7 +20,7 @@ from bot.understand.profile import LEERWEG_WORDS
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "mbo-leerweg:BBL": ("bbl", "werken en leren", "leren en werken", "werkend leren"),
     "mbo-leerweg:BOL": ("bol",),
-    "mbo-niveau:1": ("entree", "entreeopleiding", "niveau 1"),
+    "mbo-niveau:1": ("entree", "niveau 1"),
     "route:havo": ("havo",),
     "route:stapelen": ("stapelen", "doorstromen naar een hoger niveau"),
     "vmbo:TL-techniek": ("tl-techniek", "sector techniek"),
