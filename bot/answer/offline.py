@@ -180,6 +180,11 @@ class OfflineComposer:
             # for a first question of such a kind (2026-12-06), because "In het profiel PIE maak je dingen
             # van metaal." was in 33 of the 195 answers of dev and followups_dev: dev answer-first 0.584 ->
             # 0.554, followups_dev fact coverage 0.703 -> 0.685 and answer-first 0.66 -> 0.64. Not kept.
+            # Also not kept (2026-12-06, 9439928 and its revert): leaving out, for such a follow-up, every
+            # sentence that names opleidingen or niveaus and none of the conversation's ("De
+            # Entreeopleiding duurt een half jaar tot een jaar." after a basis student's question about
+            # niveau 2). Tune sets: dev fact coverage 0.621 -> 0.625, followups_dev 0.703 -> 0.712. Held
+            # out it lost: test fact coverage 0.535 -> 0.528, followups.jsonl 0.551 -> 0.539.
             planned = [aspect for aspect in planned if understanding.kind in aspect.answers]
         self.retriever.prepare([aspect.question for aspect in planned])
         covered = [
