@@ -80,6 +80,14 @@ def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -
     assert "Omdat je lasser wilt worden, noem ik het profiel" in text
 
 
+def test_a_scooter_wish_reaches_the_scooter_opleiding_not_the_car_one(service: ChatService) -> None:
+    # Training messages written before the scooter opleidingen were in the route graph were labelled
+    # Autotechnicus (bot/understand/data/SPEC.md, "Intents label audit"); this wish got the car opleidingen.
+    answer = service.answer("hoi ik zit in 3 kader en ik vind sleutelen aan scooters leuk")
+    assert "mbo:Scootertechnicus" in answer.routes[:3]
+    assert "mbo:Autotechnicus" not in answer.routes
+
+
 def test_a_student_who_asks_which_opleiding_gets_the_opleiding_as_the_reason(service: ChatService) -> None:
     # Before: "Omdat je repareren en scooters leuk vindt, noem ik het profiel Mobiliteit en transport (M&T)."
     # and the opleiding in the third sentence. Asked for a profiel, the reason names the profiel.
