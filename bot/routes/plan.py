@@ -122,7 +122,8 @@ def reasons(
     about_a_student: bool = False,
     opleiding_first: bool = False,
 ) -> list[Reason]:
-    """One reason for the best-ranked profiel the student's interests point to, quoted from its document.
+    """One reason for the best-ranked route the student's interests point to (a profiel, or an opleiding when
+    asked for one), quoted from its document.
     ``about_a_student``: a mentor or parent asks, so the reason speaks of "de leerling", not "je".
 
     ``opleiding_first``: the student asks which opleiding ("ik wil scooters repareren, welke opleiding is
@@ -136,17 +137,13 @@ def reasons(
     index = {node.id: node for node in graph.nodes}
     shown = recommendation.routes[:3]
     kinds = ("opleiding", "profiel") if opleiding_first else ("profiel",)
-    candidates = [
-        label
-        for kind in kinds
-        for label in shown
-        if (node := index.get(label)) is not None and node.type == kind and node.soort == "kwalificatie"
-    ]
-    for label in candidates:
+    nodes = [index[label] for label in shown if label in index]
+    candidates = [n for kind in kinds for n in nodes if n.type == kind and n.soort == "kwalificatie"]
+    for node in candidates:
+        label = node.id
         liked = recommendation.reasons.get(label, [])
         if not liked:
             continue
-        node = index[label]
         stems = [stem(word) for word in liked]
         # Best: a sentence that names the route too ("Lassen past bij PIE"), so the quote stands alone.
         name = fold(value_of(label)) if node.type == "profiel" else fold(node.name)
