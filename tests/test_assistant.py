@@ -108,6 +108,16 @@ def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> 
     assert "MaT). Scheeps- en jachtbouw" not in text
 
 
+def test_a_reason_quotes_the_sentence_closest_to_what_the_student_said(service: ChatService) -> None:
+    # Before: the first sentence of the PIE document that names the profiel and a like, in document order:
+    # "In het profiel Produceren, installeren en energie (PIE) maak je dingen van metaal."
+    text = service.answer("ik wil later zonnepanelen op daken leggen").text
+    assert text.startswith(
+        "Omdat je zonnepanelen leuk vindt, noem ik het profiel Produceren, installeren en energie (PIE). "
+        "Een bekend keuzevak bij PIE is Duurzame energie (in en rond huis). [1]"
+    )
+
+
 def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
     question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
     answer = service.respond(question).answer
