@@ -218,4 +218,16 @@ def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatS
         "Ik ben mentor van 3 kader. Hoe bereid ik mijn klas voor op een snuffelstage?"
     )
     assert mentor.asker == "mentor"
+    # A follow-up says nothing about who writes it: in a conversation a mentor or parent opened, it is theirs.
+    opened = [
+        Message(
+            role="user",
+            content="Ik ben mentor van 3 kader. Hoe bereid ik mijn klas voor op een snuffelstage?",
+        ),
+        Message(role="assistant", content="Bespreek met de klas wat ze willen zien."),
+    ]
+    assert service.reader.read("en hoe betrek ik de ouders daarbij?").asker == "student"
+    assert service.reader.read("en hoe betrek ik de ouders daarbij?", opened).asker == "mentor"
+    parent = [Message(role="user", content="mijn zoon wil lasser worden, is dat een goed beroep?"), opened[1]]
+    assert service.reader.read("hoe lang duurt dat?", parent).asker == "parent"
     assert isinstance(service.answer("hoi"), Answer)
