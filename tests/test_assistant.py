@@ -118,6 +118,20 @@ def test_a_reason_quotes_the_sentence_closest_to_what_the_student_said(service: 
     )
 
 
+def test_a_mentors_follow_up_about_parents_is_answered_for_the_mentor(service: ChatService) -> None:
+    # Before: the follow-up was read as a student's and searched with the earlier question in front: the
+    # mentor got "Je mentor en je decaan helpen je." from the student documents on choosing a profiel, and
+    # nothing from the document on what parents can do.
+    question = (
+        "Ik ben mentor van 2 kader. Hoe help ik leerlingen die nog geen idee hebben welk profiel ze willen?"
+    )
+    first = service.answer(question)
+    history = [Message(role="user", content=question), Message(role="assistant", content=first.text)]
+    answer = service.answer("en hoe betrek ik de ouders daarbij?", history)
+    assert "lob-voor-ouders" in {c.doc_id for c in answer.citations}
+    assert "je mentor" not in answer.text.lower()
+
+
 def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
     question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
     answer = service.respond(question).answer

@@ -107,6 +107,21 @@ def speaks_to(chunk: Chunk, asker: str) -> bool:
     return reader == "parent" and asker == "mentor"
 
 
+# The asker's own role, as a sentence written for a student names it when it sends the student to them.
+_OWN_ROLE = {
+    "mentor": re.compile(r"\b(je|jouw) mentor\b"),
+    "parent": re.compile(r"\b(je|jouw) (ouders|verzorgers)\b"),
+}
+
+
+def sends_to_the_asker(sentence: str, asker: str) -> bool:
+    """Whether ``sentence`` sends its reader to someone in the ``asker``'s own role: "Maak een afspraak met je
+    mentor voor een loopbaangesprek." is advice to a student, and nonsense to the mentor who asked. Dev,
+    followups_dev and the held-out test split came out the same (2026-12-06)."""
+    own = _OWN_ROLE.get(asker)
+    return own is not None and own.search(fold(sentence)) is not None
+
+
 @dataclass(frozen=True)
 class _Quote:
     chunk: Chunk
@@ -380,7 +395,9 @@ def compose(
         )
     citations = Citations()
     pool = [
-        q for q in _pool(hits, [hit for _, found in aspects for hit in found]) if speaks_to(q.chunk, asker)
+        q
+        for q in _pool(hits, [hit for _, found in aspects for hit in found])
+        if speaks_to(q.chunk, asker) and not sends_to_the_asker(q.text, asker)
     ]
     if leerweg is not None:
         pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
