@@ -187,6 +187,9 @@ LEANS_ON_BEFORE = re.compile(
     + r"|\b(kan|mag|kun|kunt) ook\.$"
     # "Denk aan een airco, een koelcel of een warmtepomp.": examples of what the sentence before names.
     + r"|^Denk (ook )?aan\b"
+    # Measured and not kept (2026-12-06): an instruction with "ook" straight after its verb ("Vraag ook
+    # welke profielen technisch zijn.", which opened a mentor's answer) as leaning. Dev fact coverage 0.617
+    # -> 0.621, answer-first 0.594 -> 0.584, followups_dev the same: not better on the tune sets.
     # "Voor personenauto's is dat Technisch specialist personenauto's (niveau 4).", "In een beroepentest past
     # dit bij het type onderzoekend.": a verb, then "dit" or "dat" as its subject: what was named before. Not
     # "dat" that starts a clause ("Het betekent dat je ...").
