@@ -255,11 +255,10 @@ def _reading_order(query: str, chosen: Sequence[_Quote], selector: SentenceSelec
     before the conditions for it); within a passage, sentences keep their order."""
     if not chosen:
         return []
-    vectors = selector.vectors([query], [q.scored for q in chosen])
-    relevance = vectors[1:] @ vectors[0]
+    relevance = selector.relevance(query, [q.scored for q in chosen])
     best: dict[int, float] = {}
     for quote, score in zip(chosen, relevance, strict=True):
-        best[quote.rank] = max(best.get(quote.rank, -1.0), float(score))
+        best[quote.rank] = max(best.get(quote.rank, -1.0), score)
     return sorted(chosen, key=lambda q: (-best[q.rank], q.rank, q.position))
 
 

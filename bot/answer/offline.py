@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.adapters.schools import SchoolProfielen, not_offered_note
 from bot.answer.compose import CLOSING, compose, lesson_plan
@@ -164,7 +165,7 @@ class OfflineComposer:
                 school=school,
                 about_a_student=not student,
                 opleiding_first=understanding.asks_opleiding,
-                relevance=self.relevance_to(understanding.focus),
+                relevance=partial(self.selector.relevance, understanding.focus),
             )
             if hits and fit
             else []
@@ -292,15 +293,6 @@ class OfflineComposer:
         relevance = vectors[1:] @ vectors[0]
         answering = [i for i, p in enumerate(found) if p >= ASKED_AGAIN]
         return frozenset([texts[max(answering, key=lambda i: relevance[i])]]) if answering else frozenset()
-
-    def relevance_to(self, focus: str) -> Callable[[Sequence[str]], list[float]]:
-        """How close each of some passage sentences is to ``focus`` (what was asked)."""
-
-        def relevance(texts: Sequence[str]) -> list[float]:
-            vectors = self.selector.vectors([focus], texts)
-            return [float(x) for x in vectors[1:] @ vectors[0]]
-
-        return relevance
 
     def sentence_prior(self, understanding: Understanding) -> Callable[[Sequence[str]], list[float]] | None:
         """A sentence's head start: for reading like an answer to the kind of question asked, and for being

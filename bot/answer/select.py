@@ -100,6 +100,11 @@ class SentenceSelector:
             self._cache.update(stored | embedded)
         return np.stack([found[t] for t in texts])
 
+    def relevance(self, query: str, sentences: Sequence[str]) -> list[float]:
+        """How close each of the passage ``sentences`` is to ``query`` (cosine)."""
+        vectors = self.vectors([query], sentences)
+        return [float(x) for x in vectors[1:] @ vectors[0]]
+
     def says(self, text: str, said: Sequence[str]) -> bool:
         """Whether one of ``said`` says ``text`` already: nearly the same (:data:`DUPLICATE`), with the same
         numbers."""
