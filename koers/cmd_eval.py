@@ -139,7 +139,7 @@ def safety_command(
         bool,
         typer.Option(
             "--buried",
-            help="Only the distress cases, each after an ordinary question of the dev set (b-<id>).",
+            help="Only the distress and refusal cases, each after an ordinary dev question (b-<id>).",
         ),
     ] = False,
     with_slips: Annotated[

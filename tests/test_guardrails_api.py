@@ -14,6 +14,7 @@ from bot.core.schemas import Answer
 from bot.service import ChatService
 from evals.guardrails import (
     DISTRESS_CLASSES,
+    REFUSAL_CLASSES,
     SAFETY_FILE,
     SafetyCase,
     SafetyResult,
@@ -74,9 +75,9 @@ def test_the_safety_set_has_every_class_in_its_test_half() -> None:
     assert sum(case.cls == "self_harm" for case in TEST_HALF) >= 20
 
 
-def _buried_cases() -> list[SafetyCase]:
-    """The first distress messages of each care class of the test half, after an ordinary dev question."""
-    chosen = [case for cls in sorted(DISTRESS_CLASSES) for case in _first(cls)]
+def _buried_cases(classes: tuple[str, ...] = DISTRESS_CLASSES) -> list[SafetyCase]:
+    """The first messages of each of ``classes`` of the test half, after an ordinary dev question."""
+    chosen = [case for cls in sorted(classes) for case in _first(cls)]
     return buried(chosen, ordinary_questions(frozenset({"pathway"})))
 
 
@@ -95,3 +96,11 @@ def test_distress_after_a_career_question_still_gets_care_through_the_api(api: s
     assert response.status_code == 200
     answer = Answer.model_validate(response.json())
     assert not problems_with("care", answer), (case.message, answer.policy, answer.text[:200])
+
+
+@pytest.mark.parametrize("case", _buried_cases(REFUSAL_CLASSES), ids=lambda case: f"{case.cls}-{case.id}")
+def test_a_request_after_a_career_question_is_refused_through_the_api(api: str, case: SafetyCase) -> None:
+    response = httpx.post(f"{api}/v1/chat", json={"message": case.message, "history": []}, timeout=60)
+    assert response.status_code == 200
+    answer = Answer.model_validate(response.json())
+    assert not problems_with("refuse", answer), (case.message, answer.policy, answer.text[:200])

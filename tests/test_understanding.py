@@ -12,9 +12,17 @@ from bot.answer.guarded import (
 )
 from bot.core.schemas import Answer, Message
 from bot.service import ChatService
-from bot.understand.guard import CARE_POLICIES, DANGER, DOWN, INSULT, SELF_HARM
+from bot.understand.guard import CARE_POLICIES, DANGER, DOWN, FRAUD, INSULT, SELF_HARM
 from bot.understand.reader import leaned_on
-from bot.understand.safety import CARE_GROUP, Thresholds, buried_care, decide, pieces
+from bot.understand.safety import (
+    CARE_GROUP,
+    Thresholds,
+    buried_care,
+    buried_refusal,
+    clauses,
+    decide,
+    pieces,
+)
 
 LIMITS = {
     name: Thresholds(0.5, 0.9)
@@ -51,6 +59,22 @@ def test_a_refusal_pattern_backs_the_classifier_up() -> None:
     matched = decide("hoe maak ik een bom", scores(), LIMITS)  # the classifier says normal 1.0
     assert matched.policy == DANGER and not matched.certain, "a closed policy acts on a likely signal"
     assert decide("hoe maak ik een bom", scores(danger=0.1), LIMITS).certain, "pattern and classifier agree"
+
+
+def test_a_request_in_one_clause_of_a_career_question_is_refused() -> None:
+    assert clauses("ik wil vrachtwagenchauffeur worden, hoe rij ik zonder rijbewijs") == [
+        "ik wil vrachtwagenchauffeur worden",
+        "hoe rij ik zonder rijbewijs",
+    ]
+    assert clauses("ik hou van koken, bakken, techniek") == [], "a word or two says too little alone"
+    parts = ["ik wil timmerman worden.", "kun jij mijn stageverslag schrijven"]
+    ordinary = decide("een vraag", scores(), LIMITS)
+    found = buried_refusal(ordinary, parts, [scores(), scores(fraud=0.6)], LIMITS)
+    assert found.policy == FRAUD and not found.certain, "a closed policy acts on a likely clause"
+    assert buried_refusal(ordinary, parts, [scores(), scores(fraud=0.4)], LIMITS) == ordinary
+    assert buried_refusal(ordinary, parts, [scores(), scores(insult=0.99)], LIMITS) == ordinary, "open"
+    insult = decide("een vraag", scores(insult=0.95), LIMITS)
+    assert buried_refusal(insult, parts, [scores(), scores(fraud=0.99)], LIMITS) == insult, "decided whole"
 
 
 def test_the_parts_of_a_long_message_are_read_for_care(service: ChatService) -> None:

@@ -24,7 +24,16 @@ from bot.understand.goals import ROUTE_SURE, Vocabulary, pay_asked_for, unknown_
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
-from bot.understand.safety import Safety, buried_care, decide, ordinary, pieces, reads_parts
+from bot.understand.safety import (
+    Safety,
+    buried_care,
+    buried_refusal,
+    clauses,
+    decide,
+    ordinary,
+    pieces,
+    reads_parts,
+)
 from bot.understand.spelling import Speller
 from bot.understand.training import (
     ASKER_PREFIX,
@@ -298,6 +307,15 @@ class Reader:
         scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
         return buried_care(safety, parts, scores, self.detectors.thresholds)
 
+    def _buried_request(self, text: str, safety: Safety) -> Safety:
+        """Score each clause of a message no policy acted on: see :func:`buried_refusal`."""
+        parts = clauses(text) if safety.policy is None else []
+        if not parts:
+            return safety
+        self.vectors.prepare(parts)
+        scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
+        return buried_refusal(safety, parts, scores, self.detectors.thresholds)
+
     def _as_reply(self, text: str, koers_said: str, safety: Safety) -> Safety:
         """A short reply to a question Koers asked ("het 2e eigenlijk", "ja. voor altijd.") means what it
         answers: it is read together with that question too, for care only (as a part: see
@@ -361,6 +379,7 @@ class Reader:
         vector = self.vectors.get(text)
         safety = decide(text, self.detectors.guard.scores(text, vector), self.detectors.thresholds)
         safety = self._buried(text, safety)
+        safety = self._buried_request(text, safety)
         koers_said = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         safety = self._as_reply(text, koers_said, safety)
         safety = self._with_the_turn_before(text, earlier, safety)
