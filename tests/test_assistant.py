@@ -455,3 +455,15 @@ def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_
     assert recommender.recommend(unsure, []).routes[0] == "vmbo:PIE"
     sure = Understanding(text="engineering", intents={label: 0.99 for label in chain})
     assert recommender.recommend(sure, []).routes[:3] == chain
+
+
+def test_a_stated_leerweg_makes_room_for_the_profiel_and_follows_the_route() -> None:
+    """ "ik doe kader en wil machines ontwerpen": the heads are sure of the leerweg as of the mbo route, but
+    the leerweg is context, so the route still starts at its profiel and the leerweg comes after it."""
+    recommender = Recommender(GRAPH)
+    chain = ["mbo-domein:Metaal en metalektro", "mbo:Technicus engineering"]
+    stated = Understanding(
+        text="kader, ontwerpen", intents={label: 0.99 for label in [*chain, "vmbo-leerweg:KB"]}
+    )
+    routes = recommender.recommend(stated, []).routes
+    assert routes[:4] == ["vmbo:PIE", *chain, "vmbo-leerweg:KB"], routes
