@@ -459,7 +459,8 @@ def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_
 
 def test_a_stated_leerweg_makes_room_for_the_profiel_and_follows_the_route() -> None:
     """ "ik doe kader en wil machines ontwerpen": the heads are sure of the leerweg as of the mbo route, but
-    the leerweg is context, so the route still starts at its profiel and the leerweg comes after it."""
+    the leerweg is context, so the route still starts at its profiel and the leerweg comes after it. A
+    mentor who names the leerweg asks about it: there it keeps its place."""
     recommender = Recommender(GRAPH)
     chain = ["mbo-domein:Metaal en metalektro", "mbo:Technicus engineering"]
     stated = Understanding(
@@ -467,3 +468,5 @@ def test_a_stated_leerweg_makes_room_for_the_profiel_and_follows_the_route() -> 
     )
     routes = recommender.recommend(stated, []).routes
     assert routes[:4] == ["vmbo:PIE", *chain, "vmbo-leerweg:KB"], routes
+    mentor = Understanding(text="mijn kader-leerlingen", intents=stated.intents, asker="mentor")
+    assert recommender.recommend(mentor, []).routes[:3] == ["vmbo-leerweg:KB", *chain], "the mentor's subject"
