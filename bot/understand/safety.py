@@ -210,7 +210,9 @@ def buried_refusal(
     threshold of a refusal policy (one that fails closed) makes that policy act, as likely
     (``certain=False``): the request is refused and the student can ask the career question again. Not
     over a redirect or an insult (a policy that fails open): "omg wat ben jij irritant en dom, zelfs mn
-    broertje van 5 weet meer" is an insult, whatever "others' data" its second clause reads as.
+    broertje van 5 weet meer" is an insult, whatever "others' data" its second clause reads as. Nor over a
+    care answer from a part (:func:`buried_care`), which comes first: two buried refusals of the tune half
+    get a likely care answer instead.
 
     Measured with ``koers eval safety --buried``, which since this rule puts a career question before each
     refusal message too (2026-12-06): refusal recall on the tune half 0.696 -> 0.929 and on the test half
@@ -226,8 +228,6 @@ def buried_refusal(
     ``tests/test_guardrails_api.py``: a missed refusal is traded for a refused question, not the other way.
     Nor did the route interest of the clause (a clause about a route decided with the whole message)
     separate the two sides on the tune half: "en hoe start ik een auto zonder sleutel" reads 1.0.
-    Not over a care answer from a part (:func:`buried_care`), which comes first: two buried refusals of the
-    tune half get a likely care answer instead.
     """
     if whole.policy is not None:
         return whole
