@@ -223,8 +223,12 @@ class Reader:
 
     def _guard_scores(self, text: str) -> Mapping[str, float]:
         """The guardrail classifier's scores for a text made up here (a message read with another one)."""
-        self.vectors.prepare([text])
-        return self.detectors.guard.scores(text, self.vectors.get(text))
+        return self._guard_scores_of([text])[0]
+
+    def _guard_scores_of(self, texts: Sequence[str]) -> list[Mapping[str, float]]:
+        """The guardrail classifier's scores for each of ``texts`` (parts of a message), in one batch."""
+        self.vectors.prepare(texts)
+        return [self.detectors.guard.scores(text, self.vectors.get(text)) for text in texts]
 
     @property
     def names(self) -> LabelNames:
@@ -303,9 +307,7 @@ class Reader:
         parts = pieces(text) if reads_parts(safety) else []
         if not parts:
             return safety
-        self.vectors.prepare(parts)
-        scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
-        return buried_care(safety, parts, scores, self.detectors.thresholds)
+        return buried_care(safety, parts, self._guard_scores_of(parts), self.detectors.thresholds)
 
     def _buried_request(self, text: str, safety: Safety) -> Safety:
         """Score each clause of a message no policy acted on: see :func:`buried_refusal`.
@@ -317,9 +319,7 @@ class Reader:
         parts = clauses(text) if safety.policy is None else []
         if not parts:
             return safety
-        self.vectors.prepare(parts)
-        scores = [self.detectors.guard.scores(part, self.vectors.get(part)) for part in parts]
-        return buried_refusal(safety, parts, scores, self.detectors.thresholds)
+        return buried_refusal(safety, parts, self._guard_scores_of(parts), self.detectors.thresholds)
 
     def _as_reply(self, text: str, koers_said: str, safety: Safety) -> Safety:
         """A short reply to a question Koers asked ("het 2e eigenlijk", "ja. voor altijd.") means what it

@@ -115,8 +115,14 @@ MIN_PIECE_WORDS = 2
 
 def pieces(text: str) -> list[str]:
     """The sentences and clauses of a message of more than one; empty for a message of one part."""
-    found = [part.strip() for part in _PIECE_BREAK.split(text)]
-    found = [part for part in found if len(part.split()) >= MIN_PIECE_WORDS]
+    return _parts(_PIECE_BREAK, text, MIN_PIECE_WORDS)
+
+
+def _parts(breaks: re.Pattern[str], text: str, min_words: int) -> list[str]:
+    """``text`` split at ``breaks`` into parts of at least ``min_words`` words; empty when that leaves
+    fewer than two (the whole message is read already)."""
+    found = [part.strip() for part in breaks.split(text)]
+    found = [part for part in found if len(part.split()) >= min_words]
     return found if len(found) > 1 else []
 
 
@@ -190,9 +196,7 @@ REFUSAL_CLAUSE_MIN_WORDS = 3
 def clauses(text: str) -> list[str]:
     """The clauses of a message of more than one (at least :data:`REFUSAL_CLAUSE_MIN_WORDS` words each);
     empty for a message of one clause."""
-    found = [part.strip() for part in _CLAUSE_BREAK.split(text)]
-    found = [part for part in found if len(part.split()) >= REFUSAL_CLAUSE_MIN_WORDS]
-    return found if len(found) > 1 else []
+    return _parts(_CLAUSE_BREAK, text, REFUSAL_CLAUSE_MIN_WORDS)
 
 
 def buried_refusal(
