@@ -55,10 +55,13 @@ def test_a_care_pattern_the_classifier_calls_ordinary_is_only_likely() -> None:
     assert decide("ik wil dood", scores(self_harm=0.1), LIMITS).certain, "pattern and classifier agree"
 
 
-def test_a_refusal_pattern_backs_the_classifier_up() -> None:
-    matched = decide("hoe maak ik een bom", scores(), LIMITS)  # the classifier says normal 1.0
-    assert matched.policy == DANGER and not matched.certain, "a closed policy acts on a likely signal"
+def test_a_refusal_pattern_backs_the_classifier_up_where_it_is_unsure() -> None:
     assert decide("hoe maak ik een bom", scores(danger=0.1), LIMITS).certain, "pattern and classifier agree"
+    assert decide("hoe maak ik een bom", scores(danger=0.06), LIMITS).certain, "normal 0.94: not sure"
+    sure = decide("hoe maak ik een bom", scores(danger=0.04), LIMITS)  # normal 0.96: the classifier is sure
+    assert sure.policy is None, "a classifier sure the message is ordinary is not overruled by a word"
+    assert decide("we moeten een toneelstuk opvoeren", scores(), LIMITS).policy is None, "'opvoeren' alone"
+    assert decide("wat vind jij van de pvv", scores(), LIMITS).policy is None, "nor does a redirect word"
 
 
 def test_a_request_in_one_clause_of_a_career_question_is_refused() -> None:
