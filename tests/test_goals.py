@@ -10,6 +10,7 @@ WORDS = Vocabulary.of(
         "Een monteur of technicus repareert scooters.",
         "Het geluid op een podium.",
         "ik wil",
+        "Een lager niveau.",
     ]
 )
 
@@ -23,6 +24,7 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("later werken als een stewardess?", vocabulary) == "werken als een stewardess"
     assert unknown_goal("ik wil elektricien worden", vocabulary) == ""
     assert unknown_goal("ik wil elektrisien worden", vocabulary) == "", "a typo of a known word"
+    assert unknown_goal("ik wil jager worden", vocabulary) == "jager worden", "not a slip of 'lager'"
     assert unknown_goal("ik wil scootermonteur worden", vocabulary) == "", "a compound of known words"
     assert unknown_goal("hoe word je geluidstechnicus", vocabulary) == "", "a compound with a linking s"
     assert unknown_goal("hoe word je piloot", vocabulary) == "piloot worden"
