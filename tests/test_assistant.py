@@ -432,7 +432,7 @@ def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> 
     """No corpus text gives an autotechnicus's pay: Koers says it found none, then what it knows about the
     work. A pay question that finds a sentence about pay gets no such line. Asked as a follow-up, the work
     named the turn before is the one asked about, and the follow-up's own search finds the pay rule of the
-    BBL, which then comes first."""
+    BBL, which then comes first. Asked when no work was named, what the student will earn is asked."""
     unknown = service.answer("wat verdien je als autotechnicus")
     assert unknown.text.startswith("Wat je als autotechnicus verdient, heb ik niet gevonden"), unknown.text
     assert unknown.citations, "the rest of the answer is still quoted from the corpus"
@@ -444,6 +444,11 @@ def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> 
     assert service.reader.read("en wat verdien je dan?", history).pay_for == "autotechnicus"
     later = service.answer("en wat verdien je dan?", history)
     assert "loon" in later.text.split(".")[0], later.text
+    likes = "ik hou wel van computers en gamen"
+    first = service.answer(likes).text
+    history = [Message(role="user", content=likes), Message(role="assistant", content=first)]
+    unnamed = service.answer("en wat verdien je dan later", history)
+    assert unnamed.text.startswith("Wat je later verdient, heb ik niet gevonden"), "no work named: later"
 
 
 def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_route() -> None:

@@ -215,8 +215,9 @@ class OfflineComposer:
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
         )
-        if understanding.pay_for and not self.answers_kind(answer, "money"):
-            # "wat verdien je als autotechnicus" with no sentence about pay: say so before the rest.
+        if understanding.asks_pay and not self.answers_kind(answer, "money"):
+            # "wat verdien je als autotechnicus", "en wat verdien je dan later" with no sentence about pay:
+            # say so before the rest.
             text = f"{no_pay_found(understanding.pay_for)}\n\n{answer.text}"
             answer = answer.model_copy(update={"text": text})
         looked_up = [h.model_copy(update={"via": "graph"}) for _, passages in covered for h in passages]

@@ -147,7 +147,7 @@ def pay_asked_for(text: str, before: str = "") -> str:
     """The work whose pay the message asks about ("autotechnicus"), or "". A message that asks about pay and
     names no work ("en wat verdien je dan?") asks about the work the student's message ``before`` named
     ("ik wil elektricien worden")."""
-    if not _ASKS_PAY.search(fold(text)):
+    if not asks_pay(text):
         return ""
     return named_work(text) or named_work(before)
 
@@ -158,6 +158,14 @@ def named_work(text: str) -> str:
     return next((word for word in match.groups() if word), "") if match else ""
 
 
-def no_pay_found(work: str) -> str:
-    """Said before an answer to a question about pay in which no sentence is about pay: Koers's own words."""
+def asks_pay(text: str) -> bool:
+    """Whether the message asks what someone earns ("en wat verdien je dan later")."""
+    return bool(_ASKS_PAY.search(fold(text)))
+
+
+def no_pay_found(work: str = "") -> str:
+    """Said before an answer to a question about pay in which no sentence is about pay: Koers's own words.
+    Without the work named (now or the turn before), what is asked is what the student will earn."""
+    if not work:
+        return "Wat je later verdient, heb ik niet gevonden in mijn teksten."
     return f"Wat je als {work} verdient, heb ik niet gevonden in mijn teksten."

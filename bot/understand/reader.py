@@ -20,7 +20,7 @@ from bot.retrieve.derived import StoreDerived
 from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
-from bot.understand.goals import ROUTE_SURE, Vocabulary, pay_asked_for, unknown_goal
+from bot.understand.goals import ROUTE_SURE, Vocabulary, asks_pay, pay_asked_for, unknown_goal
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
@@ -135,6 +135,7 @@ class Understanding:
     aspect_query: str = ""  # a follow-up's new aspect, searched on its own as well (see ASPECT_KINDS)
     unknown_goal: str = ""  # work the student wants that no document mentions ("piloot worden")
     goal_route: str = ""  # the route a head is sure such work belongs to ("dierenarts" -> vmbo:Groen)
+    asks_pay: bool = False  # the message asks what someone earns ("en wat verdien je dan later")
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
 
@@ -470,6 +471,7 @@ class Reader:
             aspect_query=text if follows_up and kind in ASPECT_KINDS else "",
             unknown_goal=goal,
             goal_route=_sure_route(intents) if goal else "",
+            asks_pay=asks_pay(text),
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
         )
