@@ -292,6 +292,10 @@ def _answer_first(
     opening with the recommended route's aspect sentence closest to the message. Dev pathway answer-first
     0.511 -> 0.533, but the opening was often a referral ("Vraag de school welke niveaus zij voor
     mechatronica aanbiedt.") or "... kun je volgen via BOL of BBL".
+    Nor kept (2026-12-06): for a follow-up that asks a new aspect, the opening chosen by the message alone
+    instead of the message and its subject ("moet ik daarvoor goed zijn in wiskunde" opened with what MVI
+    is, not with "Dan zijn wiskunde en nask1 vaak handig."). Followups_dev answer-first 0.66 -> 0.62, dev
+    the same: "wat is het verschil tussen die 2 eigenlijk" needs its subject to choose.
     """
     if len(ordered) < 2:
         return list(ordered)
