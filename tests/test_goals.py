@@ -32,6 +32,8 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("wat verdient een piloot eigenlijk", vocabulary) == "het werk van een piloot"
     assert unknown_goal("wat doet een elektricien", vocabulary) == ""
     assert unknown_goal("welk profiel past bij mij", vocabulary) == "", "no work named"
+    assert unknown_goal("ik wil bij de brandweer, welk profiel", vocabulary) == "werken bij de brandweer"
+    assert unknown_goal("ik wil later bij de monteur", vocabulary) == "", "a place of work the documents name"
 
 
 def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:
@@ -48,3 +50,4 @@ def test_a_question_about_pay_names_the_work() -> None:
     assert pay_asked_for("en wat verdien je dan?", "ik wil elektricien worden") == "elektricien"
     assert pay_asked_for("en wat kost dat dan?", "ik wil elektricien worden") == "", "a cost, not pay"
     assert pay_asked_for("en wat verdien je daarmee") == "", "no work named"
+    assert pay_asked_for("ik wil bij de brandweer, wat verdien je daar") == "", "a place of work, not work"

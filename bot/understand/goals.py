@@ -23,13 +23,16 @@ from bot.core.labels import display_name
 from bot.core.text import fold
 
 # "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot", "hoeveel verdient een
-# piloot": the word in the place of the work (folded text).
+# piloot", "ik wil bij de brandweer (werken)": the word in the place of the work or of where it is done
+# (folded text). No eval message reads otherwise with the last form (2026-12-06); before it, "ik wil bij de
+# brandweer, welk profiel past daarbij" got PIE and a sentence about the loopbaandossier.
 _WORK = r"[a-z]{4,}(?:-[a-z]+)*"  # "chef-kok" is one word
 _GOAL = re.compile(
     rf"\bhoe word (?:je|ik) (?:een )?(?P<how>{_WORK})\b"
     rf"|\b(?P<word>{_WORK}) worden\b"
     rf"|\bwerken als (?:een )?(?P<as>{_WORK})\b"
     rf"|\b(?:wat|hoeveel) (?:doet|verdient|verdien(?:t)? je als) (?:een )?(?P<what>{_WORK})\b"
+    rf"|\b(?:wil|wilde|willen|werken|werk) (?:\w+ )?bij de (?P<at>{_WORK})\b"
 )
 _ASKS_PAY = re.compile(r"\bverdien")
 _WORD = re.compile(r"[a-z]+")
@@ -113,6 +116,8 @@ def unknown_goal(text: str, vocabulary: Callable[[], Vocabulary]) -> str:
             word, goal = match.group("how"), f"{match.group('how')} worden"
         elif match.group("what"):
             word, goal = match.group("what"), f"het werk van een {match.group('what')}"
+        elif match.group("at"):
+            word, goal = match.group("at"), f"werken bij de {match.group('at')}"
         else:
             word, goal = match.group("word") or match.group("as"), match.group(0)
         if not vocabulary().knows(word):
@@ -155,7 +160,10 @@ def pay_asked_for(text: str, before: str = "") -> str:
 def named_work(text: str) -> str:
     """The word in the place of the work in ``text`` ("lasser" in "ik wil lasser worden"), or ""."""
     match = _GOAL.search(fold(text))
-    return next((word for word in match.groups() if word), "") if match else ""
+    if match is None:
+        return ""
+    # Not the place of work ("bij de brandweer"): "wat je als brandweer verdient" says nothing.
+    return next((word for name in ("how", "word", "as", "what") if (word := match.group(name))), "")
 
 
 def asks_pay(text: str) -> bool:
