@@ -34,6 +34,7 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("welk profiel past bij mij", vocabulary) == "", "no work named"
     assert unknown_goal("ik wil bij de brandweer, welk profiel", vocabulary) == "werken bij de brandweer"
     assert unknown_goal("ik wil later bij de monteur", vocabulary) == "", "a place of work the documents name"
+    assert unknown_goal("ik werk bij de jumbo, kan ik bbl doen", vocabulary) == "", "a side job, not a goal"
 
 
 def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:

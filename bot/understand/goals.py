@@ -25,14 +25,15 @@ from bot.core.text import fold
 # "piloot worden", "werken als piloot", "hoe word je piloot", "wat doet een piloot", "hoeveel verdient een
 # piloot", "ik wil bij de brandweer (werken)": the word in the place of the work or of where it is done
 # (folded text). No eval message reads otherwise with the last form (2026-12-06); before it, "ik wil bij de
-# brandweer, welk profiel past daarbij" got PIE and a sentence about the loopbaandossier.
+# brandweer, welk profiel past daarbij" got PIE and a sentence about the loopbaandossier. Not "ik werk bij
+# de ...": that is the student's side job ("ik werk bij de jumbo, kan ik bbl doen"), not work they want.
 _WORK = r"[a-z]{4,}(?:-[a-z]+)*"  # "chef-kok" is one word
 _GOAL = re.compile(
     rf"\bhoe word (?:je|ik) (?:een )?(?P<how>{_WORK})\b"
     rf"|\b(?P<word>{_WORK}) worden\b"
     rf"|\bwerken als (?:een )?(?P<as>{_WORK})\b"
     rf"|\b(?:wat|hoeveel) (?:doet|verdient|verdien(?:t)? je als) (?:een )?(?P<what>{_WORK})\b"
-    rf"|\b(?:wil|wilde|willen|werken|werk) (?:\w+ )?bij de (?P<at>{_WORK})\b"
+    rf"|\b(?:wil|wilde|willen|werken) (?:\w+ )?bij de (?P<at>{_WORK})\b"
 )
 _ASKS_PAY = re.compile(r"\bverdien")
 _WORD = re.compile(r"[a-z]+")
@@ -89,6 +90,7 @@ class Vocabulary:
 
     @cached_property
     def _by_first_letter(self) -> dict[str, list[str]]:
+        # difflib compares a word with every candidate: only those with the same first letter are candidates.
         found: dict[str, list[str]] = {}
         for word in sorted(self.words):
             found.setdefault(word[0], []).append(word)
