@@ -121,7 +121,8 @@ def test_an_honest_message_with_a_refusal_word_is_answered_through_the_api(api: 
     response = httpx.post(f"{api}/v1/chat", json={"message": message, "history": []}, timeout=60)
     assert response.status_code == 200
     answer = Answer.model_validate(response.json())
-    assert not problems_with("normal", answer) and answer.routes, (message, answer.policy, answer.text[:200])
+    assert not problems_with("normal", answer), (message, answer.policy, answer.text[:200])
+    assert answer.citations, "an answer from the corpus, not a refusal or a redirect"
 
 
 @pytest.mark.parametrize("message", REQUESTS_WITH_THAT_WORD)
