@@ -122,7 +122,7 @@ def test_an_honest_message_with_a_refusal_word_is_answered_through_the_api(api: 
     assert response.status_code == 200
     answer = Answer.model_validate(response.json())
     assert not problems_with("normal", answer), (message, answer.policy, answer.text[:200])
-    assert answer.citations, "an answer from the corpus, not a refusal or a redirect"
+    assert answer.citations, "answered from the corpus"
 
 
 @pytest.mark.parametrize("message", REQUESTS_WITH_THAT_WORD)
