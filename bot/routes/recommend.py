@@ -231,7 +231,8 @@ class Recommender:
         leads = {"mbo-domein", "mbo", *(["vmbo-leerweg"] if student else [])}
         if not steps or kind_of(ranked[0]) not in leads:
             return ranked
-        stated = next((label for label in shown if kind_of(label) == "vmbo-leerweg" and student), None)
+        leerwegen = (label for label in shown if kind_of(label) == "vmbo-leerweg")
+        stated = next(leerwegen, None) if student else None
         if any(kind_of(label) == "vmbo" for label in shown) or (stated is None and set(shown) <= sure):
             return ranked
         ancestors = self._parents.get(steps[0], set())
