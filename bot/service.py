@@ -21,6 +21,7 @@ from bot.answer.offline import OfflineComposer
 from bot.answer.select import SentenceSelector
 from bot.core.config import Settings
 from bot.core.errors import EmptyIndexError, KoersError
+from bot.core.labels import display_name
 from bot.core.ports import AnswerRewriter, VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Message, RetrievedChunk
@@ -28,7 +29,7 @@ from bot.core.text import fold
 from bot.retrieve.retriever import Retriever, interleave
 from bot.routes.plan import route_cards, route_path
 from bot.understand.detectors import Detectors
-from bot.understand.goals import unknown_goal_answer, unknown_goal_lead
+from bot.understand.goals import unfound_goal, unknown_goal_answer, unknown_goal_lead
 from bot.understand.guard import OFF_TOPIC, Policy
 from bot.understand.reader import Reader, Understanding
 
@@ -162,12 +163,19 @@ class ChatService:
             # The usual search leads. The message's own search leading instead (2026-12-05): followups_dev
             # fact coverage 0.658 -> 0.640, answer-first 0.58 -> 0.50 (replayed).
             hits = interleave(hits, aspect)
-        unknown_work = bool(understanding.unknown_goal) and not understanding.care
+        goal = understanding.unknown_goal
+        if not goal and understanding.known_goals:
+            # A follow-up is searched with the turns before it too ("wat doet een operator precies" after a
+            # question about chemical plants found the metaal passages): what the message finds alone counts.
+            own = self.retriever.retrieve(understanding.text, school=school) if understanding.history else []
+            goal = unfound_goal(understanding.known_goals, self._document_words([*hits, *own], school))
+        unknown_work = bool(goal) and not understanding.care
         if unknown_work:
-            # Work no document mentions: passages about other work are no answer (see bot.understand.goals).
+            # Work no document mentions, or no passage found: passages about other work are no answer (see
+            # bot.understand.goals).
             hits = self._goal_route_passages(understanding, hits, school)
             if not hits:
-                text = unknown_goal_answer(understanding.unknown_goal, understanding.asker)
+                text = unknown_goal_answer(goal, understanding.asker)
                 answer = Answer(text=text, follow_up_questions=START_BUTTONS)
                 if understanding.removed:
                     answer = with_privacy_note(answer, contact_requested=False)
@@ -181,8 +189,7 @@ class ChatService:
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
         if unknown_work:  # Koers's own words first: it knows nothing about the work itself
-            goal, route = understanding.unknown_goal, understanding.goal_route
-            lead = unknown_goal_lead(goal, route, understanding.asker)
+            lead = unknown_goal_lead(goal, understanding.goal_route, understanding.asker)
             answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
@@ -210,6 +217,16 @@ class ChatService:
             found = self.retriever.from_documents(understanding.query, [node.doc], school=school, top_k=3)
             kept += [hit.model_copy(update={"via": "graph"}) for hit in found if hit.chunk.id not in known]
         return kept
+
+    def _document_words(self, hits: Sequence[RetrievedChunk], school: str | None) -> list[str]:
+        """What the documents of the passages found say: their text, titles and route names."""
+        docs = dict.fromkeys(hit.chunk.doc_id for hit in hits)
+        chunks = [chunk for doc in docs for chunk in self.store.document_chunks(doc, school=school)]
+        return [
+            text
+            for chunk in chunks
+            for text in (chunk.text, chunk.title, *(display_name(label) for label in chunk.labels))
+        ]
 
     def _school_topic(self, policy: Policy, understanding: Understanding, school: str | None) -> bool:
         """Whether an off-topic question is answered by the asking school's own documents: a school decides

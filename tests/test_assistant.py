@@ -413,6 +413,21 @@ def test_work_no_document_mentions_gets_an_honest_answer_and_known_work_gets_rou
         assert answer.routes and answer.citations, known
 
 
+def test_work_only_other_documents_name_gets_the_honest_answer_too(service: ChatService) -> None:
+    """The documents name "politie" (in the one on opvoeren) and hold "slagen", one letter from "slager";
+    the passages found for these messages are about other work (loopbaancompetenties, lassers), and an
+    answer from them would read as an answer about the work asked."""
+    for message, goal in [
+        ("ik wil bij de politie werken", "werken bij de politie"),
+        ("hoe word je slager", "slager worden"),
+    ]:
+        turn = service.respond(message)
+        assert turn.answer.text.startswith(f"Over {goal} heb ik geen informatie."), turn.answer.text
+        assert not turn.answer.routes and not turn.hits, message
+    answer = service.answer("ik wil lasser worden")
+    assert "geen informatie" not in answer.text and "mbo:Medewerker productietechniek" in answer.routes
+
+
 def test_unknown_work_a_route_head_is_sure_of_gets_that_routes_passages_only(service: ChatService) -> None:
     """No document mentions a dierenarts, but the intent heads are sure it belongs to Groen: Koers says it
     has no information on the work, then quotes the Groen documents only (not the sentences about "later"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.understand.goals import Vocabulary, pay_asked_for, unknown_goal
+from bot.understand.goals import Vocabulary, goals, pay_asked_for, unfound_goal, unknown_goal
 
 WORDS = Vocabulary.of(
     [
@@ -35,6 +35,20 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
     assert unknown_goal("ik wil bij de brandweer, welk profiel", vocabulary) == "werken bij de brandweer"
     assert unknown_goal("ik wil later bij de monteur", vocabulary) == "", "a place of work the documents name"
     assert unknown_goal("ik werk bij de jumbo, kan ik bbl doen", vocabulary) == "", "a side job, not a goal"
+
+
+def test_work_the_documents_name_must_be_named_by_those_found_too() -> None:
+    """ "slager" is a slip of "slagen", "politie" a word of one document: the documents of the passages
+    found for the message must name the work as well, in any form the documents' words count in."""
+    about_welding = ["Een lasser maakt van losse stukken metaal een geheel.", "Werk je graag precies?"]
+    assert unfound_goal(goals("hoe word je slager"), about_welding) == "slager worden"
+    assert unfound_goal(goals("ik wil bij de politie werken"), about_welding) == "werken bij de politie"
+    assert unfound_goal(goals("ik wil lasser worden"), about_welding) == ""
+    assert unfound_goal(goals("ik wil lassers worden"), about_welding) == "", "another form of a named word"
+    assert unfound_goal(goals("hoe word je slager"), [*about_welding, "Slagen doe je zo."]) == "", "a slip"
+    assert unfound_goal(goals("welk profiel past bij mij"), about_welding) == "", "no work named"
+    assert WORDS.knows_whole("elektrisien") and WORDS.knows_whole("lager")
+    assert not WORDS.knows_whole("scootermonteur"), "a compound is known from its parts only"
 
 
 def test_a_longer_message_is_about_more_than_the_work_it_names() -> None:

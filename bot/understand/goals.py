@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -66,12 +66,16 @@ class Vocabulary:
         a hyphenated word ("chef-kok")."""
         if "-" in word:
             return all(self.knows(part) for part in word.split("-") if part)
-        if word in self.words or self._misspelled(word):
+        if self.knows_whole(word):
             return True
         return any(
             self._first_part(word[:cut]) and self._part(word[cut:])
             for cut in range(MIN_PART, len(word) - MIN_PART + 1)
         )
+
+    def knows_whole(self, word: str) -> bool:
+        """The word itself or a misspelling of it, not as a compound of two known words."""
+        return word in self.words or self._misspelled(word)
 
     def _misspelled(self, word: str) -> bool:
         """Whether ``word`` is a word of the documents with a slip in it: close to it (:data:`TYPO_CUTOFF`)
@@ -107,24 +111,45 @@ class Vocabulary:
         return any(part + ending in self.words for ending in ("", "s", "en", "e"))
 
 
+def goals(text: str) -> list[tuple[str, str]]:
+    """The words in the place of work the student wants, each with the phrase that says so ("piloot",
+    "piloot worden"); none when the message says more than that (see :data:`GOAL_MAX_WORDS`)."""
+    if len(text.split()) > GOAL_MAX_WORDS:
+        return []
+    found: list[tuple[str, str]] = []
+    for match in _GOAL.finditer(fold(text)):
+        if match.group("how"):
+            found.append((match.group("how"), f"{match.group('how')} worden"))
+        elif match.group("what"):
+            found.append((match.group("what"), f"het werk van een {match.group('what')}"))
+        elif match.group("at"):
+            found.append((match.group("at"), f"werken bij de {match.group('at')}"))
+        else:
+            found.append((match.group("word") or match.group("as"), match.group(0)))
+    return found
+
+
 def unknown_goal(text: str, vocabulary: Callable[[], Vocabulary]) -> str:
     """The student's words for work no document mentions ("piloot worden"), or "" when there is none, or
     when the message says more than that (see :data:`GOAL_MAX_WORDS`). ``vocabulary`` is called only when
     the message names work: building it reads every stored passage."""
-    if len(text.split()) > GOAL_MAX_WORDS:
+    return next((goal for word, goal in goals(text) if not vocabulary().knows(word)), "")
+
+
+def unfound_goal(named: Sequence[tuple[str, str]], documents: Iterable[str]) -> str:
+    """Of the ``named`` work (word and phrase, see :func:`goals`), the phrase of the first that none of the
+    ``documents`` of the passages found for the message names, or "": those passages are about other work.
+
+    "politie" occurs in the document on opvoeren ("De politie controleert dit"), and "ik wil bij de politie
+    werken" got passages on loopbaancompetenties and a plaatwerker; "slager" is a slip of "slagen" to the
+    documents, and "hoe word je slager" got the passages about lassers. A word counts as named in any form
+    :meth:`Vocabulary.knows` accepts (other forms, slips, compounds). Only the work the documents name as a
+    word or a slip of one is checked (:meth:`Vocabulary.knows_whole`): a compound is known from its parts,
+    which the documents about it need not use."""
+    if not named:
         return ""
-    for match in _GOAL.finditer(fold(text)):
-        if match.group("how"):
-            word, goal = match.group("how"), f"{match.group('how')} worden"
-        elif match.group("what"):
-            word, goal = match.group("what"), f"het werk van een {match.group('what')}"
-        elif match.group("at"):
-            word, goal = match.group("at"), f"werken bij de {match.group('at')}"
-        else:
-            word, goal = match.group("word") or match.group("as"), match.group(0)
-        if not vocabulary().knows(word):
-            return goal
-    return ""
+    found = Vocabulary.of(documents)
+    return next((goal for word, goal in named if not found.knows(word)), "")
 
 
 def unknown_goal_answer(goal: str, asker: str = "student") -> str:

@@ -20,7 +20,14 @@ from bot.retrieve.derived import StoreDerived
 from bot.retrieve.query_vectors import QueryVectors
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
-from bot.understand.goals import ROUTE_SURE, Vocabulary, asks_pay, pay_asked_for, unknown_goal
+from bot.understand.goals import (
+    ROUTE_SURE,
+    Vocabulary,
+    asks_pay,
+    goals,
+    pay_asked_for,
+    unknown_goal,
+)
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone, scrub
 from bot.understand.names import LabelNames
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
@@ -134,6 +141,9 @@ class Understanding:
     focus: str = ""  # what the sentences are chosen for: the message (+ a follow-up's subject)
     aspect_query: str = ""  # a follow-up's new aspect, searched on its own as well (see ASPECT_KINDS)
     unknown_goal: str = ""  # work the student wants that no document mentions ("piloot worden")
+    # Work the student wants that the documents name, as a word or a slip of one, and the phrase that says
+    # so (("slager", "slager worden")): the passages found must name it too (see goals.unfound_goal).
+    known_goals: tuple[tuple[str, str], ...] = ()
     goal_route: str = ""  # the route a head is sure such work belongs to ("dierenarts" -> vmbo:Groen)
     asks_pay: bool = False  # the message asks what someone earns ("en wat verdien je dan later")
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
@@ -442,6 +452,7 @@ class Reader:
         elif kind == "definition":
             defines = self._named_word(text)
         goal = self._unknown_goal(text, named)
+        known_goals = self._known_goals(text, named)
         earlier_scores = [self.detectors.intents.scores(t, self.vectors.get(t)) for t in earlier_content]
         return Understanding(
             text=text,
@@ -470,7 +481,8 @@ class Reader:
             focus=focus,
             aspect_query=text if follows_up and kind in ASPECT_KINDS else "",
             unknown_goal=goal,
-            goal_route=_sure_route(intents) if goal else "",
+            known_goals=known_goals,
+            goal_route=_sure_route(intents) if goal or known_goals else "",
             asks_pay=asks_pay(text),
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
@@ -512,6 +524,12 @@ class Reader:
     def _unknown_goal(self, text: str, named: frozenset[str]) -> str:
         """See :mod:`bot.understand.goals`: only when the message names no route."""
         return "" if named else unknown_goal(text, self._vocabulary.get)
+
+    def _known_goals(self, text: str, named: frozenset[str]) -> tuple[tuple[str, str], ...]:
+        """The work the message wants that the documents name as a word (see :mod:`bot.understand.goals`):
+        only when the message names no route."""
+        found = goals(text) if not named else []
+        return tuple((word, goal) for word, goal in found if self._vocabulary.get().knows_whole(word))
 
 
 # Labels that can be what a conversation is about ("die opleiding", "dat profiel"); a leerweg or a niveau is
