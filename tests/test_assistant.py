@@ -132,6 +132,16 @@ def test_a_mentors_follow_up_about_parents_is_answered_for_the_mentor(service: C
     assert "je mentor" not in answer.text.lower()
 
 
+def test_a_student_who_speaks_of_a_parent_is_not_given_the_advice_for_parents(service: ChatService) -> None:
+    """The document on what parents can do speaks to parents in every section ("Help je kind, maar laat de
+    keuze bij je kind."): a student whose mother wants another job for them got that sentence as advice."""
+    parent_sections = service.store.document_chunks("lob-voor-ouders")[1:]  # after the untitled lead-in
+    assert parent_sections and all(chunk.written_for == "parent" for chunk in parent_sections)
+    answer = service.answer("mijn moeder wil dat ik dokter word maar ik wil iets met autos")
+    assert "lob-voor-ouders" not in {c.doc_id for c in answer.citations}, answer.text
+    assert "je kind" not in answer.text.lower()
+
+
 def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
     question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
     answer = service.respond(question).answer
