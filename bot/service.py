@@ -42,7 +42,7 @@ class ClassSignals:
 
     interests: tuple[str, ...] = ()  # activity words this message used ("sleutelen")
     routes: tuple[str, ...] = ()  # route labels recommended
-    topic: str = ""  # the kind of question ("duration", "money", ...)
+    topic: str = ""  # the kind of question ("duration", "cost", ...)
     unanswered: str = ""  # the scrubbed message, when the answer cites nothing
 
 

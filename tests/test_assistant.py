@@ -453,6 +453,20 @@ def test_unknown_work_a_route_head_is_sure_of_gets_that_routes_passages_only(ser
     assert quoted and all("vmbo:Groen" in chunk.labels for chunk in quoted), "a hard word may be explained"
 
 
+def test_a_question_about_pay_is_not_answered_with_what_the_opleiding_costs(service: ChatService) -> None:
+    """What a student earns and what they pay are two kinds of question: when they were one ("money"), "en
+    wat verdien je dan" after "ik wil lasser worden" opened with the lesgeld rule."""
+    goal = "ik wil lasser worden"
+    history = [
+        Message(role="user", content=goal),
+        Message(role="assistant", content=service.answer(goal).text),
+    ]
+    assert service.reader.read("en wat verdien je dan", history).kind == "pay"
+    assert service.reader.read("moet ik dan lesgeld betalen", history).kind == "cost"
+    opening = service.answer("en wat verdien je dan", history).text.split(".")[0]
+    assert "loon" in opening and "lesgeld" not in opening, opening
+
+
 def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> None:
     """No corpus text gives an autotechnicus's pay: Koers says it found none, then what it knows about the
     work. A pay question that finds a sentence about pay gets no such line. Asked as a follow-up, the work

@@ -198,7 +198,7 @@ def test_a_follow_up_about_a_new_aspect_is_also_searched_on_its_own(service: Cha
     ]
     question = "moet ik daar geld voor betalen? ik ben 16"
     understanding = service.reader.read(question, history)
-    assert understanding.follows_up and understanding.kind == "money"
+    assert understanding.follows_up and understanding.kind == "cost"
     assert understanding.aspect_query == question, "the message alone: the subject would drown the question"
     found = {h.chunk.id for h in service.respond(question, history).hits}
     aspect = service.retriever.retrieve(understanding.aspect_query)

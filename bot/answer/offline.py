@@ -54,7 +54,7 @@ LESSON_CHOICE = "Wil je een heel lesplan zien? Kies er een."
 # coverage 0.617 -> 0.601 and answer-first 0.564 -> 0.535 at 0.05; 0.589 / 0.545 at 0.1).
 KIND_PRIOR = 0.05
 ANSWER_KINDS = frozenset(
-    {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "after"}
+    {"definition", "duration", "cost", "pay", "difference", "admission", "where_when", "try_out", "after"}
 )
 # A mentor or a parent is answered in their voice: a sentence gains this times the intent heads'
 # probability that the asker would say it ("Laat leerlingen de bronnen controleren" reads as a mentor's;
@@ -215,7 +215,7 @@ class OfflineComposer:
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
         )
-        if understanding.asks_pay and not self.answers_kind(answer, "money"):
+        if understanding.asks_pay and not self.answers_kind(answer, "pay"):
             # "wat verdien je als autotechnicus", "en wat verdien je dan later" with no sentence about pay:
             # say so before the rest.
             text = f"{no_pay_found(understanding.pay_for)}\n\n{answer.text}"

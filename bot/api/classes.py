@@ -91,7 +91,8 @@ class Joined(BaseModel):
 TOPICS = {
     "definition": "Wat is het?",
     "duration": "Hoe lang duurt het?",
-    "money": "Geld: kosten of loon",
+    "cost": "Wat kost het?",
+    "pay": "Wat verdien je?",
     "difference": "Wat is het verschil?",
     "admission": "Mag ik erin met mijn leerweg?",
     "where_when": "Waar en wanneer?",

@@ -100,7 +100,7 @@ FIT_LIKELY = 0.3
 # dat mbo eigenlijk" after a parent's question about havo or mbo). Dev fact coverage of the pathway cases
 # 0.596 -> 0.606, followups_dev answer-first 0.58 -> 0.56, the held-out test split 0.532 -> 0.525.
 ASPECT_KINDS = frozenset(
-    {"definition", "duration", "money", "difference", "admission", "where_when", "try_out", "parents"}
+    {"definition", "duration", "cost", "pay", "difference", "admission", "where_when", "try_out", "parents"}
 )
 # "welke opleiding is dat?", "wat kan ik op het mbo doen": the answer's reason names the opleiding, not the
 # profiel (see bot.routes.plan.reasons).

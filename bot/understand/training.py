@@ -44,13 +44,19 @@ SCHOOL_FACT = "school_fact"
 SCHOOL_CLASSES = (SCHOOL_FACT, "helpline", "admission", "exam", "ignore_sources")
 SchoolClass = Literal["school_fact", "helpline", "admission", "exam", "ignore_sources"]
 # What a message asks (bot.understand.reader.Understanding.kind): it decides which sentences answer first.
+# `cost` (what you pay) and `pay` (what you get) were one kind, `money`, until round 29 of data/SPEC.md:
+# "en wat verdien je dan" opened with the lesgeld rule. Measured (2026-12-06): dev answer-first 0.594 ->
+# 0.604, fact coverage the same; followups_dev (replayed) fact coverage 0.703 -> 0.685 and answer-first
+# 0.66 -> 0.64, one case each ("hoeveel krijg je dan" after a question about stufi lost "Kijk daarvoor op
+# de website van DUO", and "moet ik die trein zelf betalen" opened with a sentence that leans on the one
+# before it, which bot.core.text now reads as leaning).
 QuestionKind = Literal[
-    "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
-    "try_out", "after", "lesson", "parents", "other", "reaction",
+    "greeting", "thanks", "definition", "duration", "cost", "pay", "difference", "admission", "where_when",
+    "fit", "try_out", "after", "lesson", "parents", "other", "reaction",
 ]  # fmt: skip
 QUESTION_KINDS: tuple[QuestionKind, ...] = (
-    "greeting", "thanks", "definition", "duration", "money", "difference", "admission", "where_when", "fit",
-    "try_out", "after", "lesson", "parents", "other", "reaction",
+    "greeting", "thanks", "definition", "duration", "cost", "pay", "difference", "admission", "where_when",
+    "fit", "try_out", "after", "lesson", "parents", "other", "reaction",
 )  # fmt: skip
 FOLLOW_UP = "follow_up"  # the head that says a message leans on the turn before it
 Asker = Literal["student", "mentor", "parent"]
