@@ -189,7 +189,8 @@ class ChatService:
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
         if unknown_work:  # Koers's own words first: it knows nothing about the work itself
-            lead = unknown_goal_lead(goal, understanding.goal_route, understanding.asker)
+            named = not understanding.unknown_goal  # the documents name the work, just not those found
+            lead = unknown_goal_lead(goal, understanding.goal_route, understanding.asker, named=named)
             answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)

@@ -436,6 +436,13 @@ def test_work_only_other_documents_name_gets_the_honest_answer_too(service: Chat
         assert not turn.answer.routes and not turn.hits, message
     answer = service.answer("ik wil lasser worden")
     assert "geen informatie" not in answer.text and "mbo:Medewerker productietechniek" in answer.routes
+    # The corpus names loodgieters only in the timmerman document: the passages come from the route a head is
+    # sure of, led by its name, and the work is not said to be unknown.
+    plumber = service.answer("ik wil loodgieter worden")
+    assert plumber.text.startswith("Dit vond ik over ") and "geen informatie" not in plumber.text, (
+        plumber.text
+    )
+    assert plumber.routes and plumber.citations
 
 
 def test_unknown_work_a_route_head_is_sure_of_gets_that_routes_passages_only(service: ChatService) -> None:

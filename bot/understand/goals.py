@@ -168,9 +168,13 @@ def unknown_goal_answer(goal: str, asker: str = "student") -> str:
     )
 
 
-def unknown_goal_lead(goal: str, route: str, asker: str = "student") -> str:
+def unknown_goal_lead(goal: str, route: str, asker: str = "student", *, named: bool = False) -> str:
     """Said before the passages of the route a head is sure the unknown work belongs to ("dierenarts" ->
-    Groen): Koers's own words, no facts."""
+    Groen): Koers's own words, no facts. Work the documents do ``named`` elsewhere (``unfound_goal``) is not
+    said to be unknown: the corpus names loodgieters once, in the timmerman document, and "ik wil loodgieter
+    worden" is answered from the installatie documents a head is sure of, led by the route's name only."""
+    if named:
+        return f"Dit vond ik over {display_name(route)}:"
     ask = "Vraag het aan je mentor of decaan." if asker == "student" else "De decaan van de school weet meer."
     return f"Over {goal} heb ik geen informatie. {ask} Dit vond ik over {display_name(route)}:"
 
