@@ -38,8 +38,8 @@ def test_the_work_is_read_from_the_grammar_and_compared_with_the_documents_words
 
 
 def test_work_the_documents_name_must_be_named_by_those_found_too() -> None:
-    """ "slager" is a slip of "slagen", "politie" a word of one document: the documents of the passages
-    found for the message must name the work as well, in any form the documents' words count in."""
+    """To the documents "slager" is a slip of "slagen", and "politie" is a word of one of them: the
+    documents of the passages found for the message must name the work too, in any form that counts."""
     about_welding = ["Een lasser maakt van losse stukken metaal een geheel.", "Werk je graag precies?"]
     assert unfound_goal(goals("hoe word je slager"), about_welding) == "slager worden"
     assert unfound_goal(goals("ik wil bij de politie werken"), about_welding) == "werken bij de politie"
