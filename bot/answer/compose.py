@@ -296,6 +296,11 @@ def _answer_first(
     instead of the message and its subject ("moet ik daarvoor goed zijn in wiskunde" opened with what MVI
     is, not with "Dan zijn wiskunde en nask1 vaak handig."). Followups_dev answer-first 0.66 -> 0.62, dev
     the same: "wat is het verschil tussen die 2 eigenlijk" needs its subject to choose.
+    Nor kept (2026-12-06, session 37, dev): a condition unit ("Wil je autotechnicus worden? Dan past ...")
+    compared whole, its question included, when choosing the opening: answer-first 0.594 -> 0.584, as the
+    question in the passage draws questions of every kind ("wat als ik me pas in mei aanmeld" opened with "Zit
+    je in klas 4 en wil je na de zomer naar het mbo?"); the two best sentences opening the answer, the second
+    best second: 0.594 -> 0.574.
     """
     if len(ordered) < 2:
         return list(ordered)

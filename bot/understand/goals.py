@@ -27,6 +27,9 @@ from bot.core.text import fold
 # (folded text). No eval message reads otherwise with the last form (2026-12-06); before it, "ik wil bij de
 # brandweer, welk profiel past daarbij" got PIE and a sentence about the loopbaandossier. Not "ik werk bij
 # de ...": that is the student's side job ("ik werk bij de jumbo, kan ik bbl doen"), not work they want.
+# Not kept (2026-12-06): the work before a place in "monteur bij een loonbedrijf worden" ("monteur"). The
+# corpus knows no loonbedrijf, and the answer became one about installatie monteurs; "Over loonbedrijf worden
+# heb ik geen informatie" is the more honest of the two.
 _WORK = r"[a-z]{4,}(?:-[a-z]+)*"  # "chef-kok" is one word
 _GOAL = re.compile(
     rf"\bhoe word (?:je|ik) (?:een )?(?P<how>{_WORK})\b"
@@ -45,6 +48,9 @@ MIN_PART = 4  # a compound's parts are words of at least this many letters ("sco
 # 0.99, "dierenarts" -> Groen 0.99); below it the routes are guesses ("piloot" -> PIE 0.62, "brandweerman"
 # -> MVI 0.57). Set on a dozen such messages written for this module, none from an evaluation set.
 ROUTE_SURE = 0.9
+# Not kept (2026-12-06): when the whole message is not sure, the route read from the words that name the work.
+# "Mijn dochter wil verpleegkundige worden. Welk vmbo-profiel kan zij het beste kiezen?" reads Z&W 0.22 whole;
+# "verpleegkundige worden" alone reads 0.88, still below, so no answer changed.
 # A longer message says more than the work it names, and that is what the answer is about: "ik wil
 # profvoetballer worden maar als dat niet lukt, wat kan ik dan in de sport doen?", "mijn vader zegt ik moet
 # kapper worden ... maar ik wil liever iets met dieren".
