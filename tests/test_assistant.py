@@ -445,6 +445,16 @@ def test_work_only_other_documents_name_gets_the_honest_answer_too(service: Chat
     assert plumber.routes and plumber.citations
 
 
+def test_a_student_who_wants_to_stop_school_hears_the_rules_of_leerplicht(service: ChatService) -> None:
+    """ "mag ik met 16 stoppen met school" was answered with the BBL's minimum age and studiefinanciering: no
+    document said until when a student must learn. The leerplicht document says it, and names the BBL as a
+    way to work and learn."""
+    for question in ("mag ik met 16 stoppen met school", "kan ik na het vmbo meteen werken"):
+        answer = service.answer(question)
+        assert "regel-leerplicht-en-kwalificatieplicht" in {c.doc_id for c in answer.citations}, answer.text
+        assert "startkwalificatie" in answer.text, answer.text
+
+
 def test_unknown_work_a_route_head_is_sure_of_gets_that_routes_passages_only(service: ChatService) -> None:
     """No document mentions a dierenarts, but the intent heads are sure it belongs to Groen: Koers says it
     has no information on the work, then quotes the Groen documents only (not the sentences about "later"
