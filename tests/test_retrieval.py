@@ -129,6 +129,14 @@ def test_a_section_written_for_mentors_or_parents_is_not_quoted_to_a_student(ser
     assert for_parents in parent.text and for_mentors not in parent.text, parent.text
 
 
+def test_a_document_titled_for_one_reader_marks_its_lead_too() -> None:
+    lead = Chunk(id="lead", doc_id="ouders", title="Voor ouders: zo help je", heading="", text="Kies samen.")
+    assert lead.written_for == "parent"
+    section = lead.model_copy(update={"heading": "Voor leerlingen: wat jij kunt doen"})
+    assert section.written_for == "student"
+    assert lead.model_copy(update={"title": "Techniek"}).written_for is None
+
+
 def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatService) -> None:
     hits = [
         _hit("rules", "Je meldt je aan voor 1 april. Je doet mee aan de intake.", score=0.9),

@@ -39,8 +39,11 @@ class Chunk(BaseModel):
     @property
     def written_for(self) -> str | None:
         """Who a section speaks to, when its heading says so ("Voor mentoren: zo praat je met ouders",
-        "Voor ouders", "Voor leerlingen"): "mentor", "parent" or "student"; None for everyone."""
-        for part in reversed(self.heading.split(" > ")):
+        "Voor ouders", "Voor leerlingen"): "mentor", "parent" or "student"; None for everyone.
+
+        The document's title counts as the outermost heading, so a document written for one reader
+        ("Voor ouders: ...") marks its lead too, which has no heading of its own."""
+        for part in (*reversed(self.heading.split(" > ")), self.title):
             found = _WRITTEN_FOR.match(part.strip())
             if found:
                 return _READERS[found.group(1).lower()]
