@@ -31,6 +31,7 @@ from bot.routes.plan import route_cards, route_path
 from bot.understand.detectors import Detectors
 from bot.understand.goals import unfound_goal, unknown_goal_answer, unknown_goal_lead
 from bot.understand.guard import OFF_TOPIC, Policy
+from bot.understand.places import places_named, unknown_place_lead
 from bot.understand.reader import Reader, Understanding
 
 
@@ -191,6 +192,10 @@ class ChatService:
         if unknown_work:  # Koers's own words first: it knows nothing about the work itself
             named = not understanding.unknown_goal  # the documents name the work, just not those found
             lead = unknown_goal_lead(goal, understanding.goal_route, understanding.asker, named=named)
+            answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
+        elif understanding.place and understanding.place not in places_named(answer.text):
+            # Koers's own words first: it does not know the schools there (see bot.understand.places)
+            lead = unknown_place_lead(understanding.place, understanding.asker)
             answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)

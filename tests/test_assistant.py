@@ -18,6 +18,7 @@ from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
+from bot.understand.places import places_named
 from bot.understand.reader import Understanding
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, make_settings
@@ -459,6 +460,21 @@ def test_a_student_who_wants_to_stop_school_hears_the_rules_of_leerplicht(servic
         answer = service.answer(question)
         assert "regel-leerplicht-en-kwalificatieplicht" in {c.doc_id for c in answer.citations}, answer.text
         assert "startkwalificatie" in answer.text, answer.text
+
+
+def test_a_where_question_about_a_town_is_not_answered_with_schools_elsewhere(service: ChatService) -> None:
+    """ "welke mbo school in eindhoven heeft autotechniek" was answered with the schools in Den Helder, Assen
+    and Harderwijk that the corpus happens to name: Koers now says it does not know the schools there, and
+    quotes no sentence about another town. A town the corpus does name is answered with that sentence."""
+    answer = service.answer("welke mbo school in eindhoven heeft autotechniek")
+    assert answer.text.startswith("Welke scholen in Eindhoven dit hebben, weet ik niet."), answer.text
+    assert places_named(answer.text) == {"Eindhoven"}, answer.text  # in the lead only
+    assert answer.citations and "mbo-domein:Mobiliteit en voertuigen" in answer.routes
+    known = service.answer("kan ik in den helder veva doen")
+    assert known.text.startswith("Mbo-school Vonk in Den Helder geeft VeVa"), known.text
+    assert places_named(known.text) == {"Den Helder"}, known.text
+    elsewhere = service.answer("welke school in Harderwijk heeft autotechniek")
+    assert places_named(elsewhere.text) == {"Harderwijk"}, elsewhere.text
 
 
 def test_unknown_work_a_route_head_is_sure_of_gets_that_routes_passages_only(service: ChatService) -> None:

@@ -45,6 +45,7 @@ from bot.core.text import (
     sentences,
 )
 from bot.understand.guard import looks_like_instruction
+from bot.understand.places import about_place, places_named
 
 CLOSING = "Twijfel je? Praat erover met je mentor of decaan."
 NOT_FOUND = (
@@ -70,6 +71,9 @@ MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the d
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
 LEANS_PRIOR = -0.03
+# A sentence that names the town a where-question asks about ("Mbo-school Vonk in Den Helder geeft VeVa")
+# answers it outright, so it comes before the general ones ("Ga naar een open dag van een mbo-school").
+PLACE_PRIOR = 0.2
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
 
@@ -375,6 +379,7 @@ def compose(
     focus: str = "",
     avoid: Collection[str] = (),
     leerweg: str | None = None,
+    place: str = "",
     asker: str = "student",
     sentence_prior: Callable[[Sequence[str]], Sequence[float]] | None = None,
     closing: str = CLOSING,
@@ -388,7 +393,8 @@ def compose(
     best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
     answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
     the kind of question). A sentence about other leerwegen than the student's ``leerweg`` only is not
-    quoted (see :func:`for_other_leerwegen`), nor a section written for another reader than ``asker`` (see
+    quoted (see :func:`for_other_leerwegen`), nor one that names another town than the ``place`` asked about
+    (see bot.understand.places), nor a section written for another reader than ``asker`` (see
     :func:`speaks_to`). ``notes`` are facts from the school's own settings (not from
     a passage), shown before ``closing`` (empty: none).
     """
@@ -409,6 +415,8 @@ def compose(
     ]
     if leerweg is not None:
         pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
+    if place:
+        pool = [q for q in pool if about_place(q.text, place)]
     first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()
@@ -424,7 +432,10 @@ def compose(
     texts = [q.scored for q in pool]
     fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if leans_on_before(q.text) else 0.0) + fit
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
+        + (LEANS_PRIOR if leans_on_before(q.text) else 0.0)
+        + (PLACE_PRIOR if place and place in places_named(q.text) else 0.0)
+        + fit
         for q, fit in zip(pool, fits, strict=True)
     ]
     budget = max(1, max_sentences - len(reasons))
@@ -437,7 +448,10 @@ def compose(
         reserved += [own[i] for i in best]
     chosen = _select(focus, pool, prior, selector, budget, reserved[: budget - 1]) if pool else []
     if first is not None and chosen and all(q.rank != 0 for q in chosen):
-        chosen[-1] = first  # the passage that matched the whole question best always speaks
+        # The passage that matched the whole question best always speaks, in place of the last sentence
+        # chosen, or of the last one that does not name the place asked.
+        names_place = [bool(place) and place in places_named(q.text) for q in chosen]
+        chosen[next((i for i in reversed(range(len(chosen))) if not names_place[i]), len(chosen) - 1)] = first
     ordered = _reading_order(focus, chosen, selector)
     if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
         ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)

@@ -209,6 +209,7 @@ class OfflineComposer:
             focus=understanding.focus,
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
+            place=understanding.place,
             asker=understanding.asker,
             sentence_prior=self.sentence_prior(understanding),
             lead=definition.definition if definition else "",

@@ -30,6 +30,7 @@ from bot.understand.goals import (
 )
 from bot.understand.guard import CARE_POLICIES, asks_for_contact, names_someone, scrub
 from bot.understand.names import LabelNames
+from bot.understand.places import place_asked
 from bot.understand.profile import LEERWEG_NAMES, Profile, build_profile, leerwegen_in, without_klas
 from bot.understand.safety import (
     Safety,
@@ -148,6 +149,7 @@ class Understanding:
     asks_pay: bool = False  # the message asks what someone earns ("en wat verdien je dan later")
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
+    place: str = ""  # the town or province a where-question names ("waar kan ik lassen in rotterdam")
 
     @property
     def care(self) -> bool:
@@ -486,6 +488,7 @@ class Reader:
             asks_pay=asks_pay(text),
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
+            place=place_asked(text) if kind == "where_when" else "",
         )
 
     def _defined(self, text: str, koers_said: str, earlier: Sequence[str]) -> str:
