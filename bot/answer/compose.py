@@ -71,9 +71,6 @@ MAX_SOURCES = 6  # passages quoted from (4: fact coverage 0.39, 6: 0.42 on the d
 # The best passage's sentences get a small head start: it matched the whole question.
 TOP_PASSAGE_PRIOR = 0.04
 LEANS_PRIOR = -0.03
-# A sentence that names the town a where-question asks about ("Mbo-school Vonk in Den Helder geeft VeVa")
-# answers it outright, so it comes before the general ones ("Ga naar een open dag van een mbo-school").
-PLACE_PRIOR = 0.2
 EXCLUDED = -2.0  # a prior below every cosine relevance: never chosen
 MIN_WORDS = 4
 
@@ -432,10 +429,7 @@ def compose(
     texts = [q.scored for q in pool]
     fits = list(sentence_prior(texts)) if sentence_prior is not None and texts else [0.0] * len(texts)
     prior = [
-        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0)
-        + (LEANS_PRIOR if leans_on_before(q.text) else 0.0)
-        + (PLACE_PRIOR if place and place in places_named(q.text) else 0.0)
-        + fit
+        (TOP_PASSAGE_PRIOR if q.rank == 0 else 0.0) + (LEANS_PRIOR if leans_on_before(q.text) else 0.0) + fit
         for q, fit in zip(pool, fits, strict=True)
     ]
     budget = max(1, max_sentences - len(reasons))
@@ -446,6 +440,15 @@ def compose(
         own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
         best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
         reserved += [own[i] for i in best]
+    if place:
+        # The sentence that names the town a where-question asks about answers it outright ("Mbo-school Vonk
+        # in Den Helder geeft VeVa"): the best such sentence is always said, first. A head start for every
+        # such sentence (0.1, 0.2) said the same thing twice ("In Zeeland is een keuzevak ... gemaakt") and
+        # pushed out the answer to the rest of the question (dev p19, 2026-12-06).
+        own = [i for i, q in enumerate(pool) if place in places_named(q.text) and i not in reserved]
+        best = selector.select(focus, [texts[i] for i in own], [prior[i] for i in own], 1)
+        reserved += [own[i] for i in best]
+        lead = lead or next((pool[own[i]].text for i in best), "")
     chosen = _select(focus, pool, prior, selector, budget, reserved[: budget - 1]) if pool else []
     if first is not None and chosen and all(q.rank != 0 for q in chosen):
         # The passage that matched the whole question best always speaks, in place of the last sentence
