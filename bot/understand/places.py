@@ -7,8 +7,9 @@ they answered. So a where-question that names a place is answered only with sent
 place; when none names the place asked, Koers first says in its own words that it does not know the
 schools there (see ChatService).
 
-The places are the Dutch towns of GeoNames with at least 15,000 inhabitants (every mbo school is in one),
-under their own and their other names ("Den Haag", "Den Bosch"), and the twelve provinces.
+The places are the Dutch towns of GeoNames with at least 15,000 inhabitants, under their own and their
+other names ("Den Haag", "Den Bosch"), and the twelve provinces (with "Fryslân" and "Brabant" as people say
+them). A smaller town is not read as a place, so a question about it is answered as before.
 """
 
 from __future__ import annotations
