@@ -14,7 +14,6 @@ them). A smaller town is not read as a place, so a question about it is answered
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from functools import cache
@@ -22,6 +21,7 @@ from importlib.resources import files
 from typing import Any
 
 from bot.core.text import fold
+from bot.understand.spelling import listed_words
 
 PROVINCES = (
     "Groningen", "Friesland", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gelderland", "Utrecht",
@@ -55,13 +55,7 @@ def _names() -> list[str]:
 
 def _everyday(words: set[str]) -> set[str]:
     """Those of ``words`` the Dutch word list counts as everyday words (see :data:`EVERYDAY_WORD`)."""
-    path = str(files("spellchecker") / "resources" / "nl.json.gz")
-    with gzip.open(path, "rt", encoding="utf-8") as listed:
-        text = listed.read()
-    # One entry at a time: a list of all 300,000 entries raised the peak memory by 60 MB (105 -> 46 MB for a
-    # process that builds the gazetteer).
-    entries = (entry.groups() for entry in re.finditer(r'"([^"\\]+)": (\d+)', text))
-    return {word for word, count in entries if word in words and int(count) > EVERYDAY_WORD}
+    return {word for word, count in listed_words("nl") if word in words and count > EVERYDAY_WORD}
 
 
 @cache

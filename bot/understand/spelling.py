@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -30,7 +30,16 @@ MIN_LENGTH = 6
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyzéëèïöü"
 # One entry of a pyspellchecker word list: "woord": frequency.
-_ENTRY = re.compile(r'"([^"\\]+)": \d+')
+_ENTRY = re.compile(r'"([^"\\]+)": (\d+)')
+
+
+def listed_words(language: str) -> Iterator[tuple[str, int]]:
+    """Each word of pyspellchecker's word list for ``language`` ("nl", "en") with how often its source uses
+    it, one at a time (a list of all of them costs tens of MB)."""
+    path = str(files("spellchecker") / "resources" / f"{language}.json.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as listed:
+        text = listed.read()
+    return ((entry.group(1), int(entry.group(2))) for entry in _ENTRY.finditer(text))
 
 
 @cache
@@ -39,13 +48,10 @@ def _known_hashes() -> np.ndarray:
     the words: read into a set of strings they raised peak memory by 85 MB, into this array by 40 MB while
     reading and 4 MB after (465,000 words, 2026-12-06). Python's string hashes differ between processes, so
     each process builds its own array."""
-    parts = []
-    for language in ("nl", "en"):
-        path = str(files("spellchecker") / "resources" / f"{language}.json.gz")
-        with gzip.open(path, "rt", encoding="utf-8") as listed:
-            text = listed.read()
-        words = (m.group(1) for m in _ENTRY.finditer(text))
-        parts.append(np.fromiter((hash(w) for w in words if len(w) >= MIN_LENGTH), dtype=np.int64))
+    parts = [
+        np.fromiter((hash(w) for w, _ in listed_words(language) if len(w) >= MIN_LENGTH), dtype=np.int64)
+        for language in ("nl", "en")
+    ]
     return np.unique(np.concatenate(parts))
 
 
