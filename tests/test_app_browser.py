@@ -65,7 +65,10 @@ def test_a_student_chats_and_sees_route_cards_and_sources(koers: Koers) -> None:
     expect(page.get_by_text("Een route die bij je past, van vmbo naar werk")).to_be_visible()
     expect(page.get_by_text("Mobiliteit en transport (M&T)").first).to_be_visible()
     expect(page.get_by_role("button", name="Nieuw gesprek")).to_be_visible()
-    page.get_by_text("welk profiel past bij mij?").scroll_into_view_if_needed()
+    # The welcome and its example questions go once the question is asked. Streamlit keeps the old screen
+    # until the run ends, so this also waits for the answer to be whole before the screenshot.
+    expect(page.get_by_text("Je kunt bijvoorbeeld vragen")).to_have_count(0)
+    page.get_by_text("ik zit in de kader en ik vind sleutelen aan scooters leuk").scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "app-chat.png")
     page.get_by_text("Bronnen (").click()  # open the sources
