@@ -275,6 +275,18 @@ def test_a_fact_written_as_a_condition_and_its_answer_is_quoted_whole(service: C
     assert "Ben je jonger dan 18? Dan betaal je geen lesgeld." in answer.text
 
 
+def test_a_follow_up_that_names_something_new_is_answered_about_it(service: ChatService) -> None:
+    # Searched only with the turn before in front, "werken en leren tegelijk" found the timmerman passages
+    # alone, and the answer never said what the BBL is.
+    history = [
+        Message(role="user", content="ik wil timmerman worden"),
+        Message(role="assistant", content="Dan past het profiel BWI. In het mbo is Timmerman een opleiding."),
+    ]
+    answer = service.answer("kan dat ook met werken en leren", history)
+    assert "mbo-leerweg:BBL" in service.reader.read("kan dat ook met werken en leren", history).named
+    assert "één dag per week naar school" in answer.text
+
+
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),
