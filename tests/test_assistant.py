@@ -287,6 +287,14 @@ def test_a_follow_up_that_names_something_new_is_answered_about_it(service: Chat
     assert "één dag per week naar school" in answer.text
 
 
+def test_a_comparison_opens_with_what_each_thing_compared_is(service: ChatService) -> None:
+    # It opened with "Restaureren betekent: ..." from the passages nearest to the whole question.
+    answer = service.answer("timmerman of lasser, wat is beter")
+    first, second = answer.text.split(" [2] ")[0].split(" [1] ")
+    assert [c.doc_id for c in answer.citations[:2]] == ["beroep-timmerman", "beroep-lasser"]
+    assert "timmerman" in first.lower() and "lasser" in second.lower()
+
+
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),

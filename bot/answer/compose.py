@@ -435,11 +435,13 @@ def compose(
     budget = max(1, max_sentences - len(reasons))
     selector.vectors([focus, *(aspect.question for aspect, _ in aspects)], texts)  # one batch, then cached
     reserved: list[int] = []
+    leads: list[str] = []  # sentences that open the answer, in this order
     for aspect, found in aspects:
         ids = {hit.chunk.id for hit in found}
         own = [i for i, q in enumerate(pool) if q.chunk.id in ids and i not in reserved]
         best = selector.select(aspect.question, [texts[i] for i in own], [prior[i] for i in own], 1)
         reserved += [own[i] for i in best]
+        leads += [pool[own[i]].text for i in best if aspect.leads]
     if place:
         # The sentence that names the town a where-question asks about answers it outright ("Mbo-school Vonk
         # in Den Helder geeft VeVa"): the best such sentence is always said, first. A head start for every
@@ -458,7 +460,8 @@ def compose(
     ordered = _reading_order(focus, chosen, selector)
     if not reasons:  # a reason answers "what fits me" itself; otherwise the best sentence goes first
         ordered = _answer_first(focus, ordered, dict(zip(texts, prior, strict=True)), selector)
-        ordered = _led_by(lead, ordered) if lead else ordered
+        for opening in reversed([lead, *leads] if lead else leads):
+            ordered = _led_by(opening, ordered)
     ordered = _without_repeats(ordered, [reason.quote for reason in reasons])
     said = [*(reason.quote for reason in reasons), *(quote.text for quote in ordered)]
     if closing and any(selector.says(line, said) for line in sentences(closing)):

@@ -171,7 +171,15 @@ class OfflineComposer:
             else []
         )
         planned = (
-            aspects(recommendation, profile, self.graph, routes=about_routes(understanding)) if hits else []
+            aspects(
+                recommendation,
+                profile,
+                self.graph,
+                routes=about_routes(understanding),
+                compared=understanding.compared,
+            )
+            if hits
+            else []
         )
         if understanding.aspect_query:
             # A follow-up that asks a new aspect ("moet ik daarvoor betalen? ben 16") keeps only the route

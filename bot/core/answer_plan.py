@@ -26,6 +26,7 @@ class Aspect:
     doc: str
     question: str
     answers: frozenset[str] = frozenset()  # the kinds of question (bot.understand.training) it answers
+    leads: bool = False  # its sentence opens the answer (each thing a question compares, in its order)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Sequence
 from bot.core.answer_plan import Aspect, Clarification, Reason
 from bot.core.labels import KIND_NAMES, ROUTE_STEP_KINDS, display_name, kind_of, value_of
 from bot.core.ports import VectorStore
-from bot.core.route_graph import RouteGraph
+from bot.core.route_graph import Node, RouteGraph
 from bot.core.schemas import RouteCard
 from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
@@ -217,10 +217,26 @@ _ASPECT_ANSWERS = {
     "profiel": frozenset({"definition"}),
 }
 _ADMISSION_ANSWERS = frozenset({"admission"})
+# What each of the things a question about a difference compares is, asked of its own document; the
+# sentences open the answer in the order the question names the things (see
+# bot.understand.reader.compared_routes). "lasser of timmerman, wat is beter" opened with "Restaureren
+# betekent: ...". Measured (2026-12-06): dev, followups_dev, test, routes2 and followups.jsonl the same on
+# every metric (one answer of the test split changed); the sets hold few comparisons.
+_COMPARED_QUESTION = {
+    "beroep": "Wat doet een {name}?",
+    "opleiding": "Wat leer je in de mbo-opleiding {name}?",
+    **{kind: _ASPECT_QUESTION[kind] for kind in ("domein", "profiel")},
+}
+_COMPARED_ANSWERS = frozenset({"difference", "definition"})
 
 
 def aspects(
-    recommendation: Recommendation, profile: Profile, graph: RouteGraph, *, routes: bool = True
+    recommendation: Recommendation,
+    profile: Profile,
+    graph: RouteGraph,
+    *,
+    routes: bool = True,
+    compared: Sequence[str] = (),
 ) -> list[Aspect]:
     """What a route answer covers besides the question itself, each with the document that says it.
 
@@ -237,7 +253,16 @@ def aspects(
     opleiding's own "Op papier duurt de opleiding 4 jaar". Only for the best opleiding: dev answer-first
     0.594, followups_dev the same loss. Also leaving it out when the question heads read a sentence of the
     opleiding's own document as a duration: followups_dev 0.685 and 0.64, dev answer-first 0.584."""
-    found: list[Aspect] = []
+    found = [
+        Aspect(
+            node.doc,
+            _COMPARED_QUESTION[node.type].format(name=_as_named(node)),
+            _COMPARED_ANSWERS,
+            leads=True,
+        )
+        for label in compared
+        if (node := graph.find(label)) is not None and node.type in _COMPARED_QUESTION and node.doc
+    ]
     for label in recommendation.routes[:ASPECT_ROUTES] if routes else []:
         node = graph.find(label)
         if node is not None and node.type in _ASPECT_QUESTION:
@@ -251,6 +276,11 @@ def aspects(
             if rule.leerweg == profile.leerweg
         ]
     return found
+
+
+def _as_named(node: Node) -> str:
+    """A route's name as it reads inside a sentence: a beroep in lower case ("Wat doet een lasser?")."""
+    return node.name[:1].lower() + node.name[1:] if node.type == "beroep" else node.name
 
 
 def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:

@@ -64,20 +64,23 @@ class LabelNames:
             labels.update(f"{kind}:{v}" for v in values)
         if graph is not None:
             labels.update(n.id for n in graph.nodes if n.type in {"profiel", "domein", "opleiding"})
-        self._patterns = {
-            label: re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])" for a in names))
-            for label, names in _aliases(graph, labels).items()
-            if names
-        }
+        self._patterns = {label: _pattern(names) for label, names in _aliases(graph, labels).items() if names}
+        # A beroep's name also names the opleidingen that lead to it (see _aliases); here it names the beroep.
+        beroepen = graph.nodes if graph is not None else []
+        self._beroepen = {n.id: _pattern([fold(n.name)]) for n in beroepen if n.type == "beroep"}
 
     def named(self, text: str) -> set[str]:
         """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
         also the domein Engineering."""
+        return set(self.named_at(text))
+
+    def named_at(self, text: str) -> dict[str, int]:
+        """The labels the text names (see :meth:`named`), each with where the text first names it."""
         folded = fold(text)
         spans = {
             label: [m.span() for m in pattern.finditer(folded)] for label, pattern in self._patterns.items()
         }
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for label, own in spans.items():
             for start, end in own:
                 inside_longer = any(
@@ -87,5 +90,14 @@ class LabelNames:
                     for s, e in theirs
                 )
                 if not inside_longer:
-                    found.add(label)
+                    found[label] = min(start, found.get(label, start))
         return found
+
+    def beroepen_at(self, text: str) -> dict[str, int]:
+        """The beroepen a text names by name ("lasser of timmerman"), each with where it first names it."""
+        folded = fold(text)
+        return {label: m.start() for label, p in self._beroepen.items() if (m := p.search(folded))}
+
+
+def _pattern(names: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])" for name in names))

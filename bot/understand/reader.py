@@ -8,6 +8,7 @@ intents); the vectors are cached, so retrieval with the message itself embeds no
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -151,6 +152,7 @@ class Understanding:
     pay_for: str = ""  # the work whose pay is asked ("wat verdien je als lasser", or after "lasser worden")
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
     place: str = ""  # the town or province a where-question names ("waar kan ik lassen in rotterdam")
+    compared: tuple[str, ...] = ()  # what a difference question compares (see compared_routes)
 
     @property
     def care(self) -> bool:
@@ -197,6 +199,31 @@ def names_something_new(
     followups_dev, test, routes2 and followups.jsonl the same, but for the last's filler share 0.017 ->
     0.020."""
     return bool(named - koers_named - frozenset().union(*named_earlier))
+
+
+COMPARED_TYPES = frozenset({"profiel", "domein", "opleiding"})
+
+
+def compared_routes(
+    named: Mapping[str, int], beroepen: Mapping[str, int], graph: RouteGraph | None
+) -> tuple[str, ...]:
+    """What a question about a difference compares, in the order it names them: the beroepen it names
+    ("lasser of timmerman, wat is beter") and the profielen, domeinen and opleidingen it names outright (not
+    those named by a beroep's name, which lead to it), two or more of one kind. Things of different kinds
+    are not compared: "welke pie module past het best bij mechatronica" asks which part of PIE fits, not
+    how PIE differs from mechatronica. ``named`` and ``beroepen`` map each label to where the message names
+    it (see bot.understand.names)."""
+    if graph is None:
+        return ()
+    leading = {e.source for e in graph.edges if e.type == "leidt-tot" and e.target in beroepen}
+    routes = {
+        label: at
+        for label, at in named.items()
+        if label not in leading and (node := graph.find(label)) is not None and node.type in COMPARED_TYPES
+    }
+    found = sorted({**beroepen, **routes}.items(), key=lambda item: (item[1], item[0]))
+    types = Counter(graph.node(label).type for label, _ in found)
+    return tuple(label for label, _ in found if types[graph.node(label).type] >= 2)
 
 
 def leaned_on(earlier: Sequence[str], leans: Sequence[bool]) -> list[str]:
@@ -505,7 +532,11 @@ class Reader:
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
             place=place_asked(text) if kind == "where_when" else "",
+            compared=self._compared(meant) if kind == "difference" else (),
         )
+
+    def _compared(self, text: str) -> tuple[str, ...]:
+        return compared_routes(self.names.named_at(text), self.names.beroepen_at(text), self.graph)
 
     def _defined(self, text: str, koers_said: str, earlier: Sequence[str]) -> str:
         """What a definition question that names nothing ("wat is dat precies") asks about, when that is
