@@ -295,6 +295,24 @@ def test_a_comparison_opens_with_what_each_thing_compared_is(service: ChatServic
     assert "timmerman" in first.lower() and "lasser" in second.lower()
 
 
+def test_a_follow_up_compares_what_it_names_with_what_the_conversation_was_about(
+    service: ChatService,
+) -> None:
+    history = [
+        Message(role="user", content="ik vind bouwen leuk"),
+        Message(role="assistant", content="Dan past het profiel Bouwen, wonen en interieur (BWI)."),
+    ]
+    question = "en wat is het verschil met pie"
+    assert service.reader.read(question, history).compared == ("vmbo:BWI", "vmbo:PIE")
+    answer = service.answer(question, history)
+    graph = service.graph
+    assert graph is not None
+    assert [c.doc_id for c in answer.citations[:2]] == [
+        graph.node("vmbo:BWI").doc,
+        graph.node("vmbo:PIE").doc,
+    ]
+
+
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),
