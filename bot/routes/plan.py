@@ -252,7 +252,13 @@ def aspects(
     0.703 -> 0.685 (answer-first 0.66 the same): the general "Niveau 4 duurt 3 tot 4 jaar" pushed out the
     opleiding's own "Op papier duurt de opleiding 4 jaar". Only for the best opleiding: dev answer-first
     0.594, followups_dev the same loss. Also leaving it out when the question heads read a sentence of the
-    opleiding's own document as a duration: followups_dev 0.685 and 0.64, dev answer-first 0.584."""
+    opleiding's own document as a duration: followups_dev 0.685 and 0.64, dev answer-first 0.584.
+    Nor kept (2026-12-06): for a question what comes after ("wat kun je worden met pie"), an aspect that
+    asks the best recommended profiel's, domein's or opleiding's document what comes after it ("Naar welke
+    mbo-opleidingen kun je na het profiel PIE?"). Dev and followups_dev the same on every metric, seven
+    answers changed: the question heads read "after" in "kan ik ook werken en leren tegelijk" and "wat is er
+    veranderd aan de metaal opleidingen", and for PIE it quoted "Na het profiel PIE kun je naar het mbo."
+    without the opleidingen named after it."""
     found = [
         Aspect(
             node.doc,
