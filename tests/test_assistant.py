@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.answer.compose import CLOSING, for_other_leerwegen
+from bot.answer.compose import CLOSING, below_the_diploma, for_other_leerwegen, niveaus_named
 from bot.container import build_service
 from bot.core.labels import kind_of
 from bot.core.route_graph import load_route_graph
@@ -431,6 +431,27 @@ def test_which_leerwegen_a_corpus_sentence_is_about() -> None:
     assert for_other_leerwegen("Heb je een diploma van de basisberoepsgerichte leerweg? Dan ...", "TL")
     assert not for_other_leerwegen("Je leert de basis van het vak.", "TL"), "basis as a plain word"
     assert not for_other_leerwegen("Na MaT kun je naar de opleiding Matroos.", "TL"), "no leerweg named"
+
+
+def test_a_sentence_about_niveaus_below_the_students_diploma_is_not_quoted(service: ChatService) -> None:
+    """A GL diploma opens niveau 2 to 4: the Entreeopleiding is no advice for a GL student, unless asked."""
+    history = [Message(role="user", content="ik zit in 3 gl en ik wil iets met computers")]
+    history.append(Message(role="assistant", content=service.answer(history[0].content).text))
+    follow_up = service.answer("hoe lang duurt dat dan", history).text
+    assert "Entree" not in follow_up
+    asked = service.answer("ik doe gl, hoe lang duurt de entreeopleiding").text
+    assert "Entree" in asked
+
+
+def test_which_niveaus_a_corpus_sentence_is_about() -> None:
+    assert niveaus_named("Met KB, GL of TL kun je naar niveau 2, 3 of 4.") == {2, 3, 4}
+    assert niveaus_named("De Entreeopleiding duurt een half jaar tot een jaar.") == {1}
+    assert below_the_diploma("De Entreeopleiding duurt een half jaar tot een jaar.", 2)
+    assert not below_the_diploma("Niveau 2 duurt meestal 1 tot 2 jaar.", 2)
+    # It names a leerweg: said to the student of that leerweg, or left out by the leerweg rule.
+    assert not below_the_diploma(
+        "Met een BB-diploma of een entreeopleiding kun je naar de opleiding Timmerman.", 2
+    )
 
 
 def test_doubt_with_a_liking_gets_routes_and_a_help_question_gets_the_help_documents(

@@ -20,7 +20,7 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector, held_in
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
-from bot.core.labels import ROUTE_STEP_KINDS, kind_of
+from bot.core.labels import ROUTE_STEP_KINDS, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
@@ -217,6 +217,7 @@ class OfflineComposer:
             focus=understanding.focus,
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
+            lowest_niveau=self.lowest_niveau(understanding),
             place=understanding.place,
             asker=understanding.asker,
             sentence_prior=self.sentence_prior(understanding),
@@ -276,6 +277,18 @@ class OfflineComposer:
         """The lesson plan whose title the message is (a choice Koers offered), visible to ``school``."""
         found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
         return found.get(school or "") or found.get("")
+
+    def lowest_niveau(self, understanding: Understanding) -> int | None:
+        """The lowest mbo niveau the student's stated vmbo leerweg opens (the graph's admission table), when
+        the conversation names no niveau below it ("kan ik ook naar entree?")."""
+        leerweg = understanding.leerweg_filter
+        admitted = self.graph.niveaus_for(leerweg) if self.graph is not None and leerweg else []
+        if not admitted:
+            return None
+        lowest = min(admitted)
+        named = understanding.named.union(*understanding.named_earlier)
+        asked = {int(value_of(label)) for label in named if kind_of(label) == "mbo-niveau"}
+        return None if any(niveau < lowest for niveau in asked) else lowest
 
     def answers_kind(self, answer: Answer, kind: str) -> bool:
         """Whether a sentence of ``answer`` reads as an answer to this kind of question (the question heads,
