@@ -9,7 +9,8 @@ Plan of an answer: reasons (when the student asks what fits, or says what they l
 quoted sentence from the recommended profiel's document) -> for each aspect (what a recommended route is,
 which niveaus the leerweg opens) its document's best sentence, and the passages' best sentences for what is
 asked -> a clarifying question or the closing line. The sentence that answers the question best opens the
-answer; the others follow in reading order (the best passage first, sentences in their order). Sentences of
+answer, unless aspects lead it (what each thing a question compares is, in the order it names them); the
+others follow in reading order (the best passage first, sentences in their order). Sentences of
 the previous answer are not said again, and neither is a sentence whose words another quote of the same
 answer holds (two documents often word one fact twice). A sentence that says nothing alone is not quoted:
 one about the document itself ("Hier lees je ...") or one that leans on a sentence before it that is not
