@@ -19,6 +19,7 @@ from bot.core.schemas import Answer, Chunk, Message
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
 from bot.understand.places import places_named
+from bot.understand.profile import Profile
 from bot.understand.reader import Understanding
 from ingest.container import build_ingestor
 from tests.conftest import CORPUS, make_settings
@@ -597,6 +598,19 @@ def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_
     assert recommender.recommend(unsure, []).routes[0] == "vmbo:PIE"
     sure = Understanding(text="engineering", intents={label: 0.99 for label in chain})
     assert recommender.recommend(sure, []).routes[:3] == chain
+
+
+def test_an_activity_word_counts_in_every_form_the_graph_uses() -> None:
+    """The profile reads "graafmachine" and "graafmachines" as one word; the graph has both forms, one per
+    node. A student who likes graafmachines is pointed to the machinist as well as the monteur."""
+    recommender = Recommender(GRAPH)
+    forms = {w for node in GRAPH.nodes for w in node.interests if w.startswith("graafmachine")}
+    assert forms == {"graafmachine", "graafmachines"}, "the graph no longer has both forms: test another word"
+    for word in forms:
+        likes = Understanding(text=word, profile=Profile(interests=(word,)))
+        routes = recommender.recommend(likes, []).routes
+        assert "mbo:Machinist grondverzet" in routes, (word, routes)
+        assert "mbo:Allround monteur mobiele werktuigen" in routes, (word, routes)
 
 
 def test_a_stated_leerweg_makes_room_for_the_profiel_and_follows_the_route() -> None:

@@ -26,7 +26,7 @@ from bot.core.labels import PROFIELEN, ROUTE_STEP_KINDS, is_canonical, kind_of, 
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import RetrievedChunk
 from bot.understand.goals import ROUTE_SURE
-from bot.understand.profile import Profile
+from bot.understand.profile import Profile, stem
 from bot.understand.reader import Understanding
 
 MAX_ROUTES = 5
@@ -65,6 +65,9 @@ class Recommender:
         self._closed = {n.id for n in graph.nodes if n.status != "open"} if graph else set()
         self._parents = self._parent_map()
         self._attributes = self._attribute_map()
+        # An activity word in all its forms: the profile reads "graafmachine" and "graafmachines" as one word
+        # (bot.understand.profile.stem), and one node's "graafmachine" is another's "graafmachines".
+        self._words = {n.id: {_form(w) for w in n.interests} for n in graph.nodes} if graph else {}
         self._specificity = self._specificity_map()
 
     def _parent_map(self) -> dict[str, set[str]]:
@@ -92,7 +95,7 @@ class Recommender:
         for a word every node has (a normalised idf). "warmtepompen" points somewhere; "uitzoeken", shared
         by dozens of opleidingen, hardly does, and ties between all of them only add noise."""
         nodes = [n for n in self.graph.nodes if n.interests] if self.graph else []
-        counts = Counter(word for node in nodes for word in set(node.interests))
+        counts = Counter(word for node in nodes for word in self._words[node.id])
         total = math.log(len(nodes) + 1)
         return {word: math.log((len(nodes) + 1) / count) / total for word, count in counts.items()}
 
@@ -104,14 +107,15 @@ class Recommender:
             return scores, reasons, disliked
         likes = set(profile.interests)
         for node in self.graph.nodes:
-            shared = [w for w in profile.interests if w in node.interests]
-            letters = [r for r in profile.riasec if r in node.interests]
+            words = self._words[node.id]
+            shared = [w for w in profile.interests if _form(w) in words]
+            letters = [r for r in profile.riasec if r in words]
             if shared or letters:
-                specific = sum(map(self._specificity.__getitem__, shared))
+                specific = sum(self._specificity[_form(w)] for w in shared)
                 specific += 0.25 * sum(map(self._specificity.__getitem__, letters))
                 scores[node.id] = min(1.0, specific / max(1, len(likes)))
                 reasons[node.id] = shared
-            if any(w in node.interests for w in profile.dislikes):
+            if any(_form(w) in words for w in profile.dislikes):
                 disliked.add(node.id)
         return scores, reasons, disliked
 
@@ -306,6 +310,12 @@ def in_route_order(ranked: Sequence[str], *, student: bool = True) -> list[str]:
         return list(ranked)
     head = sorted(ranked[:SHOWN_AS_ROUTE], key=lambda label: ROUTE_ORDER.index(kind_of(label)))
     return [*head, *ranked[SHOWN_AS_ROUTE:]]
+
+
+def _form(word: str) -> str:
+    """An activity word's form for matching: its stem ("graafmachines" -> "graafmachine"); a RIASEC letter
+    stays itself."""
+    return word if len(word) == 1 else stem(word)
 
 
 def _intent(intents: Mapping[str, float]) -> dict[str, float]:
