@@ -70,6 +70,9 @@ CARRY_MESSAGES = 6
 FOLLOW_UP_LIKELY = 0.5  # the follow-up head's probability from which a message counts as leaning on the last
 # How many earlier student turns a follow-up can lean on through a chain of follow-ups (see leaned_on).
 LEANED_ON_TURNS = 3
+# Measured and not kept (2026-12-06): any question the heads read as "admission" counted as asking about
+# niveaus too ("en met basis?"). Dev route recall fell 0.803 -> 0.784: "kan ik met tl ook naar de havo" and
+# "ik doe gl met pgp pie. past dat bij de metaal?" then led with the niveaus the diploma opens.
 _NIVEAU_QUESTION = re.compile(r"\bniveau|\bhoger\b|\blager\b|\bdiploma\b|\bentree\b")
 # The question heads' probability of "fit" from which a message asks what fits the student. The heads are
 # one-vs-rest, so "weet het niet, iets met mijn handen" reads as fit (0.76) and as other (0.92) at once. The
