@@ -82,6 +82,32 @@ def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -
     assert "Omdat je lasser wilt worden, noem ik het profiel" in text
 
 
+def test_the_work_a_student_wants_is_the_reason_when_no_activity_gives_one(service: ChatService) -> None:
+    """ "elektricien" is no activity the route graph lists, so no like gave a reason and the answer opened
+    with an admission rule. Now the beroep's own document says which profiel leads there: quoted after the
+    frame, or whole when its sentence names the beroep itself (the frame would say it twice)."""
+    turn = service.respond("ik wil graag elektricien worden. welk profiel moet ik kiezen?")
+    opening = (
+        "Omdat je elektricien wilt worden, noem ik het profiel Produceren, installeren en energie (PIE)."
+    )
+    assert turn.answer.text.startswith(opening), turn.answer.text
+    first = turn.answer.citations[0]
+    assert first.doc_id == "beroep-elektricien"
+    assert "PIE" in first.quote and "elektricien" not in first.quote.lower()
+    text = service.answer("ik wil stukadoor worden welk profiel moet ik kiezen").text
+    assert text.startswith("Wil je stukadoor worden? Dan past op het vmbo het profiel BWI"), text
+
+
+def test_a_wish_said_in_a_word_of_a_beroeps_name_is_a_reason_not_a_question_back(
+    service: ChatService,
+) -> None:
+    """ "schipper" is the first word of the beroep Schipper of kapitein binnenvaart: the student said what
+    they want to become, so they are not asked what they like, and the reason says they want the work."""
+    answer = service.answer("ik wil schipper worden op de binnenvaart, welk profiel past")
+    assert answer.text.startswith("Omdat je schipper wilt worden, noem ik het profiel Maritiem en techniek")
+    assert not answer.clarifying_question
+
+
 def test_a_scooter_wish_reaches_the_scooter_opleiding_not_the_car_one(service: ChatService) -> None:
     # Training messages written before the scooter opleidingen were in the route graph were labelled
     # Autotechnicus (bot/understand/data/SPEC.md, "Intents label audit"); this wish got the car opleidingen.

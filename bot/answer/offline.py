@@ -27,11 +27,11 @@ from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.core.text import fold, plain, sentences, without_citations
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.retriever import Retriever
-from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, reasons
+from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, goal_reasons, reasons
 from bot.routes.recommend import Recommender, rank_routes
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
-from bot.understand.goals import no_pay_found
+from bot.understand.goals import goals, no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
 from bot.understand.reader import ROUTE_INTEREST, Understanding, route_interest
@@ -166,10 +166,22 @@ class OfflineComposer:
                 about_a_student=not student,
                 opleiding_first=understanding.asks_opleiding,
                 relevance=partial(self.selector.relevance, understanding.focus),
+                wanted=[word for word, _ in goals(understanding.text)],
             )
             if hits and fit
             else []
         )
+        if hits and fit and not found and understanding.beroepen:
+            found = goal_reasons(
+                recommendation,
+                understanding.beroepen,
+                self.graph,
+                self.store,
+                said=understanding.text,
+                school=school,
+                about_a_student=not student,
+                relevance=partial(self.selector.relevance, understanding.focus),
+            )
         planned = (
             aspects(
                 recommendation,

@@ -156,6 +156,9 @@ class Understanding:
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
     place: str = ""  # the town or province a where-question names ("waar kan ik lassen in rotterdam")
     compared: tuple[str, ...] = ()  # what a difference question compares (see compared_routes)
+    beroepen: tuple[
+        str, ...
+    ] = ()  # the beroepen the message names, in its order ("ik wil elektricien worden")
 
     @property
     def care(self) -> bool:
@@ -538,7 +541,22 @@ class Reader:
             compared=self._compared(meant, subjects | koers_named if follows_up else ())
             if kind == "difference"
             else (),
+            beroepen=self._beroepen(meant),
         )
+
+    def _beroepen(self, text: str) -> tuple[str, ...]:
+        """The beroepen the message names, in its order: by name, or by the first word of the only beroep
+        whose name starts with the work the message wants ("ik wil schipper worden" -> Schipper
+        binnenvaart)."""
+        named = self.names.beroepen_at(text)
+        if named or self.graph is None:
+            return tuple(sorted(named, key=named.__getitem__))
+        beroepen = [node for node in self.graph.nodes if node.type == "beroep"]
+        found: list[str] = []
+        for word, _ in goals(text):
+            starting = [node.id for node in beroepen if fold(node.name).split()[0] == word]
+            found += starting if len(starting) == 1 else []
+        return tuple(dict.fromkeys(found))
 
     def _compared(self, text: str, before: Iterable[str]) -> tuple[str, ...]:
         """What a question about a difference compares (see :func:`compared_routes`). A follow-up that names
