@@ -98,6 +98,20 @@ def test_the_work_a_student_wants_is_the_reason_when_no_activity_gives_one(servi
     assert text.startswith("Wil je stukadoor worden? Dan past op het vmbo het profiel BWI"), text
 
 
+def test_a_wish_said_with_the_leerweg_gets_the_reason_too_a_question_about_the_work_not(
+    service: ChatService,
+) -> None:
+    """ "ik doe kader en ik wil later autospuiter worden" asks nothing outright, yet says what the student
+    wants: the answer says which profiel leads there and why. "wat doet een autospuiter precies" names the
+    work without wanting it and is answered about the work."""
+    wish = service.answer("ik doe kader en ik wil later autospuiter worden").text
+    assert wish.startswith("Omdat je autospuiter wilt worden, noem ik het profiel Mobiliteit en transport"), (
+        wish
+    )
+    question = service.answer("wat doet een autospuiter precies").text
+    assert not question.startswith("Omdat"), question
+
+
 def test_a_wish_said_in_a_word_of_a_beroeps_name_is_a_reason_not_a_question_back(
     service: ChatService,
 ) -> None:

@@ -152,7 +152,12 @@ class OfflineComposer:
         recommendation = self.recommender.recommend(understanding, hits, offered)
         # Why a profiel fits is said when that is asked, or when this message tells what the student likes.
         tells = understanding.kind == "other" and tells_likes(understanding)
-        fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells
+        wants = (
+            understanding.kind in {"other", "admission"}
+            and bool(understanding.beroepen)
+            and bool(goals(understanding.text))
+        )
+        fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells or wants
         # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
         # pointer and the clarifying question (which are for the student) are left out.
         student = understanding.asker == "student"
