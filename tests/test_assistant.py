@@ -631,13 +631,16 @@ def test_a_pay_question_without_a_pay_sentence_says_so(service: ChatService) -> 
 
 def test_a_goal_starts_at_its_profiel_unless_the_message_is_sure_of_a_whole_mbo_route() -> None:
     """A recommendation leads with the profiel that leads to its best opleiding, but the profiel does not
-    push out a label of a whole route the message itself is sure of (a question about that opleiding)."""
+    push out a label of a whole route the message itself is sure of (a question about that opleiding),
+    unless the student asks what fits them: that is a question about the whole route, from the vmbo on."""
     recommender = Recommender(GRAPH)
     chain = ["mbo-domein:Metaal en metalektro", "mbo:Engineering", "mbo:Technicus engineering"]
     unsure = Understanding(text="engineering", intents={label: 0.6 for label in chain})
     assert recommender.recommend(unsure, []).routes[0] == "vmbo:PIE"
     sure = Understanding(text="engineering", intents={label: 0.99 for label in chain})
     assert recommender.recommend(sure, []).routes[:3] == chain
+    asks_fit = Understanding(text="wat past bij mij", intents=sure.intents, asks_fit=True)
+    assert recommender.recommend(asks_fit, []).routes[0] == "vmbo:PIE", "a student asking what fits"
 
 
 def test_an_activity_word_counts_in_every_form_the_graph_uses() -> None:
