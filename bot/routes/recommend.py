@@ -235,7 +235,12 @@ class Recommender:
         their context. So only a student's stated leerweg makes room (the dev set has no such mentor
         question; its figures stay the same either way): test 0.825 (mentor cases 0.796 again), paraphrase
         agreement 0.528. The cause was read off the test split's figures per category, so that split has
-        now been looked at for this rule."""
+        now been looked at for this rule.
+
+        Measured and not kept (2026-12-06): when the route shown holds a profiel that the graph does not
+        lead from its best mbo domein or opleiding ("PIE -> ICT"), that step's best-scored profiel in its
+        place. Agreement on ``paraphrases_dev.jsonl`` fell 0.711 -> 0.689: "Maritiem en logistiek" and
+        "Bouw en infra" have several profielen, and the best-scored one changed with the wording."""
         shown = ranked[:SHOWN_AS_ROUTE]
         steps = [label for label in shown if kind_of(label) in {"mbo-domein", "mbo"}]
         leads = {"mbo-domein", "mbo", *(["vmbo-leerweg"] if student else [])}
