@@ -157,11 +157,8 @@ class OfflineComposer:
         # rest of dev, followups_dev, test, routes2.jsonl and followups.jsonl the same (2026-12-06). Naming
         # the work without wanting it ("wat is technicus engineering") lost dev fact coverage (0.617 ->
         # 0.609), so a wish is read from the grammar (bot.understand.goals).
-        wants = (
-            understanding.kind in {"other", "admission"}
-            and bool(understanding.beroepen)
-            and bool(goals(understanding.text))
-        )
+        wished = [word for word, _ in goals(understanding.text)]  # "schipper" in "ik wil schipper worden"
+        wants = understanding.kind in {"other", "admission"} and bool(understanding.beroepen) and bool(wished)
         fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells or wants
         # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
         # pointer and the clarifying question (which are for the student) are left out.
@@ -176,7 +173,7 @@ class OfflineComposer:
                 about_a_student=not student,
                 opleiding_first=understanding.asks_opleiding,
                 relevance=partial(self.selector.relevance, understanding.focus),
-                wanted=[word for word, _ in goals(understanding.text)],
+                wanted=wished,
             )
             if hits and fit
             else []

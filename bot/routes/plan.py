@@ -225,9 +225,9 @@ def goal_reasons(
                 for unit in _reason_units(chunk.text)
                 if any(name.search(fold(unit)) for name in names)
             ]
-            apart = [(chunk, unit) for chunk, unit in options if fold(beroep.name) not in fold(unit)]
             if not options:
                 continue
+            apart = [(chunk, unit) for chunk, unit in options if fold(beroep.name) not in fold(unit)]
             options = apart or options
             fit = list(relevance([unit for _, unit in options])) if relevance else [0.0] * len(options)
             chunk, unit = options[max(range(len(options)), key=fit.__getitem__)]

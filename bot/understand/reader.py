@@ -156,9 +156,8 @@ class Understanding:
     defines: str = ""  # the word a definition question asks about (its own, or one Koers used: "wat is dat?")
     place: str = ""  # the town or province a where-question names ("waar kan ik lassen in rotterdam")
     compared: tuple[str, ...] = ()  # what a difference question compares (see compared_routes)
-    beroepen: tuple[
-        str, ...
-    ] = ()  # the beroepen the message names, in its order ("ik wil elektricien worden")
+    # The beroepen the message names, in its order ("ik wil elektricien worden"; see Reader._beroepen).
+    beroepen: tuple[str, ...] = ()
 
     @property
     def care(self) -> bool:
@@ -546,8 +545,8 @@ class Reader:
 
     def _beroepen(self, text: str) -> tuple[str, ...]:
         """The beroepen the message names, in its order: by name, or by the first word of the only beroep
-        whose name starts with the work the message wants ("ik wil schipper worden" -> Schipper
-        binnenvaart)."""
+        whose name starts with the work the message wants ("ik wil schipper worden" -> Schipper of
+        kapitein binnenvaart)."""
         named = self.names.beroepen_at(text)
         if named or self.graph is None:
             return tuple(sorted(named, key=named.__getitem__))
