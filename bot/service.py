@@ -189,8 +189,9 @@ class ChatService:
             answer, hits = self.composer.explain(answer, hits, understanding)
         if self.rewriter is not None and hits:
             answer = self.rewriter.rewrite(understanding.text, understanding.history, hits, answer)
-        if unknown_work:  # Koers's own words first: it knows nothing about the work itself
-            named = not understanding.unknown_goal  # the documents name the work, just not those found
+        named = not understanding.unknown_goal  # the documents name the work, just not those found
+        if unknown_work and not (named and _says_the_work(answer, goal, understanding)):
+            # Koers's own words first: it knows nothing about the work itself
             lead = unknown_goal_lead(goal, understanding.goal_route, understanding.asker, named=named)
             answer = answer.model_copy(update={"text": f"{lead}\n\n{answer.text}"})
         elif understanding.place and understanding.place not in places_named(answer.text):
@@ -329,3 +330,11 @@ def _care_lead(understanding: Understanding) -> str:
     """Care that carries from an earlier message stays with what the student said ("Ik hoor je"); asking
     "Klopt dat?" again, after "ik wil er niet meer zijn", reads as not having listened."""
     return CARE_CONTINUED_LEAD if understanding.safety.carried else CARE_FIRST_LEAD
+
+
+def _says_the_work(answer: Answer, goal: str, understanding: Understanding) -> bool:
+    """Whether ``answer`` says the student's own word for the work they want (``goal``): then its reason
+    ties the work to the route ("Omdat je automonteur wilt worden, noem ik het profiel M&T."), and "Dit
+    vond ik over M&T:" before it says nothing more."""
+    words = [fold(word) for word, phrase in understanding.known_goals if phrase == goal]
+    return any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", fold(answer.text)) for word in words)

@@ -122,6 +122,19 @@ def test_a_wish_said_in_a_word_of_a_beroeps_name_is_a_reason_not_a_question_back
     assert not answer.clarifying_question
 
 
+def test_a_wish_for_work_in_the_students_own_word_is_a_reason_in_that_word(service: ChatService) -> None:
+    """No document calls an autotechnicus an "automonteur", but the intent heads are sure of the opleiding
+    Autotechnicus: its beroep gives the reason, said in the student's word. Before, the answer opened with
+    "Dit vond ik over Mobiliteit en transport (M&T):" and a list of things to try."""
+    answer = service.answer("ik wil automonteur worden")
+    assert answer.text.startswith(
+        "Omdat je automonteur wilt worden, noem ik het profiel Mobiliteit en transport (M&T)."
+    )
+    assert "Dit vond ik over" not in answer.text
+    unknown = service.answer("ik wil piloot worden")  # no head is sure of an opleiding: no reason
+    assert "Omdat je" not in unknown.text
+
+
 def test_a_scooter_wish_reaches_the_scooter_opleiding_not_the_car_one(service: ChatService) -> None:
     # Training messages written before the scooter opleidingen were in the route graph were labelled
     # Autotechnicus (bot/understand/data/SPEC.md, "Intents label audit"); this wish got the car opleidingen.
@@ -544,11 +557,12 @@ def test_work_only_other_documents_name_gets_the_honest_answer_too(service: Chat
     answer = service.answer("ik wil lasser worden")
     assert "geen informatie" not in answer.text and "mbo:Medewerker productietechniek" in answer.routes
     # The corpus names loodgieters only in the timmerman document: the passages come from the route a head is
-    # sure of, led by its name, and the work is not said to be unknown.
+    # sure of, the work is not said to be unknown, and the reason ties it to the profiel in the student's word.
     plumber = service.answer("ik wil loodgieter worden")
-    assert plumber.text.startswith("Dit vond ik over ") and "geen informatie" not in plumber.text, (
+    assert plumber.text.startswith("Omdat je loodgieter wilt worden, noem ik het profiel Produceren"), (
         plumber.text
     )
+    assert "geen informatie" not in plumber.text
     assert plumber.routes and plumber.citations
 
 

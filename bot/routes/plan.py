@@ -24,6 +24,7 @@ from bot.core.route_graph import Node, RouteGraph
 from bot.core.schemas import RouteCard
 from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
+from bot.understand.goals import goals
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
 from bot.understand.reader import Understanding
 
@@ -243,10 +244,13 @@ def _whole_word(word: str) -> re.Pattern[str]:
 
 def _as_typed(name: str, said: str) -> str:
     """A beroep's name inside a sentence, as the student ``said`` it: the whole name when they typed it, else
-    its first word, which they did ("ik wil schipper worden" -> "schipper", not "schipper of kapitein
-    binnenvaart"); "Elektricien" -> "elektricien", "CNC-verspaner" stays."""
+    its first word when they typed that ("ik wil schipper worden" -> "schipper", not "schipper of kapitein
+    binnenvaart"), else their own word for the work ("ik wil automonteur worden" -> "automonteur", for the
+    beroep Autotechnicus); "Elektricien" -> "elektricien", "CNC-verspaner" stays."""
     if fold(name) not in fold(said):
-        name = name.split()[0]
+        first = name.split()[0]
+        typed = _whole_word(fold(first)).search(fold(said)) is not None
+        name = first if typed else next((word for word, _ in goals(said)), first)
     return name[0].lower() + name[1:] if name[1:2].islower() else name
 
 

@@ -540,13 +540,15 @@ class Reader:
             compared=self._compared(meant, subjects | koers_named if follows_up else ())
             if kind == "difference"
             else (),
-            beroepen=self._beroepen(meant),
+            beroepen=self._beroepen(meant, intents),
         )
 
-    def _beroepen(self, text: str) -> tuple[str, ...]:
+    def _beroepen(self, text: str, intents: Mapping[str, float]) -> tuple[str, ...]:
         """The beroepen the message names, in its order: by name, or by the first word of the only beroep
         whose name starts with the work the message wants ("ik wil schipper worden" -> Schipper of
-        kapitein binnenvaart)."""
+        kapitein binnenvaart), or else the beroepen of the opleiding the intent heads are sure such work
+        belongs to ("ik wil automonteur worden" -> Autotechnicus 0.98 -> the beroep Autotechnicus; see
+        :func:`_sure_beroepen`)."""
         named = self.names.beroepen_at(text)
         if named or self.graph is None:
             return tuple(sorted(named, key=named.__getitem__))
@@ -554,7 +556,7 @@ class Reader:
         found: list[str] = []
         for word, _ in goals(text):
             starting = [node.id for node in beroepen if fold(node.name).split()[0] == word]
-            found += starting if len(starting) == 1 else []
+            found += starting if len(starting) == 1 else _sure_beroepen(intents, self.graph)
         return tuple(dict.fromkeys(found))
 
     def _compared(self, text: str, before: Iterable[str]) -> tuple[str, ...]:
@@ -679,6 +681,15 @@ def _answer_subjects(labels: Iterable[str]) -> frozenset[str]:
 
 def _subjects(labels: Iterable[str]) -> frozenset[str]:
     return frozenset(label for label in labels if kind_of(label) in SUBJECT_KINDS)
+
+
+def _sure_beroepen(intents: Mapping[str, float], graph: RouteGraph) -> list[str]:
+    """The beroepen the opleiding a route head is surest of leads to, when it is sure (see
+    :data:`ROUTE_SURE`): the work a student wants in words the graph does not use ("automonteur",
+    "loodgieter", "stratenmaker") is the work of that opleiding. None when no opleiding is sure ("piloot")."""
+    opleidingen = {label: p for label, p in intents.items() if kind_of(label) == "mbo" and p >= ROUTE_SURE}
+    best = max(opleidingen, key=opleidingen.__getitem__, default="")
+    return graph.successors(best, "leidt-tot") if best else []
 
 
 def _sure_route(intents: Mapping[str, float]) -> str:
