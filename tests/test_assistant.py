@@ -557,7 +557,8 @@ def test_work_only_other_documents_name_gets_the_honest_answer_too(service: Chat
     answer = service.answer("ik wil lasser worden")
     assert "geen informatie" not in answer.text and "mbo:Medewerker productietechniek" in answer.routes
     # The corpus names loodgieters only in the timmerman document: the passages come from the route a head is
-    # sure of, the work is not said to be unknown, and the reason ties it to the profiel in the student's word.
+    # sure of, the work is not said to be unknown, and the reason ties it to the profiel in the student's
+    # word.
     plumber = service.answer("ik wil loodgieter worden")
     assert plumber.text.startswith("Omdat je loodgieter wilt worden, noem ik het profiel Produceren"), (
         plumber.text
