@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.text import (
+    ABOUT_THE_TEXT,
     MAX_LIST_ITEMS,
     SIGNPOST,
     condition_answer,
@@ -143,3 +144,15 @@ def test_a_sentence_about_the_document_is_a_signpost() -> None:
     ]
     assert all(SIGNPOST.search(s) for s in about_the_document)
     assert not any(SIGNPOST.search(s) for s in about_the_work)
+
+
+def test_a_sentence_that_points_above_or_below_in_its_document_is_about_the_text() -> None:
+    # Quoted in an answer, "hierboven" points at the answer, where the document's list is not.
+    pointing = [
+        "Alle opleidingen hierboven hoorden bij één kwalificatiedossier: Voertuigen en mobiele werktuigen.",
+        "Een school kan daarom een andere naam gebruiken dan hierboven.",
+        "De namen hieronder komen uit de landelijke lijst van mbo-opleidingen van 2015.",
+    ]
+    plain_facts = ["Een monteur werkt vaak boven je hoofd, onder een auto of op een dak."]
+    assert all(ABOUT_THE_TEXT.search(s) for s in pointing)
+    assert not any(ABOUT_THE_TEXT.search(s) for s in plain_facts)
