@@ -135,6 +135,23 @@ def test_a_wish_for_work_in_the_students_own_word_is_a_reason_in_that_word(servi
     assert "Omdat je" not in unknown.text
 
 
+def test_a_question_about_bbl_is_not_answered_with_the_vmbo_leerweg_bb(service: ChatService) -> None:
+    """The question heads read "kan dat ook met bbl" as an admission question, and admission sentences about
+    the vmbo leerweg BB ("Met een BB-diploma begin je op niveau 2 ...") opened the answer. A student who has
+    not said their leerweg asks about the mbo's BBL."""
+    first = "ik wil timmerman worden"
+    history = [
+        Message(role="user", content=first),
+        Message(role="assistant", content=service.answer(first).text),
+    ]
+    answer = service.answer("kan dat ook met bbl", history)
+    assert "BBL" in answer.text.split("\n\n")[0]
+    assert "BB-diploma" not in answer.text and "KB, GL of TL" not in answer.text, answer.text
+    # Told the leerweg, the student still hears what it opens.
+    told = service.answer("ik zit in basis, kan ik timmerman doen met bbl")
+    assert "BB" in told.text.replace("BBL", "")
+
+
 def test_a_scooter_wish_reaches_the_scooter_opleiding_not_the_car_one(service: ChatService) -> None:
     # Training messages written before the scooter opleidingen were in the route graph were labelled
     # Autotechnicus (bot/understand/data/SPEC.md, "Intents label audit"); this wish got the car opleidingen.

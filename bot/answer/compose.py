@@ -97,6 +97,15 @@ def leerwegen_named(sentence: str) -> set[str]:
     }
 
 
+_MBO_LEERWEG_NAMED = re.compile(r"(?<![a-z0-9])(bbl|bol|beroepsbegeleidende|beroepsopleidende)(?![a-z0-9])")
+
+
+def about_vmbo_leerwegen(sentence: str) -> bool:
+    """Whether ``sentence`` names vmbo leerwegen and no mbo leerweg: "Met een BB-diploma begin je op niveau
+    2." is no answer to "kan dat ook met bbl", though the question heads read both as admission."""
+    return bool(leerwegen_named(sentence)) and not _MBO_LEERWEG_NAMED.search(fold(sentence))
+
+
 def for_other_leerwegen(sentence: str, leerweg: str) -> bool:
     """Whether ``sentence`` is about leerwegen other than ``leerweg`` only ("In BB en KB heb je twee
     herkansingen." for a GL student): it names one or more leerwegen, and not this one."""
@@ -409,6 +418,7 @@ def compose(
     focus: str = "",
     avoid: Collection[str] = (),
     leerweg: str | None = None,
+    mbo_leerweg_asked: bool = False,
     lowest_niveau: int | None = None,
     place: str = "",
     asker: str = "student",
@@ -424,9 +434,10 @@ def compose(
     best of all opens the answer, the others follow in reading order. ``avoid`` are sentences of the previous
     answer: a follow-up gets what is new. ``sentence_prior`` adds to a sentence's relevance (how well it fits
     the kind of question). A sentence about other leerwegen than the student's ``leerweg`` only is not
-    quoted (see :func:`for_other_leerwegen`), nor one about niveaus below the ``lowest_niveau`` the
-    student's diploma opens (see :func:`below_the_diploma`), nor one that names another town than the
-    ``place`` asked about
+    quoted (see :func:`for_other_leerwegen`), nor one about vmbo leerwegen only when the student asks about
+    an mbo leerweg and has told no vmbo one (``mbo_leerweg_asked``, see :func:`about_vmbo_leerwegen`), nor
+    one about niveaus below the ``lowest_niveau`` the student's diploma opens (see
+    :func:`below_the_diploma`), nor one that names another town than the ``place`` asked about
     (see bot.understand.places), nor a section written for another reader than ``asker`` (see
     :func:`speaks_to`). ``notes`` are facts from the school's own settings (not from
     a passage), shown before ``closing`` (empty: none).
@@ -448,6 +459,8 @@ def compose(
     ]
     if leerweg is not None:
         pool = [q for q in pool if not for_other_leerwegen(q.text, leerweg)]
+    if mbo_leerweg_asked:
+        pool = [q for q in pool if not about_vmbo_leerwegen(q.text)]
     if lowest_niveau is not None:
         pool = [q for q in pool if not below_the_diploma(q.text, lowest_niveau)]
     if place:

@@ -236,6 +236,7 @@ class OfflineComposer:
             focus=understanding.focus,
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
+            mbo_leerweg_asked=asks_about_an_mbo_leerweg(understanding),
             lowest_niveau=self.lowest_niveau(understanding),
             place=understanding.place,
             asker=understanding.asker,
@@ -394,6 +395,13 @@ def about_routes(understanding: Understanding) -> bool:
             for i in [understanding.intents, *understanding.earlier_intents]
         )
     )
+
+
+def asks_about_an_mbo_leerweg(understanding: Understanding) -> bool:
+    """Whether the message names BOL or BBL, and neither it nor the conversation says the student's vmbo
+    leerweg ("kan dat ook met bbl" after "ik wil automonteur worden")."""
+    kinds = {kind_of(label) for label in understanding.named}
+    return "mbo-leerweg" in kinds and "vmbo-leerweg" not in kinds and understanding.profile.leerweg is None
 
 
 def tells_likes(understanding: Understanding) -> bool:
