@@ -94,6 +94,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Je kunt dan naar niveau 3 of niveau 4.",  # after what?
         "De scooter moet dan opnieuw gekeurd worden bij de RDW.",
         "Vraag daar hoe je aan een BBL-plek komt.",  # where?
+        "In plaats daarvan volg je ongeveer 4 uur per week een beroepsgericht vak.",  # instead of what?
         "Je kunt erheen na Allround mediamaker (niveau 3).",  # to what?
         "Of je legt leidingen voor een warmtenet.",  # or, besides what?
         "Met deze diploma's mag je ook naar niveau 2.",  # which diplomas?

@@ -180,6 +180,9 @@ LEANS_ON_BEFORE = re.compile(
     # fact coverage 0.617 -> 0.613, followups_dev 0.685 -> 0.676, answer-first the same: "Zie een test
     # daarom als het begin van een gesprek" and "Vraag daarom eerst je decaan" lost their place beside the
     # sentence they follow, to the head start of sentences that do not lean.
+    # "In plaats daarvan volg je ongeveer 4 uur per week een beroepsgericht vak.": instead of what? It opened
+    # the answer to "hoe lang duurt software developer".
+    + r"|^In plaats daarvan\b"
     # "Je kunt erheen na Allround mediamaker (niveau 3).": to what? "er" with a preposition points back at
     # something named before. Not "ervoor": "zorg ervoor dat ..." points ahead.
     + r"|\ber(heen|naartoe|in|bij|mee)\b"
