@@ -13,6 +13,7 @@ from bot.answer.compose import GREETING, NOT_UNDERSTOOD, START_BUTTONS, THANKS
 from bot.answer.guarded import (
     CARE_CONTINUED_LEAD,
     CARE_FIRST_LEAD,
+    CARE_FIRST_LEAD_ABOUT,
     care_answer,
     care_first,
     with_privacy_note,
@@ -117,14 +118,14 @@ class ChatService:
             return Turn(Answer(text=NOT_UNDERSTOOD), [])
         if understanding.care and policy is not None and understanding.safety.certain:
             hits = self.retriever.help_passages(understanding.text)
-            return Turn(care_answer(policy, hits), hits)
+            return Turn(care_answer(policy, hits, about=_about_whom(understanding)), hits)
         if understanding.care and policy is not None and not understanding.turns_to_something:
             # Likely distress in a message that asks nothing ("ik zie het even niet zitten"), or the turn
             # after distress that does not move on ("laat maar"): stay with the student, nothing else. An
             # answer to the rest of such a message said "Je vroeg ook iets over school of werk" when the
             # student had asked nothing, and quoted whatever the search found for "ja. maakt toch niet uit".
             hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(policy, hits, lead=_care_lead(understanding))
+            care = care_answer(policy, hits, lead=_care_lead(understanding), about=_about_whom(understanding))
             return Turn(care.model_copy(update={"policy_certain": False}), hits)
         if policy is None and understanding.kind in SMALL_TALK and not understanding.named:
             return Turn(Answer(text=SMALL_TALK[understanding.kind], follow_up_questions=START_BUTTONS), [])
@@ -202,7 +203,10 @@ class ChatService:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
             help_hits = self.retriever.help_passages(understanding.text)
-            answer = care_first(care_answer(policy, help_hits, lead=_care_lead(understanding)), answer)
+            care = care_answer(
+                policy, help_hits, lead=_care_lead(understanding), about=_about_whom(understanding)
+            )
+            answer = care_first(care, answer)
             # The passages found for what is asked keep their rank; the care passages come after them, as
             # they come from the help documents whatever the question was.
             hits = hits + help_hits
@@ -328,8 +332,17 @@ def class_signals(understanding: Understanding, answer: Answer) -> ClassSignals:
 
 def _care_lead(understanding: Understanding) -> str:
     """Care that carries from an earlier message stays with what the student said ("Ik hoor je"); asking
-    "Klopt dat?" again, after "ik wil er niet meer zijn", reads as not having listened."""
+    "Klopt dat?" again, after "ik wil er niet meer zijn", reads as not having listened. A mentor or a parent
+    hears that Koers may read distress of the one they write about."""
+    about = _about_whom(understanding)
+    if about:
+        return CARE_FIRST_LEAD_ABOUT.format(who=about)
     return CARE_CONTINUED_LEAD if understanding.safety.carried else CARE_FIRST_LEAD
+
+
+def _about_whom(understanding: Understanding) -> str:
+    """Who a mentor or a parent writes about, as a care answer names them; "" for a student."""
+    return {"mentor": "de leerling", "parent": "je kind"}.get(understanding.asker, "")
 
 
 def _says_the_work(answer: Answer, goal: str, understanding: Understanding) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.answer.compose import Citations
 from bot.core.schemas import Answer, Chunk, RetrievedChunk
-from bot.core.text import fold, sentences
+from bot.core.text import fold, leans_on_before, sentences
 from bot.understand.guard import Policy
 
 CARE_LEADS = {
@@ -35,6 +35,30 @@ CARE_LEADS = {
         "Vertel het aan je mentor of aan de vertrouwenspersoon op school. Zij kunnen iets doen."
     ),
 }
+# A mentor or a parent who writes about a student's distress ("ik ben mentor, een leerling vertelt dat ze
+# gepest wordt") is not the one in distress: "Wat naar dat je gepest wordt." spoke to the wrong person. The
+# same help, for them to pass on; ``{who}`` is "de leerling" for a mentor, "je kind" for a parent.
+CARE_LEADS_ABOUT = {
+    "self_harm": (
+        "Neem dit altijd serieus. Blijf in gesprek met {who}, en laat {who} er niet alleen mee. "
+        "Betrek ook de hulp op school, zoals de vertrouwenspersoon. Deze hulp kun je samen bellen of noemen:"
+    ),
+    "abuse": (
+        "Neem dit serieus. Het is nooit de schuld van {who}. "
+        "Bespreek het met de vertrouwenspersoon op school. Deze hulp kun je noemen:"
+    ),
+    "down": (
+        "Neem het serieus en blijf in gesprek met {who}. Laat merken dat er hulp is. Deze hulp kun je noemen:"
+    ),
+    "bullying": (
+        "Goed dat je hier iets mee doet. Neem het verhaal van {who} serieus, "
+        "en bespreek het met de vertrouwenspersoon op school. Deze hulp kun je noemen:"
+    ),
+}
+CARE_FIRST_LEAD_ABOUT = (
+    "Ik lees in je bericht misschien dat het niet goed gaat met {who}. Neem het serieus en blijf erover in "
+    "gesprek. Deze hulp kun je noemen:"
+)
 # The helpers each care answer names, in this order, each with a sentence quoted from the help documents.
 CARE_HELPERS = {
     "self_harm": ("113 zelfmoordpreventie", "0800-0113", "kindertelefoon"),
@@ -101,12 +125,20 @@ def _quotable(text: str) -> list[str]:
     return quotes
 
 
-def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "") -> Answer:
+def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "", about: str = "") -> Answer:
+    """Care for ``policy``: ``lead`` (by default the policy's own), then a quoted sentence for each of its
+    helpers. ``about`` is who a mentor or a parent writes about ("de leerling", "je kind"): then the lead
+    speaks to them (see :data:`CARE_LEADS_ABOUT`)."""
+    if about and not lead:
+        lead = CARE_LEADS_ABOUT[policy.name].format(who=about)
     chosen: list[tuple[int, str]] = []
     for helper in CARE_HELPERS[policy.name]:
         options = [
             (i, s) for i, hit in enumerate(hits) for s in _quotable(hit.chunk.text) if helper in fold(s)
         ]
+        # A sentence that stands alone: "Vaak is dat de vertrouwenspersoon." named the helper, and said
+        # nothing without the sentence before it.
+        options = [o for o in options if not leans_on_before(o[1])] or options
         # Prefer a sentence that also gives the phone number (0800-...) to call.
         found = next((o for o in options if re.search(r"\d{4}", o[1])), options[0] if options else None)
         if found and found not in chosen and len(chosen) < MAX_HELP_SENTENCES:

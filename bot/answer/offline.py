@@ -130,12 +130,28 @@ class OfflineComposer:
         """
         max_sentences = self.settings.composer.max_sentences
         query = understanding.query
-        if hits and hits[0].chunk.kind == "hulp" and not asks_for_routes(understanding):
+        if (
+            hits
+            and hits[0].chunk.kind == "hulp"
+            and understanding.asker == "student"
+            and not asks_for_routes(understanding)
+        ):
             # A question about help is not a route question, and it is answered from the national help
             # documents only: a school's text never changes a help line. A student who doubts and says what
             # they like ("ik weet niet wat ik moet kiezen, ik vind gamen leuk") asks for routes all the same.
+            # A mentor or a parent asks about a student: the help documents' sections for them, and no
+            # closing that sends them to "je mentor" (see compose: ``asker``).
             helps = self.retriever.help_passages(query)
-            return compose(query, helps, self.selector, max_sentences=max_sentences), helps
+            student = understanding.asker == "student"
+            answer = compose(
+                query,
+                helps,
+                self.selector,
+                max_sentences=max_sentences,
+                asker=understanding.asker,
+                closing=CLOSING if student else "",
+            )
+            return answer, helps
         if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits

@@ -461,8 +461,12 @@ class Reader:
             # for "wie wint er zondag, ajax of psv" after "Je vroeg ook iets over school of werk".
             turns = turns and not (aside and safety.carried)
         asks_contact = bool(removed) and asks_for_contact(text)
+        earlier_scores = [self.detectors.intents.scores(t, self.vectors.get(t)) for t in earlier_content]
+        asker = conversation_asker(intents, earlier_scores)
         if safety.policy is not None and safety.certain:
-            return Understanding(text, removed, history, safety, asks_contact)
+            # Who asks is read here too: a mentor who writes about a student's distress hears care for them
+            # to pass on, not "Wat naar dat je gepest wordt" (see bot.answer.guarded.CARE_LEADS_ABOUT).
+            return Understanding(text, removed, history, safety, asks_contact, asker=asker)
         profile = (
             build_profile(meant, _mended(history, mend), self.graph, school=school)
             if self.graph
@@ -503,7 +507,6 @@ class Reader:
         new_subject = names_something_new(named, named_earlier, koers_named)
         goal = self._unknown_goal(text, named)
         known_goals = self._known_goals(text, named)
-        earlier_scores = [self.detectors.intents.scores(t, self.vectors.get(t)) for t in earlier_content]
         return Understanding(
             text=text,
             removed=removed,
@@ -511,7 +514,7 @@ class Reader:
             safety=safety,
             asks_contact=asks_contact,
             profile=profile,
-            asker=conversation_asker(intents, earlier_scores),
+            asker=asker,
             intents=_routes(intents),
             earlier_intents=tuple(_routes(scores) for scores in earlier_scores),
             named=named,
