@@ -187,6 +187,22 @@ def test_a_mentor_planning_a_lesson_gets_a_lesson_plan_whole_and_in_order(api: s
     assert not answer.clarifying_question and "Omdat je" not in text
 
 
+def test_a_follow_up_on_a_lesson_plan_gets_the_part_it_asks_not_the_plan_again(api: str) -> None:
+    """The plan was given whole the turn before; "kun je daarbij differentiëren voor mijn GL-leerlingen?"
+    got the same plan again, from its first line. It is answered from the plan's own section for GL and TL,
+    without the one for BB and KB (the mentor named GL)."""
+    plan, follow_up = _talk(
+        api,
+        "ik ben mentor van 3 gl, hoe bereid ik mijn klas voor op een meeloopdag",
+        "kun je daarbij ook differentiëren voor mijn GL-leerlingen?",
+    )
+    assert plan.text.startswith("Een lesplan dat hierbij past: ")
+    assert not follow_up.text.startswith("Een lesplan dat hierbij past: "), follow_up.text
+    assert follow_up.text.startswith("Voor GL en TL:"), follow_up.text
+    assert "Voor BB en KB" not in follow_up.text
+    assert follow_up.citations and {c.doc_id for c in follow_up.citations} == {plan.citations[0].doc_id}
+
+
 def test_a_mentor_asking_about_parents_is_not_asked_for_a_leerweg(api: str) -> None:
     (answer,) = _talk(api, "Hoe kan ik ouders betrekken bij de profielkeuze van hun kind?")
     assert not answer.clarifying_question and not answer.choices, answer.text

@@ -215,3 +215,13 @@ def test_a_follow_up_about_a_new_aspect_is_also_searched_on_its_own(service: Cha
     assert usual[0].chunk.id in found, "and so is the usual search's best passage"
     alone = service.reader.read(question)
     assert alone.aspect_query == "", "a first message is searched once"
+
+
+def test_with_nothing_to_quote_a_mentor_is_pointed_to_the_decaan_not_to_their_mentor(
+    service: ChatService,
+) -> None:
+    selector = service.composer.selector
+    student = compose("hoe laat begint de les", [], selector, max_sentences=4)
+    mentor = compose("hoe laat begint de les", [], selector, max_sentences=4, asker="mentor")
+    assert "Vraag het aan je mentor of decaan" in student.text
+    assert "mentor" not in mentor.text and "decaan" in mentor.text

@@ -53,6 +53,11 @@ NOT_FOUND = (
     "Daar weet ik nog niet genoeg over. Ik wil je niets verkeerds vertellen. "
     "Vraag het aan je mentor of decaan. Zij kunnen je verder helpen."
 )
+# A mentor or a parent is not sent to "je mentor": they are pointed to the decaan.
+NOT_FOUND_FOR_ADULTS = (
+    "Daar weet ik nog niet genoeg over. Ik wil niets verkeerds vertellen. De decaan van de school kan verder "
+    "helpen."
+)
 NOT_UNDERSTOOD = (
     "Ik begrijp je vraag niet. Ik help je met drie dingen: welk vmbo-profiel bij je past, "
     "welke mbo-opleiding en welk beroep daarna kunnen, en vragen over leerwegen, stage en LOB. "
@@ -214,6 +219,7 @@ def _pool(hits: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk]) -> li
 # The plan's aim, preparation, steps and how to work with Koers fit in this; a conversation's messages may
 # be at most 4,000 characters (schemas.Message), and an answer goes back as history.
 MAX_LESSON_CHARS = 2_600
+LESSON_LEAD = "Een lesplan dat hierbij past: "
 
 
 def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
@@ -241,7 +247,7 @@ def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
     if not blocks:
         return Answer(text=NOT_FOUND)
     return Answer(
-        text="\n\n".join([f"Een lesplan dat hierbij past: {chunks[0].title}.", *blocks]),
+        text="\n\n".join([f"{LESSON_LEAD}{chunks[0].title}.", *blocks]),
         citations=citations.items,
         routes=list(chunks[0].labels),  # what the lesson is about
         follow_up_questions=list(buttons),
@@ -448,8 +454,9 @@ def compose(
     a passage), shown before ``closing`` (empty: none).
     """
     focus = focus or query
+    not_found = NOT_FOUND if asker == "student" else NOT_FOUND_FOR_ADULTS
     if not hits:
-        text = NOT_FOUND if clarification is None else f"{NOT_FOUND}\n\n{clarification.question}"
+        text = not_found if clarification is None else f"{not_found}\n\n{clarification.question}"
         return Answer(
             text=text,
             follow_up_questions=list(buttons) if buttons is not None else follow_ups([]),
@@ -525,7 +532,7 @@ def compose(
     ending = clarification.question if clarification else closing
     body = _tidy(" ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]))
     if not body:
-        body = NOT_FOUND
+        body = not_found
     text = "\n\n".join(p for p in [body, *notes, ending] if p)
     return Answer(
         text=text,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from bot.adapters.schools import SchoolProfielen, not_offered_note
-from bot.answer.compose import CLOSING, compose, lesson_plan
+from bot.answer.compose import CLOSING, LESSON_LEAD, compose, lesson_plan
 from bot.answer.grounding import in_reading_order
 from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector, held_in
@@ -23,7 +23,7 @@ from bot.core.config import Settings
 from bot.core.labels import ROUTE_STEP_KINDS, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
-from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
+from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.core.text import fold, plain, sentences, without_citations
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.retriever import Retriever
@@ -162,7 +162,27 @@ class OfflineComposer:
             # A mentor who plans a lesson, or picked one Koers offered, gets that plan whole and in order.
             chunks = self.store.document_chunks(chosen or str(lesson), school=school)
             looked_up = [RetrievedChunk(chunk=c, score=0.0, via="graph") for c in chunks]
-            return lesson_plan(chunks, buttons(understanding, [])), looked_up
+            if not plan_shown(chunks, understanding.history):
+                return lesson_plan(chunks, buttons(understanding, [])), looked_up
+            # Shown before in the conversation, the plan is not given again: a follow-up asks something in
+            # it ("kun je daarbij differentiëren voor mijn GL-leerlingen?"), answered from its passages
+            # (those the search found first) with what the last answer did not say.
+            in_plan = [hit for hit in hits if hit.chunk.doc_id == chunks[0].doc_id]
+            first = {hit.chunk.id for hit in in_plan}
+            passages = [*in_plan, *(hit for hit in looked_up if hit.chunk.id not in first)]
+            answer = compose(
+                query,
+                passages,
+                self.selector,
+                max_sentences=max_sentences,
+                focus=understanding.focus,
+                avoid=said_before(understanding),
+                leerweg=understanding.leerweg_filter,
+                asker=understanding.asker,
+                closing="",
+                buttons=buttons(understanding, []),
+            )
+            return answer.model_copy(update={"routes": list(chunks[0].labels)}), passages
         profile = understanding.profile
         offered = self.schools.offered(school) if self.schools is not None else None
         recommendation = self.recommender.recommend(understanding, hits, offered)
@@ -436,6 +456,13 @@ def asks_for_routes(understanding: Understanding) -> bool:
 def said_before(understanding: Understanding) -> frozenset[str]:
     """The sentences of Koers's previous answer, as shown: a follow-up gets what is new."""
     return frozenset(plain(s) for s in sentences(without_citations(understanding.koers_said)))
+
+
+def plan_shown(chunks: Sequence[Chunk], history: Sequence[Message]) -> bool:
+    """Whether an answer of Koers in ``history`` was this lesson plan (see
+    :func:`bot.answer.compose.lesson_plan`)."""
+    lead = f"{LESSON_LEAD}{chunks[0].title}." if chunks else None
+    return lead is not None and any(m.role == "assistant" and lead in m.content for m in history)
 
 
 def lesson_titles(chunks: Sequence[Chunk]) -> dict[str, dict[str, str]]:
