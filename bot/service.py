@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Literal
 
 from bot.adapters.schools import SchoolProfielen
@@ -118,14 +119,23 @@ class ChatService:
             return Turn(Answer(text=NOT_UNDERSTOOD), [])
         if understanding.care and policy is not None and understanding.safety.certain:
             hits = self.retriever.help_passages(understanding.text)
-            return Turn(care_answer(policy, hits, about=_about_whom(understanding)), hits)
+            care = care_answer(
+                policy, hits, about=_about_whom(understanding), relevance=self._near(understanding)
+            )
+            return Turn(care, hits)
         if understanding.care and policy is not None and not understanding.turns_to_something:
             # Likely distress in a message that asks nothing ("ik zie het even niet zitten"), or the turn
             # after distress that does not move on ("laat maar"): stay with the student, nothing else. An
             # answer to the rest of such a message said "Je vroeg ook iets over school of werk" when the
             # student had asked nothing, and quoted whatever the search found for "ja. maakt toch niet uit".
             hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(policy, hits, lead=_care_lead(understanding), about=_about_whom(understanding))
+            care = care_answer(
+                policy,
+                hits,
+                lead=_care_lead(understanding),
+                about=_about_whom(understanding),
+                relevance=self._near(understanding),
+            )
             return Turn(care.model_copy(update={"policy_certain": False}), hits)
         if policy is None and understanding.kind in SMALL_TALK and not understanding.named:
             return Turn(Answer(text=SMALL_TALK[understanding.kind], follow_up_questions=START_BUTTONS), [])
@@ -211,6 +221,10 @@ class ChatService:
             # they come from the help documents whatever the question was.
             hits = hits + help_hits
         return Turn(answer, hits)
+
+    def _near(self, understanding: Understanding) -> Callable[[Sequence[str]], Sequence[float]]:
+        """How close each of some sentences is to what the message says."""
+        return partial(self.composer.selector.relevance, understanding.text)
 
     def _goal_route_passages(
         self, understanding: Understanding, hits: list[RetrievedChunk], school: str | None

@@ -3,6 +3,8 @@ across turns, and the typed Understanding the later stages read."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.answer.guarded import (
     CARE_CONTINUED_LEAD,
     CARE_FIRST_BRIDGE,
@@ -10,9 +12,9 @@ from bot.answer.guarded import (
     care_answer,
     care_first,
 )
-from bot.core.schemas import Answer, Message
+from bot.core.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.service import ChatService
-from bot.understand.guard import CARE_POLICIES, DANGER, DOWN, FRAUD, INSULT, SELF_HARM
+from bot.understand.guard import BULLYING, CARE_POLICIES, DANGER, DOWN, FRAUD, INSULT, SELF_HARM
 from bot.understand.reader import leaned_on
 from bot.understand.safety import (
     CARE_GROUP,
@@ -258,3 +260,22 @@ def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatS
     parent = [Message(role="user", content="mijn zoon wil lasser worden, is dat een goed beroep?"), opened[1]]
     assert service.reader.read("hoe lang duurt dat?", parent).asker == "parent"
     assert isinstance(service.answer("hoi"), Answer)
+
+
+def test_care_names_each_helper_in_the_sentence_closest_to_the_message(service: ChatService) -> None:
+    """Of the help sentences that name the vertrouwenspersoon, the one about being bullied, for a student who
+    is bullied; not the first one found (about a choice). Both chunks are written for this test."""
+
+    def hit(name: str, text: str) -> RetrievedChunk:
+        return RetrievedChunk(chunk=Chunk(id=name, doc_id=name, title=name, text=text), score=0.8)
+
+    hits = [
+        hit("kiezen", "Twijfel je over je keuze? De vertrouwenspersoon denkt ook mee over een profielkeuze."),
+        hit("pesten", "Word je gepest? Een vertrouwenspersoon luistert naar je als je gepest wordt."),
+    ]
+    message = "ik word gepest in de klas"
+    near = partial(service.composer.selector.relevance, message)
+    care = care_answer(BULLYING, hits, relevance=near)
+    assert "Een vertrouwenspersoon luistert naar je als je gepest wordt." in care.text, care.text
+    first_found = care_answer(BULLYING, hits)  # without relevance: the first in the passages' order
+    assert "De vertrouwenspersoon denkt ook mee over een profielkeuze." in first_found.text, first_found.text

@@ -8,7 +8,7 @@ are secret until the exam period is over; tuning a scooter is forbidden), one qu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.answer.compose import Citations
 from bot.core.schemas import Answer, Chunk, RetrievedChunk
@@ -125,10 +125,19 @@ def _quotable(text: str) -> list[str]:
     return quotes
 
 
-def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "", about: str = "") -> Answer:
+def care_answer(
+    policy: Policy,
+    hits: Sequence[RetrievedChunk],
+    *,
+    lead: str = "",
+    about: str = "",
+    relevance: Callable[[Sequence[str]], Sequence[float]] | None = None,
+) -> Answer:
     """Care for ``policy``: ``lead`` (by default the policy's own), then a quoted sentence for each of its
     helpers. ``about`` is who a mentor or a parent writes about ("de leerling", "je kind"): then the lead
-    speaks to them (see :data:`CARE_LEADS_ABOUT`)."""
+    speaks to them (see :data:`CARE_LEADS_ABOUT`). Of the sentences that name a helper, one that gives a
+    number to call comes first, then the one closest to the message (``relevance``; without it, the first
+    in the passages' order)."""
     if about and not lead:
         lead = CARE_LEADS_ABOUT[policy.name].format(who=about)
     chosen: list[tuple[int, str]] = []
@@ -139,9 +148,14 @@ def care_answer(policy: Policy, hits: Sequence[RetrievedChunk], *, lead: str = "
         # A sentence that stands alone: "Vaak is dat de vertrouwenspersoon." named the helper, and said
         # nothing without the sentence before it.
         options = [o for o in options if not leans_on_before(o[1])] or options
-        # Prefer a sentence that also gives the phone number (0800-...) to call.
-        found = next((o for o in options if re.search(r"\d{4}", o[1])), options[0] if options else None)
-        if found and found not in chosen and len(chosen) < MAX_HELP_SENTENCES:
+        options = [o for o in options if re.search(r"\d{4}", o[1])] or options  # a number to call
+        if not options:
+            continue
+        # "Je mentor en je decaan helpen je bij het kiezen." named the mentor for a student who feels low
+        # for months; "Je mentor kent je en is vaak de eerste bij wie je terechtkunt." is about them.
+        fit = list(relevance([s for _, s in options])) if relevance is not None else [0.0] * len(options)
+        found = options[max(range(len(options)), key=lambda k: (fit[k], -k))]
+        if found not in chosen and len(chosen) < MAX_HELP_SENTENCES:
             chosen.append(found)
     citations = Citations()
     parts = [citations.quoted(hits[index].chunk, sentence) for index, sentence in chosen]
