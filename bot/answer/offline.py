@@ -139,19 +139,11 @@ class OfflineComposer:
             # A question about help is not a route question, and it is answered from the national help
             # documents only: a school's text never changes a help line. A student who doubts and says what
             # they like ("ik weet niet wat ik moet kiezen, ik vind gamen leuk") asks for routes all the same.
-            # A mentor or a parent asks about a student: the help documents' sections for them, and no
-            # closing that sends them to "je mentor" (see compose: ``asker``).
+            # A mentor or a parent asks about a student, and is answered like any other question, for them:
+            # the help documents speak to the student ("Je mentor kent je ..."), and the closing sent the
+            # mentor to "je mentor".
             helps = self.retriever.help_passages(query)
-            student = understanding.asker == "student"
-            answer = compose(
-                query,
-                helps,
-                self.selector,
-                max_sentences=max_sentences,
-                asker=understanding.asker,
-                closing=CLOSING if student else "",
-            )
-            return answer, helps
+            return compose(query, helps, self.selector, max_sentences=max_sentences), helps
         if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
