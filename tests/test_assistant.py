@@ -152,6 +152,19 @@ def test_a_question_about_bbl_is_not_answered_with_the_vmbo_leerweg_bb(service: 
     assert "BB" in told.text.replace("BBL", "")
 
 
+def test_a_message_that_is_no_question_about_help_quotes_no_help_document(service: ChatService) -> None:
+    """ "ik vind niks leuk" is about choosing; the help documents were among its passages and it was told
+    "Soms gaat het niet goed. Of je voelt je al een tijd somber, bang of boos." A question the help documents
+    answer best still gets them."""
+    turn = service.respond("ik vind niks leuk")
+    assert turn.answer.policy == "" and turn.answer.citations
+    assert not any(c.doc_id.startswith("hulp-") for c in turn.answer.citations), turn.answer.text
+    help_question = service.respond("ik heb geen idee wat ik wil worden en ik vind kiezen heel spannend")
+    assert any(c.doc_id.startswith("hulp-") for c in help_question.answer.citations), (
+        help_question.answer.text
+    )
+
+
 def test_a_scooter_wish_reaches_the_scooter_opleiding_not_the_car_one(service: ChatService) -> None:
     # Training messages written before the scooter opleidingen were in the route graph were labelled
     # Autotechnicus (bot/understand/data/SPEC.md, "Intents label audit"); this wish got the car opleidingen.

@@ -144,6 +144,11 @@ class OfflineComposer:
             # mentor to "je mentor".
             helps = self.retriever.help_passages(query)
             return compose(query, helps, self.selector, max_sentences=max_sentences), helps
+        # A question the help documents do not answer best is no question about help, and they are not
+        # quoted ("ik vind niks leuk" got "Soms gaat het niet goed. Of je voelt je al een tijd somber, bang of
+        # boos." from the passages below its best ones). Help with distress is the care answers' work.
+        if hits and hits[0].chunk.kind != "hulp":
+            hits = [hit for hit in hits if hit.chunk.kind != "hulp"]
         if self.graph is None:
             routes = rank_routes(hits)
             return compose(query, hits, self.selector, max_sentences=max_sentences, routes=routes), hits
