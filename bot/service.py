@@ -214,7 +214,11 @@ class ChatService:
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
             help_hits = self.retriever.help_passages(understanding.text)
             care = care_answer(
-                policy, help_hits, lead=_care_lead(understanding), about=_about_whom(understanding)
+                policy,
+                help_hits,
+                lead=_care_lead(understanding),
+                about=_about_whom(understanding),
+                relevance=self._near(understanding),
             )
             answer = care_first(care, answer)
             # The passages found for what is asked keep their rank; the care passages come after them, as
