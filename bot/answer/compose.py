@@ -244,8 +244,8 @@ def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
         block = "\n".join(lines) + f" [{number}]"
         blocks.append(f"**{section}**\n{block}" if section and section != heading else block)
         heading = section
-    if not blocks:
-        return Answer(text=NOT_FOUND)
+    if not blocks:  # a first passage longer than the budget (a school may set long passages)
+        return Answer(text=NOT_FOUND_FOR_ADULTS)
     return Answer(
         text="\n\n".join([f"{LESSON_LEAD}{chunks[0].title}.", *blocks]),
         citations=citations.items,
