@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Literal
@@ -118,24 +118,13 @@ class ChatService:
         if policy is None and not _WORD.search(understanding.text):
             return Turn(Answer(text=NOT_UNDERSTOOD), [])
         if understanding.care and policy is not None and understanding.safety.certain:
-            hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(
-                policy, hits, about=_about_whom(understanding), relevance=self._near(understanding)
-            )
-            return Turn(care, hits)
+            return Turn(*self._care(policy, understanding))
         if understanding.care and policy is not None and not understanding.turns_to_something:
             # Likely distress in a message that asks nothing ("ik zie het even niet zitten"), or the turn
             # after distress that does not move on ("laat maar"): stay with the student, nothing else. An
             # answer to the rest of such a message said "Je vroeg ook iets over school of werk" when the
             # student had asked nothing, and quoted whatever the search found for "ja. maakt toch niet uit".
-            hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(
-                policy,
-                hits,
-                lead=_care_lead(understanding),
-                about=_about_whom(understanding),
-                relevance=self._near(understanding),
-            )
+            care, hits = self._care(policy, understanding, lead=_care_lead(understanding))
             return Turn(care.model_copy(update={"policy_certain": False}), hits)
         if policy is None and understanding.kind in SMALL_TALK and not understanding.named:
             return Turn(Answer(text=SMALL_TALK[understanding.kind], follow_up_questions=START_BUTTONS), [])
@@ -212,23 +201,22 @@ class ChatService:
         if understanding.removed:
             answer = with_privacy_note(answer, contact_requested=False)
         if understanding.care and policy is not None:  # likely distress, not certain: care first, then help
-            help_hits = self.retriever.help_passages(understanding.text)
-            care = care_answer(
-                policy,
-                help_hits,
-                lead=_care_lead(understanding),
-                about=_about_whom(understanding),
-                relevance=self._near(understanding),
-            )
+            care, help_hits = self._care(policy, understanding, lead=_care_lead(understanding))
             answer = care_first(care, answer)
             # The passages found for what is asked keep their rank; the care passages come after them, as
             # they come from the help documents whatever the question was.
             hits = hits + help_hits
         return Turn(answer, hits)
 
-    def _near(self, understanding: Understanding) -> Callable[[Sequence[str]], Sequence[float]]:
-        """How close each of some sentences is to what the message says."""
-        return partial(self.composer.selector.relevance, understanding.text)
+    def _care(
+        self, policy: Policy, understanding: Understanding, *, lead: str = ""
+    ) -> tuple[Answer, list[RetrievedChunk]]:
+        """The care answer for ``policy`` from the national help documents nearest the message: spoken to
+        the mentor or parent who writes about a student, each helper named in the help sentence closest to
+        the message (see :func:`bot.answer.guarded.care_answer`)."""
+        hits = self.retriever.help_passages(understanding.text)
+        near = partial(self.composer.selector.relevance, understanding.text)
+        return care_answer(policy, hits, lead=lead, about=_about_whom(understanding), relevance=near), hits
 
     def _goal_route_passages(
         self, understanding: Understanding, hits: list[RetrievedChunk], school: str | None
