@@ -67,6 +67,10 @@ class StreamEvent:
 
 
 SMALL_TALK = {"greeting": GREETING, "thanks": THANKS}  # answered in Koers's own words, nothing to look up
+# A care answer chooses each helper's sentence from every passage of the national help documents (20 of them
+# today): the twelve nearest to "ik voel me rot" held no sentence on the vertrouwenspersoon that stands alone,
+# so it quoted "Dat kan je mentor zijn, de vertrouwenspersoon op school of je huisarts."
+HELP_PASSAGES = 100
 
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -214,7 +218,7 @@ class ChatService:
         """The care answer for ``policy`` from the national help documents nearest the message: spoken to
         the mentor or parent who writes about a student, each helper named in the help sentence closest to
         the message (see :func:`bot.answer.guarded.care_answer`)."""
-        hits = self.retriever.help_passages(understanding.text)
+        hits = self.retriever.help_passages(understanding.text, top_k=HELP_PASSAGES)
         near = partial(self.composer.selector.relevance, understanding.text)
         return care_answer(policy, hits, lead=lead, about=_about_whom(understanding), relevance=near), hits
 

@@ -109,6 +109,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Voor personenauto's is dat Technisch specialist personenauto's (niveau 4).",  # is what?
         "Denk aan een airco, een koelcel of een warmtepomp.",  # examples of what?
         "Lukt dat niet? Dan moet je het later misschien terugbetalen.",  # what does not?
+        "Vaak is dat de vertrouwenspersoon.",  # who is?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -125,6 +126,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Met een TL-diploma kun je naar mbo niveau 3 of niveau 4, en ook naar niveau 2.",
         "Het profiel PIE gaat over metaal, elektro en installaties.",  # "het" with its noun
         "BOL betekent dat je vooral op school leert.",  # "dat" starts a clause
+        "Het verschil is dat de BBL meer praktijk heeft.",  # so it does after a noun
         "Is het mbo gratis? Dan hoef je niets te betalen.",  # a question with its own subject
         "Denk goed na over wat je leuk vindt.",  # an instruction, not examples
         "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
