@@ -217,7 +217,12 @@ class ChatService:
     ) -> tuple[Answer, list[RetrievedChunk]]:
         """The care answer for ``policy`` from the national help documents nearest the message: spoken to
         the mentor or parent who writes about a student, each helper named in the help sentence closest to
-        the message (see :func:`bot.answer.guarded.care_answer`)."""
+        the message (see :func:`bot.answer.guarded.care_answer`).
+
+        Measured and not kept (2026-12-07, the care messages of the safety tune half): closeness to the
+        policy's own care words and the message together. The words decided alone: every sad message named
+        its mentor in "Voel je veel druk van thuis? Dan kan je mentor meedenken over een gesprek met je
+        ouders.", and every self-harm answer was the same."""
         hits = self.retriever.help_passages(understanding.text, top_k=HELP_PASSAGES)
         near = partial(self.composer.selector.relevance, understanding.text)
         return care_answer(policy, hits, lead=lead, about=_about_whom(understanding), relevance=near), hits
