@@ -15,6 +15,7 @@ import pytest
 from bot.answer.select import held_in
 from bot.core.schemas import Answer, Message
 from bot.core.text import sentences
+from bot.routes.plan import ADULT_BUTTONS, STUDENT_BUTTONS
 from bot.service import ChatService
 from tests.servers import running_api
 
@@ -279,6 +280,18 @@ def test_buttons_move_on_and_never_offer_what_was_just_asked(api: str) -> None:
     assert "Welk mbo-niveau kan ik doen met mijn leerweg?" in first.follow_up_questions
     assert "Welk mbo-niveau kan ik doen met mijn leerweg?" not in second.follow_up_questions
     assert second.follow_up_questions
+
+
+def test_buttons_speak_to_the_mentor_and_name_only_profielen(api: str) -> None:
+    """A mentor was offered the student's "Welk mbo-niveau kan ik doen met mijn leerweg?", and "Welke
+    mbo-opleidingen passen bij PGP?" (a praktijkgericht programma is no profiel)."""
+    (answer,) = _talk(api, "Kun je daarbij ook differentiëren voor mijn GL-leerlingen?")
+    assert answer.follow_up_questions, answer.text
+    assert set(answer.follow_up_questions).isdisjoint(STUDENT_BUTTONS.values()), answer.follow_up_questions
+    assert ADULT_BUTTONS["try_out"] in answer.follow_up_questions
+    assert not [q for q in answer.follow_up_questions if "PGP" in q or "TL-techniek" in q]
+    (student,) = _talk(api, "ik sleutel graag aan brommers")
+    assert STUDENT_BUTTONS["admission"] in student.follow_up_questions
 
 
 def test_citations_carry_the_public_address_of_their_source(api: str) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 
 from bot.answer.select import SentenceSelector, repeated
 from bot.core.answer_plan import Aspect, Clarification, Reason
-from bot.core.labels import display_name, kind_of
+from bot.core.labels import display_name, is_profiel
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.core.text import (
     ABOUT_THE_TEXT,
@@ -257,7 +257,7 @@ def lesson_plan(chunks: Sequence[Chunk], buttons: Sequence[str] = ()) -> Answer:
 def follow_ups(routes: Sequence[str]) -> list[str]:
     questions: list[str] = []
     for label in routes:
-        if kind_of(label) == "vmbo":
+        if is_profiel(label):
             questions.append(f"Welke mbo-opleidingen passen bij {display_name(label)}?")
             break
     questions += [

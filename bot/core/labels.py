@@ -86,10 +86,16 @@ KIND_NAMES = {
 }
 
 
+def is_profiel(label: str) -> bool:
+    """Whether ``label`` is one of the ten vmbo profielen ("vmbo:PIE"); "vmbo:PGP" and "vmbo:TL-techniek" are
+    vmbo labels, not profielen."""
+    return kind_of(label) == "vmbo" and value_of(label) in PROFIELEN
+
+
 def display_name(label: str) -> str:
     """'vmbo:M&T' -> 'Mobiliteit en transport (M&T)'; other labels show their value."""
     value = value_of(label)
-    if kind_of(label) == "vmbo" and value in PROFIELEN:
+    if is_profiel(label):
         name = PROFIELEN[value]
         return name if name == value else f"{name} ({value})"  # "Groen", not "Groen (Groen)"
     if kind_of(label) == "mbo-niveau":

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from bot.core.answer_plan import Aspect, Clarification, Reason
-from bot.core.labels import KIND_NAMES, ROUTE_STEP_KINDS, display_name, kind_of, value_of
+from bot.core.labels import KIND_NAMES, ROUTE_STEP_KINDS, display_name, is_profiel, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import Node, RouteGraph
 from bot.core.schemas import RouteCard
@@ -94,11 +94,24 @@ def role_names(graph: RouteGraph) -> frozenset[str]:
 REASON_KINDS = frozenset({"fit"})
 
 
+# A mentor or a parent asks about a student: "Welk mbo-niveau kan ik doen met mijn leerweg?" is the student's
+# question, not theirs.
+STUDENT_BUTTONS = {
+    "admission": "Welk mbo-niveau kan ik doen met mijn leerweg?",
+    "try_out": "Hoe kan ik een meeloopdag doen op het mbo?",
+}
+ADULT_BUTTONS = {
+    "admission": "Naar welk mbo-niveau kan een leerling met zijn of haar leerweg?",
+    "try_out": "Hoe regelt een leerling een meeloopdag op het mbo?",
+}
+
+
 def buttons(understanding: Understanding, routes: Sequence[str]) -> list[str]:
     """Up to three follow-up questions that fit this turn: about the best profiel and opleiding it names,
     the leerweg while it is unknown, trying it out and BOL or BBL; never the kind just asked, nor a
     question the student already asked (a clicked button comes back as the message)."""
-    profiel = next((label for label in routes if kind_of(label) == "vmbo"), None)
+    # "Welke mbo-opleidingen passen bij PGP?" was offered: a praktijkgericht programma is no profiel.
+    profiel = next((label for label in routes if is_profiel(label)), None)
     opleiding = next((label for label in routes if kind_of(label) == "mbo"), None)
     options: list[tuple[str, str]] = []
     if profiel is not None:
@@ -106,10 +119,11 @@ def buttons(understanding: Understanding, routes: Sequence[str]) -> list[str]:
     if opleiding is not None:
         name = display_name(opleiding)
         options.append(("duration", _ASPECT_QUESTION["opleiding"].format(name=name)))
+    wording = STUDENT_BUTTONS if understanding.asker == "student" else ADULT_BUTTONS
     if understanding.profile.leerweg is None:
-        options.append(("admission", "Welk mbo-niveau kan ik doen met mijn leerweg?"))
+        options.append(("admission", wording["admission"]))
     options += [
-        ("try_out", "Hoe kan ik een meeloopdag doen op het mbo?"),
+        ("try_out", wording["try_out"]),
         ("difference", "Wat is het verschil tussen BOL en BBL?"),
     ]
     asked = {fold(text) for text in [understanding.text, *understanding.earlier_texts]}

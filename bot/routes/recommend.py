@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.labels import PROFIELEN, ROUTE_STEP_KINDS, is_canonical, kind_of, value_of
+from bot.core.labels import ROUTE_STEP_KINDS, is_canonical, is_profiel, kind_of, value_of
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import RetrievedChunk
 from bot.understand.goals import ROUTE_SURE
@@ -156,12 +156,7 @@ class Recommender:
                 scores[label] *= W_DISLIKE
         named = now.union(*earlier)
         unavailable = {
-            label
-            for label in scores
-            if offered is not None
-            and kind_of(label) == "vmbo"
-            and value_of(label) in PROFIELEN
-            and label not in offered
+            label for label in scores if offered is not None and is_profiel(label) and label not in offered
         }
         ranked = sorted(
             (

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.core.labels import CLOSED_VALUES, PROFIELEN, is_canonical, kind_of, value_of
+from bot.core.labels import CLOSED_VALUES, PROFIELEN, is_canonical, is_profiel, kind_of, value_of
 from bot.core.route_graph import RouteGraph
 from bot.core.text import fold
 from bot.understand.profile import LEERWEG_WORDS
@@ -35,7 +35,7 @@ def _aliases(graph: RouteGraph | None, labels: Iterable[str]) -> dict[str, list[
         kind, value = kind_of(label), value_of(label)
         if kind in {"vmbo", "mbo-domein", "mbo", "route", "lob"}:
             found[label].add(fold(value))
-        if kind == "vmbo" and value in PROFIELEN:
+        if is_profiel(label):
             found[label].add(fold(PROFIELEN[value]))
         if kind == "vmbo-leerweg":
             found[label].update(LEERWEG_WORDS[value])
