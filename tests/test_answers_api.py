@@ -294,6 +294,18 @@ def test_buttons_speak_to_the_mentor_and_name_only_profielen(api: str) -> None:
     assert STUDENT_BUTTONS["admission"] in student.follow_up_questions
 
 
+def test_a_mentor_or_parent_who_says_who_they_are_is_answered_as_one(api: str) -> None:
+    """The asker heads read a role said in a few words as a student's: "ik ben decaan. hoe werkt de
+    technologieroute?" was told "Vraag je decaan of er in jouw regio een technologieroute is." """
+    (decaan,) = _talk(api, "ik ben decaan. hoe werkt de technologieroute?")
+    assert ADULT_BUTTONS["try_out"] in decaan.follow_up_questions, decaan.follow_up_questions
+    assert not re.search(r"\b(je|jouw) (mentor|decaan)\b", decaan.text, re.IGNORECASE), decaan.text
+    (parent,) = _talk(api, "ik ben een moeder, welke profielen zijn technisch?")
+    assert ADULT_BUTTONS["try_out"] in parent.follow_up_questions, parent.follow_up_questions
+    (older,) = _talk(api, "ik ben ouder dan 16, moet ik lesgeld betalen?")  # older, not a parent
+    assert STUDENT_BUTTONS["try_out"] in older.follow_up_questions, older.follow_up_questions
+
+
 def test_citations_carry_the_public_address_of_their_source(api: str) -> None:
     (answer,) = _talk(api, "wat is het verschil tussen bol en bbl")
     assert answer.citations and all(c.url.startswith("https://") for c in answer.citations)

@@ -162,7 +162,7 @@ def speaks_to(chunk: Chunk, asker: str) -> bool:
 
 # The asker's own role, as a sentence written for a student names it when it sends the student to them.
 _OWN_ROLE = {
-    "mentor": re.compile(r"\b(je|jouw) mentor\b"),
+    "mentor": re.compile(r"\b(je|jouw) (mentor|decaan)\b"),  # a mentor, a decaan or a teacher
     "parent": re.compile(r"\b(je|jouw) (ouders|verzorgers)\b"),
 }
 
