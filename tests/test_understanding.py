@@ -15,7 +15,7 @@ from bot.answer.guarded import (
 from bot.core.schemas import Answer, Chunk, Message, RetrievedChunk
 from bot.service import ChatService
 from bot.understand.guard import BULLYING, CARE_POLICIES, DANGER, DOWN, FRAUD, INSULT, SELF_HARM
-from bot.understand.reader import leaned_on
+from bot.understand.reader import asker_of, leaned_on, without_introduction
 from bot.understand.safety import (
     CARE_GROUP,
     Thresholds,
@@ -279,3 +279,16 @@ def test_care_names_each_helper_in_the_sentence_closest_to_the_message(service: 
     assert "Een vertrouwenspersoon luistert naar je als je gepest wordt." in care.text, care.text
     first_found = care_answer(BULLYING, hits)  # without relevance: the first in the passages' order
     assert "De vertrouwenspersoon denkt ook mee over een profielkeuze." in first_found.text, first_found.text
+
+
+def test_who_says_who_they_are_is_read_as_one_and_searched_for_the_question(service: ChatService) -> None:
+    """A role said outright decides who asks, and the sentence that says it is no part of the search: "ik
+    ben mentor van klas 3. welke profielen zijn technisch?" found the passages on module 3 of D&P."""
+    assert asker_of({"asker:student": 0.93}, "ik ben decaan. hoe werkt de technologieroute?") == "mentor"
+    assert asker_of({"asker:student": 0.76}, "ik ben een moeder, welk profiel is technisch") == "parent"
+    assert asker_of({"asker:student": 0.9}, "ik ben ouder dan 16, moet ik lesgeld betalen") == "student"
+    assert without_introduction("Ik ben mentor van 3 kader. Kun je een les maken?") == "Kun je een les maken?"
+    for whole in ("ik ben ouder, welk profiel is technisch?", "ik ben mentor van 3 kader."):  # one part
+        assert without_introduction(whole) == whole
+    answer = service.answer("ik ben mentor van klas 3. welke profielen zijn technisch?")
+    assert "Vijf profielen zijn echt technisch" in answer.text, answer.text

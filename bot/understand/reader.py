@@ -488,15 +488,18 @@ class Reader:
         folded = fold(text)
         follows_up = bool(earlier) and asked.get(FOLLOW_UP, 0.0) >= FOLLOW_UP_LIKELY
         subject = [display_name(label) for label in sorted(subjects)] or list(topic)
+        # The search and the choice of sentences are for what is asked, not for who asks: "ik ben mentor van
+        # klas 3. welke profielen zijn technisch?" found the passages on module 3 of D&P.
+        asked_text = without_introduction(content)
         query = search_query(
-            content,
+            asked_text,
             context,
             profile.leerweg,
             topic,
             follows_up=follows_up,
             names_its_subject=bool(earlier) and bool(self._terms(text)),
         )
-        focus = f"{content} ({', '.join(subject)})" if follows_up and subject and not named else content
+        focus = f"{asked_text} ({', '.join(subject)})" if follows_up and subject and not named else asked_text
         defines = self._defined(text, koers_said, earlier) if kind == "definition" else ""
         if defines:
             # "wat is dat precies" asks about one word. Searched with the earlier question, the answer was
@@ -725,6 +728,14 @@ def asker_of(scores: Mapping[str, float], text: str = "") -> Asker:
     if stated is not None:
         return "parent" if stated["role"] in _PARENT_ROLES else "mentor"
     return max(ASKERS, key=lambda a: scores.get(f"{ASKER_PREFIX}{a}", 0.0))
+
+
+def without_introduction(text: str) -> str:
+    """``text`` without the sentences in which its writer says who they are ("Ik ben mentor van klas 3."),
+    when another sentence of it remains; else ``text`` as it is."""
+    parts = pieces(text)
+    kept = [part for part in parts if not _STATED_ROLE.search(fold(part))]
+    return " ".join(kept) if kept and len(kept) < len(parts) else text
 
 
 def conversation_asker(own: Asker, earlier: Sequence[Asker]) -> Asker:
