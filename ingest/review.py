@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.route_graph import GRAPH_FILE
-from bot.core.text import sentences
+from bot.core.text import UNSURE, sentences
 from ingest.corpus_check import CorpusCheck
 from ingest.documents import Document
 
@@ -20,13 +20,6 @@ REVIEW_FILE = "REVIEW.md"  # in the corpus folder; not ingested (ingest.pipeline
 MAX_AGE_YEARS = 5
 STALE_AFTER = dt.timedelta(days=365)  # bijgewerkt longer ago than this: check the document again
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-# A sentence that says itself that it is not sure, or that the reader must check it elsewhere.
-_UNSURE = re.compile(
-    r"niet (?:zeker|bevestigd|gecontroleerd|nagegaan)"
-    r"|(?:kan|kunnen) (?:inmiddels |intussen )?(?:veranderd|anders)"
-    r"|staat hier niet|weten we niet|is niet bekend",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -50,7 +43,7 @@ def review_document(doc: Document, source: str, today: dt.date) -> DocumentRevie
                 f"Bron uit {years[-1]}, ouder dan {MAX_AGE_YEARS} jaar: {bron.titel} ({bron.url})"
             )
     for sentence in sentences(doc.body):
-        if _UNSURE.search(sentence):
+        if UNSURE.search(sentence):
             review.items.append(f'Onzeker in de tekst: "{sentence}"')
         elif years := _old_years(sentence, before):
             review.items.append(f'Cijfer of feit uit {years[-1]}: "{sentence}"')

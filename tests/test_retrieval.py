@@ -147,6 +147,18 @@ def test_the_passage_that_answers_the_question_best_is_read_first(service: ChatS
     assert "Je meldt je aan voor 1 april. Je doet mee aan de intake. [2]" in answer.text, "one marker per run"
 
 
+def test_an_answer_does_not_open_with_what_koers_is_not_sure_of(service: ChatService) -> None:
+    """ "Welke vakken precies bij Techniek horen, weet Koers niet zeker." opened an answer; it is said after
+    what is known."""
+    unsure = "Welke vakken precies bij techniek horen, weet Koers niet zeker."
+    hits = [
+        _hit("unsure", unsure, score=0.9),
+        _hit("known", "Vijf profielen zijn technisch: BWI, PIE, M&T, MaT en MVI.", score=0.8),
+    ]
+    answer = compose("welke vakken horen bij techniek", hits, service.composer.selector, max_sentences=8)
+    assert unsure in answer.text and not answer.text.startswith(unsure), answer.text
+
+
 def test_a_short_list_is_quoted_with_its_lead_in_as_a_list_and_cited_as_written(
     service: ChatService,
 ) -> None:

@@ -38,6 +38,7 @@ from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.core.text import (
     ABOUT_THE_TEXT,
     SIGNPOST,
+    UNSURE,
     condition_answer,
     fold,
     leans_on_before,
@@ -363,6 +364,10 @@ def _answer_first(
     places = {(q.chunk.id, q.position): q for q in ordered}
     for index in np.argsort(-relevance):
         best = ordered[int(index)]
+        if UNSURE.search(best.text):
+            # "Welke vakken precies bij Techniek horen, weet Koers niet zeker." opened the answer to "welke
+            # profielen zijn technisch?"; what Koers does not know follows what it does.
+            continue
         lead = [best]
         if leans_on_before(best.text):
             before = places.get((best.chunk.id, best.position - 1))

@@ -220,6 +220,14 @@ LEANS_ON_BEFORE = re.compile(
     + r"|^(Vaak|Meestal|Soms|Nu|Toen|Vroeger|Later|Straks|Ook)"
     + r" (is|zijn|was|waren|kan|kun|mag|moet|wordt) (dit|dat)\b"
 )
+# A sentence that says itself that it is not sure, or that the reader must check it elsewhere: the corpus
+# review lists them for a decaan to check (ingest.review), and an answer does not open with one.
+UNSURE = re.compile(
+    r"niet (?:zeker|bevestigd|gecontroleerd|nagegaan)"
+    r"|(?:kan|kunnen) (?:inmiddels |intussen )?(?:veranderd|anders)"
+    r"|staat hier niet|weten we niet|is niet bekend",
+    re.IGNORECASE,
+)
 # In the lead-in of a list, "deze opleidingen" points ahead, at the list ("In het mbo horen deze opleidingen
 # bij de infratechniek:"); only a lead-in that starts by pointing back ("Daar kun je ...:") leans.
 _LIST_LEANS_ON_BEFORE = re.compile(_STARTS_LEANING)
