@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from bot.answer.select import held_in
+from bot.core.answer_plan import ADULT_BUTTONS, STUDENT_BUTTONS
 from bot.core.schemas import Answer, Message
 from bot.core.text import sentences
-from bot.routes.plan import ADULT_BUTTONS, STUDENT_BUTTONS
 from bot.service import ChatService
 from tests.servers import running_api
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.select import SentenceSelector, repeated
-from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.answer_plan import STUDENT_BUTTONS, Aspect, Clarification, Reason
 from bot.core.labels import display_name, is_profiel
 from bot.core.schemas import Answer, Chunk, Citation, RetrievedChunk
 from bot.core.text import (
@@ -261,10 +261,7 @@ def follow_ups(routes: Sequence[str]) -> list[str]:
         if is_profiel(label):
             questions.append(f"Welke mbo-opleidingen passen bij {display_name(label)}?")
             break
-    questions += [
-        "Welk mbo-niveau kan ik doen met mijn leerweg?",
-        "Hoe kan ik een meeloopdag doen op het mbo?",
-    ]
+    questions += [STUDENT_BUTTONS["admission"], STUDENT_BUTTONS["try_out"]]
     return questions[:3]
 
 

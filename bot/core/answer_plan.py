@@ -9,6 +9,18 @@ from dataclasses import dataclass
 
 from bot.core.schemas import Chunk
 
+# The follow-up buttons about the leerweg and about trying an opleiding out, in the words of who asks: a
+# mentor or a parent asks about a student, and "Welk mbo-niveau kan ik doen met mijn leerweg?" is the
+# student's question, not theirs.
+STUDENT_BUTTONS = {
+    "admission": "Welk mbo-niveau kan ik doen met mijn leerweg?",
+    "try_out": "Hoe kan ik een meeloopdag doen op het mbo?",
+}
+ADULT_BUTTONS = {
+    "admission": "Naar welk mbo-niveau kan een leerling met zijn of haar leerweg?",
+    "try_out": "Hoe regelt een leerling een meeloopdag op het mbo?",
+}
+
 
 @dataclass(frozen=True)
 class Reason:

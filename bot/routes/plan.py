@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from bot.core.answer_plan import Aspect, Clarification, Reason
+from bot.core.answer_plan import ADULT_BUTTONS, STUDENT_BUTTONS, Aspect, Clarification, Reason
 from bot.core.labels import KIND_NAMES, ROUTE_STEP_KINDS, display_name, is_profiel, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import Node, RouteGraph
@@ -92,18 +92,6 @@ def role_names(graph: RouteGraph) -> frozenset[str]:
 # closest to the message). Dev pathway answer-first 0.511 -> 0.467, fact coverage 0.596 -> 0.585: the frame
 # and a general quote filled the first two sentences.
 REASON_KINDS = frozenset({"fit"})
-
-
-# A mentor or a parent asks about a student: "Welk mbo-niveau kan ik doen met mijn leerweg?" is the student's
-# question, not theirs.
-STUDENT_BUTTONS = {
-    "admission": "Welk mbo-niveau kan ik doen met mijn leerweg?",
-    "try_out": "Hoe kan ik een meeloopdag doen op het mbo?",
-}
-ADULT_BUTTONS = {
-    "admission": "Naar welk mbo-niveau kan een leerling met zijn of haar leerweg?",
-    "try_out": "Hoe regelt een leerling een meeloopdag op het mbo?",
-}
 
 
 def buttons(understanding: Understanding, routes: Sequence[str]) -> list[str]:
