@@ -217,3 +217,13 @@ def test_an_opleiding_label_must_be_a_node_of_the_graph(tmp_path: Path) -> None:
         "label 'mbo:Monteur laag- en middenspanningsdistributie' names an opleiding that is not in"
         in checked["beroepen/lasser.md"]
     )
+
+
+def test_an_interest_word_that_most_documents_use_is_reported(tmp_path: Path) -> None:
+    corpus, graph = _corpus_copy(tmp_path)
+    node = next(n for n in graph["nodes"] if n["id"] == "mbo:Machinist railvervoer")
+    node["interests"].append("techniek")
+    _save_graph(corpus, graph)
+    problems = check_corpus(corpus).graph_problems
+    assert any(p.startswith("interest 'techniek' of mbo:Machinist railvervoer is in ") for p in problems)
+    assert not any(p.startswith("interest 'treinen'") for p in problems)
