@@ -98,6 +98,7 @@ class ChatService:
             SentenceSelector(self.retriever.embedder, self.sentence_vectors),
             self.graph,
             self.schools,
+            lambda: self.reader.names,
         )
 
     def answer(self, message: str, history: Sequence[Message] = (), *, school: str | None = None) -> Answer:

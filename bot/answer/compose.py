@@ -439,6 +439,7 @@ def compose(
     closing: str = CLOSING,
     buttons: Sequence[str] | None = None,
     lead: str = "",
+    elsewhere: Callable[[Chunk, str], bool] | None = None,
 ) -> Answer:
     """Write the answer from the passages' best sentences, with numbered citations.
 
@@ -452,7 +453,8 @@ def compose(
     one about niveaus below the ``lowest_niveau`` the student's diploma opens (see
     :func:`below_the_diploma`), nor one that names another town than the ``place`` asked about
     (see bot.understand.places), nor a section written for another reader than ``asker`` (see
-    :func:`speaks_to`). ``notes`` are facts from the school's own settings (not from
+    :func:`speaks_to`), nor one that ``elsewhere`` finds is about another subject than the one asked.
+    ``notes`` are facts from the school's own settings (not from
     a passage), shown before ``closing`` (empty: none).
     """
     focus = focus or query
@@ -479,6 +481,8 @@ def compose(
         pool = [q for q in pool if not below_the_diploma(q.text, lowest_niveau)]
     if place:
         pool = [q for q in pool if about_place(q.text, place)]
+    if elsewhere is not None:
+        pool = [q for q in pool if not elsewhere(q.chunk, q.text)]
     first = next((q for q in pool if q.rank == 0 and not _said(q.text, avoid)), None)
     reason_lines: list[str] = []
     quoted: set[str] = set()

@@ -20,7 +20,7 @@ from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector, held_in
 from bot.core.answer_plan import Clarification
 from bot.core.config import Settings
-from bot.core.labels import ROUTE_STEP_KINDS, kind_of, value_of
+from bot.core.labels import ROUTE_STEP_KINDS, is_profiel, kind_of, value_of
 from bot.core.ports import VectorStore
 from bot.core.route_graph import RouteGraph
 from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
@@ -28,12 +28,13 @@ from bot.core.text import fold, plain, sentences, without_citations
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.retriever import Retriever
 from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, goal_reasons, reasons
-from bot.routes.recommend import Recommender, rank_routes
+from bot.routes.recommend import SHOWN_AS_ROUTE, Recommender, rank_routes
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
 from bot.understand.goals import goals, no_pay_found
 from bot.understand.guard import Policy
 from bot.understand.heads import LinearHeads
+from bot.understand.names import LabelNames
 from bot.understand.reader import ROUTE_INTEREST, Understanding, route_interest
 from bot.understand.training import ASKER_PREFIX
 
@@ -83,6 +84,7 @@ class OfflineComposer:
     selector: SentenceSelector
     graph: RouteGraph | None = None
     schools: SchoolProfielen | None = None
+    names: Callable[[], LabelNames] | None = None  # the labels a text names (the reader's, kept up to date)
     recommender: Recommender = field(init=False)
     glossary: Glossary = field(init=False)
     lesson_titles: StoreDerived[dict[str, dict[str, str]]] = field(init=False)
@@ -277,6 +279,7 @@ class OfflineComposer:
             lead=definition.definition if definition else "",
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
+            elsewhere=self.about_another_profiel(understanding, recommendation.routes),
         )
         if understanding.asks_pay and not self.answers_kind(answer, "pay"):
             # "wat verdien je als autotechnicus", "en wat verdien je dan later" with no sentence about pay:
@@ -330,6 +333,28 @@ class OfflineComposer:
         """The lesson plan whose title the message is (a choice Koers offered), visible to ``school``."""
         found = self.lesson_titles.get().get(fold(text).strip(" .?!"), {})
         return found.get(school or "") or found.get("")
+
+    def about_another_profiel(
+        self, understanding: Understanding, routes: Sequence[str]
+    ) -> Callable[[Chunk, str], bool] | None:
+        """For an answer about the one profiel the message names ("wat kun je worden met bwi"): whether a
+        sentence names other profielen only, outside that profiel's own document. "Met MVI kun je later
+        bijvoorbeeld mediavormgever worden." answered that question too; the M&T document's "Verwar het niet
+        met MaT: ..." still speaks. None (quote anything) when the answer is about more profielen, or the
+        message compares."""
+        asked = {label for label in understanding.named if is_profiel(label)}
+        shown = {label for label in routes[:SHOWN_AS_ROUTE] if is_profiel(label)}
+        if self.names is None or len(asked) != 1 or not shown <= asked or understanding.compared:
+            return None
+        names = self.names()
+
+        def elsewhere(chunk: Chunk, sentence: str) -> bool:
+            if chunk.labels[:1] and chunk.labels[0] in asked:
+                return False
+            found = names.profielen(sentence)
+            return bool(found) and not found & asked
+
+        return elsewhere
 
     def lowest_niveau(self, understanding: Understanding) -> int | None:
         """The lowest mbo niveau the student's stated vmbo leerweg opens (the graph's admission table), when

@@ -65,6 +65,7 @@ class LabelNames:
         if graph is not None:
             labels.update(n.id for n in graph.nodes if n.type in {"profiel", "domein", "opleiding"})
         self._patterns = {label: _pattern(names) for label, names in _aliases(graph, labels).items() if names}
+        self._profielen = {label: p for label, p in self._patterns.items() if is_profiel(label)}
         # A beroep's name also names the opleidingen that lead to it (see _aliases); here it names the beroep.
         beroepen = graph.nodes if graph is not None else []
         self._beroepen = {n.id: _pattern([fold(n.name)]) for n in beroepen if n.type == "beroep"}
@@ -92,6 +93,11 @@ class LabelNames:
                 if not inside_longer:
                     found[label] = min(start, found.get(label, start))
         return found
+
+    def profielen(self, text: str) -> set[str]:
+        """The vmbo profielen a text names ("Met MVI kun je later ..." -> vmbo:MVI)."""
+        folded = fold(text)
+        return {label for label, pattern in self._profielen.items() if pattern.search(folded)}
 
     def beroepen_at(self, text: str) -> dict[str, int]:
         """The beroepen a text names by name ("lasser of timmerman"), each with where it first names it."""
