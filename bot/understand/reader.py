@@ -104,6 +104,11 @@ FIT_LIKELY = 0.3
 # only because it is short (see search_query), not because the follow-up head reads it as one ("wat kost
 # dat mbo eigenlijk" after a parent's question about havo or mbo). Dev fact coverage of the pathway cases
 # 0.596 -> 0.606, followups_dev answer-first 0.58 -> 0.56, the held-out test split 0.532 -> 0.525.
+# Measured and not kept (2026-12-07): a follow-up's own search with the plain question of its kind beside
+# it ("zijn er verder nog dingen die ik moet kopen (wat kost het?)" found the costs of the mbo, which the
+# message alone did not). followups_dev fact coverage 0.694 -> 0.721, but answer-first 0.66 -> 0.62, and dev
+# 0.625 -> 0.605 and 0.614 -> 0.594: in a short follow-up ("en met basis?", read as admission) the added
+# question outweighed the message.
 ASPECT_KINDS = frozenset(
     {"definition", "duration", "cost", "pay", "difference", "admission", "where_when", "try_out", "parents"}
 )
