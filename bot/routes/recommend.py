@@ -39,6 +39,9 @@ W_EVIDENCE = 0.7
 # to the power 0.5 or 1.0; vmbo:PIE is on 48 of 173 documents, the leerwegen on 15-24). Dev route recall
 # 0.806 -> 0.809 / 0.812 and followups_dev 0.695 -> 0.72, but followups_dev answer-first 0.66 -> 0.64 /
 # 0.62 and paraphrase agreement on paraphrases_dev.jsonl 0.711 -> 0.689 for both.
+# Nor kept (2026-12-07): for a mentor or parent, half the evidence for a vmbo leerweg the conversation does
+# not name (the documents on doorlopende leerroutes carry all four). Dev route recall 0.806 -> 0.809 (its
+# mentor cases 0.658 -> 0.675) but filler 0.025 -> 0.028; the test split the same on every figure.
 W_MENTION_NOW = 1.2
 W_MENTION_EARLIER = 0.6
 W_MENTION_KOERS = 0.6  # routes Koers named in its last answer: "hoe lang duurt dat?" is about them
