@@ -68,6 +68,7 @@ VOICE_PRIOR = 0.05
 # is voor iedereen, of je nu een jongen of een meisje bent.", in 11; "Met een BB-diploma begin je op niveau
 # 2.", in 34) losing 0.03 relevance. Dev fact coverage 0.625 -> 0.621 and filler 0.025 -> 0.026,
 # followups_dev 0.694 -> 0.703 with filler the same: other sentences far from the question took their place.
+
 # A sentence of the previous answer may be said again when the question heads read the kind asked in it
 # at least this much, and it is the one closest to the follow-up. On the follow-up set (replayed,
 # 2026-12-03) fact coverage went 0.326 -> 0.348 and answer-first 0.229 -> 0.250, with no answer repeating

@@ -42,6 +42,7 @@ W_EVIDENCE = 0.7
 # Nor kept (2026-12-07): for a mentor or parent, half the evidence for a vmbo leerweg the conversation does
 # not name (the documents on doorlopende leerroutes carry all four). Dev route recall 0.806 -> 0.809 (its
 # mentor cases 0.658 -> 0.675) but filler 0.025 -> 0.028; the test split the same on every figure.
+
 W_MENTION_NOW = 1.2
 W_MENTION_EARLIER = 0.6
 W_MENTION_KOERS = 0.6  # routes Koers named in its last answer: "hoe lang duurt dat?" is about them
