@@ -338,13 +338,13 @@ def test_the_work_a_profiel_leads_to_is_named_and_no_other_profiel_is_talked_abo
     # Written for this test: what can I become with the profiel I have or pick.
     assert service.graph is not None
     names = service.reader.names
+    beroepen = {node.name.lower() for node in service.graph.nodes if node.type == "beroep"}
     for message, profiel in [
         ("wat kan je later eigenlijk worden als je bwi doet", "vmbo:BWI"),
         ("welk werk kan ik doen na mvi", "vmbo:MVI"),
         ("ik zit in m&t, wat voor beroep kan ik later kiezen", "vmbo:M&T"),
     ]:
         (answer,) = _talk(api, message)
-        beroepen = {node.name.lower() for node in service.graph.nodes if node.type == "beroep"}
         linked = {service.graph.node(b).name.lower() for b in service.graph.reachable(profiel, "beroep")}
         opening = " ".join(_sentences(answer)[:2]).lower()
         assert sum(name in opening for name in linked) >= 2, (message, answer.text)

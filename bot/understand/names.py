@@ -95,7 +95,10 @@ class LabelNames:
         return found
 
     def profielen(self, text: str) -> set[str]:
-        """The vmbo profielen a text names ("Met MVI kun je later ..." -> vmbo:MVI)."""
+        """The vmbo profielen a text names ("Met MVI kun je later ..." -> vmbo:MVI). :meth:`named` restricted
+        to the ten profiel patterns: it runs for every sentence an answer may quote, where all the label
+        patterns would cost more than the rest of the choice (a profiel's name never sits inside a longer
+        name, so the longest-name rule of :meth:`named_at` changes nothing here)."""
         folded = fold(text)
         return {label for label, pattern in self._profielen.items() if pattern.search(folded)}
 
