@@ -290,5 +290,10 @@ def test_who_says_who_they_are_is_read_as_one_and_searched_for_the_question(serv
     assert without_introduction("Ik ben mentor van 3 kader. Kun je een les maken?") == "Kun je een les maken?"
     for whole in ("ik ben ouder, welk profiel is technisch?", "ik ben mentor van 3 kader."):  # one part
         assert without_introduction(whole) == whole
+    # The sentence that says who writes can say what about as well: that clause stays.
+    asked = "wil een les geven over de profielkeuze. Heb je een lesidee voor een uur?"
+    lesson = f"Ik ben mentor van klas 2 en {asked}"
+    assert without_introduction(lesson) == asked
+    assert "Een profiel kiezen" in service.answer(lesson).text
     answer = service.answer("ik ben mentor van klas 3. welke profielen zijn technisch?")
     assert "Vijf profielen zijn echt technisch" in answer.text, answer.text

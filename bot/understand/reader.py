@@ -739,10 +739,29 @@ def asker_of(scores: Mapping[str, float], text: str = "") -> Asker:
 
 def without_introduction(text: str) -> str:
     """``text`` without the sentences in which its writer says who they are ("Ik ben mentor van klas 3."),
-    when another sentence of it remains; else ``text`` as it is."""
-    parts = pieces(text)
-    kept = [part for part in parts if not _STATED_ROLE.search(fold(part))]
-    return " ".join(kept) if kept and len(kept) < len(parts) else text
+    when another sentence of it remains; else ``text`` as it is.
+
+    A sentence that says who writes and, after "en" or "maar", what they want keeps that second clause:
+    "Ik ben mentor van een tweede klas en wil een les geven over de profielkeuze. Hebben jullie een lesidee
+    voor één lesuur?" was searched as its last sentence alone, and got the plan of another lesson."""
+    parts = pieces(text) or [text]
+    kept = [rest for rest in map(_past_the_role, parts) if rest]
+    return " ".join(kept) if kept and kept != parts else text
+
+
+# Where the clause that says who writes ends and the next one begins ("ik ben decaan en zoek ...").
+_NEXT_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:en|maar)\s+", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 3  # "en wil dit weten" says something; "en ouder" does not
+
+
+def _past_the_role(part: str) -> str:
+    """``part`` itself when it does not say who writes; else what it says after that, or nothing."""
+    if not _STATED_ROLE.search(fold(part)):
+        return part
+    split = _NEXT_CLAUSE.split(part, maxsplit=1)
+    if len(split) < 2 or not _STATED_ROLE.search(fold(split[0])) or len(split[1].split()) < MIN_CLAUSE_WORDS:
+        return ""
+    return split[1]
 
 
 def conversation_asker(own: Asker, earlier: Sequence[Asker]) -> Asker:
