@@ -66,6 +66,14 @@ def test_a_refusal_pattern_backs_the_classifier_up_where_it_is_unsure() -> None:
     assert decide("wat vind jij van de pvv", scores(), LIMITS).policy is None, "nor does a redirect word"
 
 
+def test_a_refusal_word_the_message_denies_is_no_match_and_a_care_word_always_is() -> None:
+    unsure = scores(danger=0.06)  # normal 0.94: below its sure threshold, so a pattern would decide
+    denied = "ik sleutel elke dag aan mn scooter (niet opvoeren hoor), kan ik daar mijn werk van maken"
+    assert decide(denied, unsure, LIMITS).policy is None
+    assert decide("ik wil mijn scooter opvoeren, niet te snel", unsure, LIMITS).certain, "denies another"
+    assert decide("ik denk heus niet aan zelfmoord hoor", scores(), LIMITS).policy == SELF_HARM, "care counts"
+
+
 def test_a_request_in_one_clause_of_a_career_question_is_refused() -> None:
     assert clauses("ik wil vrachtwagenchauffeur worden, hoe rij ik zonder rijbewijs") == [
         "ik wil vrachtwagenchauffeur worden",

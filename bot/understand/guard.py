@@ -27,8 +27,18 @@ class Policy:
     fails: Literal["open", "closed"]
     patterns: tuple[str, ...]
 
-    def matches(self, folded: str) -> bool:
-        return any(re.search(p, folded) for p in self.patterns)
+    def matches(self, folded: str, *, unless_denied: bool = False) -> bool:
+        """Whether a pattern matches the folded message. ``unless_denied``: not a match that the message
+        denies in the word or two before it ("ik sleutel elke dag aan me scooter (niet opvoeren hoor)")."""
+        return any(
+            not (unless_denied and _DENIED.search(folded[: found.start()]))
+            for pattern in self.patterns
+            for found in re.finditer(pattern, folded)
+        )
+
+
+# A denial right before a match: "niet", "geen" or "nooit", at most one word between.
+_DENIED = re.compile(r"\b(niet|geen|nooit)\W+(\w+\W+)?$")
 
 
 SELF_HARM = Policy(
