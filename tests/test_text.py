@@ -110,6 +110,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Denk aan een airco, een koelcel of een warmtepomp.",  # examples of what?
         "Lukt dat niet? Dan moet je het later misschien terugbetalen.",  # what does not?
         "Vaak is dat de vertrouwenspersoon.",  # who is?
+        "Vraag ook hoe je aan een BBL-baan komt.",  # as well as what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -129,6 +130,7 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Het verschil is dat de BBL meer praktijk heeft.",  # so it does after a noun
         "Is het mbo gratis? Dan hoef je niets te betalen.",  # a question with its own subject
         "Denk goed na over wat je leuk vindt.",  # an instruction, not examples
+        "Vraag op een open dag of je ook via de BBL kunt leren.",  # "ook" later, about the BBL
         "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
