@@ -11,11 +11,12 @@ import httpx
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.answer.compose import CLOSING, below_the_diploma, for_other_leerwegen, niveaus_named
+from bot.answer.compose import CLOSING, below_the_diploma, for_other_leerwegen, leerweg_scopes, niveaus_named
 from bot.container import build_service
 from bot.core.labels import kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
+from bot.core.text import quote_units
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
 from bot.understand.places import places_named
@@ -515,6 +516,21 @@ def test_which_leerwegen_a_corpus_sentence_is_about() -> None:
     assert for_other_leerwegen("Heb je een diploma van de basisberoepsgerichte leerweg? Dan ...", "TL")
     assert not for_other_leerwegen("Je leert de basis van het vak.", "TL"), "basis as a plain word"
     assert not for_other_leerwegen("Na MaT kun je naar de opleiding Matroos.", "TL"), "no leerweg named"
+
+
+def test_a_sentence_after_a_question_about_leerwegen_is_about_those_leerwegen() -> None:
+    """Written for this test: a paragraph that opens with a question naming leerwegen, then one that does
+    not."""
+    text = (
+        "Zit je in GL of TL? Dan kan je school een PGP aanbieden. In een PGP werk je voor bedrijven.\n\n"
+        "Zit je in klas 2? Dan kies je een profiel. Een profiel is een richting."
+    )
+    units = quote_units(text)
+    scopes = leerweg_scopes(text, units)
+    assert units[1] == "In een PGP werk je voor bedrijven."
+    assert scopes == [frozenset(), {"GL", "TL"}, frozenset(), frozenset()]
+    assert for_other_leerwegen(units[1], "BB", scopes[1])
+    assert not for_other_leerwegen(units[1], "GL", scopes[1])
 
 
 def test_a_sentence_about_niveaus_below_the_students_diploma_is_not_quoted(service: ChatService) -> None:
