@@ -99,6 +99,17 @@ def test_the_work_a_student_wants_is_the_reason_when_no_activity_gives_one(servi
     assert text.startswith("Wil je stukadoor worden? Dan past op het vmbo het profiel BWI"), text
 
 
+def test_a_like_of_work_the_profiel_leads_to_is_the_reason_for_the_profiel(service: ChatService) -> None:
+    """Written for this test: "graafmachine" is an activity of the opleiding Machinist grondverzet, not of
+    BWI. The reason names the student's like and quotes that opleiding's document where it names BWI; before,
+    the answer gave no reason and opened with "Kijk eens naar wegwerk of een bouwput in je buurt."."""
+    turn = service.respond("ik zit in de basis en wil later op een graafmachine werken, hoe word ik dat")
+    text = turn.answer.text
+    assert text.startswith("Omdat je graafmachine"), text
+    assert "noem ik het profiel Bouwen, wonen en interieur (BWI)." in text.split("[1]")[0], text
+    assert turn.answer.citations[0].doc_id == "beroep-machinist-grondverzet"
+
+
 def test_a_wish_said_with_the_leerweg_gets_the_reason_too_a_question_about_the_work_not(
     service: ChatService,
 ) -> None:

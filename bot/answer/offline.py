@@ -18,7 +18,7 @@ from bot.answer.compose import CLOSING, LESSON_LEAD, compose, lesson_plan
 from bot.answer.grounding import in_reading_order
 from bot.answer.guarded import REFUSAL_REASONS, refusal_answer
 from bot.answer.select import SentenceSelector, held_in
-from bot.core.answer_plan import Clarification
+from bot.core.answer_plan import Clarification, Reason
 from bot.core.config import Settings
 from bot.core.labels import ROUTE_STEP_KINDS, is_profiel, kind_of, value_of
 from bot.core.ports import VectorStore
@@ -27,8 +27,17 @@ from bot.core.schemas import Answer, Chunk, Citation, Message, RetrievedChunk
 from bot.core.text import fold, plain, sentences, without_citations
 from bot.retrieve.derived import StoreDerived
 from bot.retrieve.retriever import Retriever
-from bot.routes.plan import REASON_KINDS, aspects, buttons, clarification, goal_reasons, reasons
-from bot.routes.recommend import SHOWN_AS_ROUTE, Recommender, rank_routes
+from bot.routes.plan import (
+    REASON_KINDS,
+    ReasonSettings,
+    aspects,
+    buttons,
+    clarification,
+    goal_reasons,
+    reasons,
+    reasons_below,
+)
+from bot.routes.recommend import SHOWN_AS_ROUTE, Recommendation, Recommender, rank_routes
 from bot.understand.detectors import Detectors
 from bot.understand.glossary import Glossary
 from bot.understand.goals import goals, no_pay_found
@@ -203,32 +212,7 @@ class OfflineComposer:
         # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
         # pointer and the clarifying question (which are for the student) are left out.
         student = understanding.asker == "student"
-        found = (
-            reasons(
-                recommendation,
-                profile,
-                self.graph,
-                self.store,
-                school=school,
-                about_a_student=not student,
-                opleiding_first=understanding.asks_opleiding,
-                relevance=partial(self.selector.relevance, understanding.focus),
-                wanted=wished,
-            )
-            if hits and fit
-            else []
-        )
-        if hits and fit and not found and understanding.beroepen:
-            found = goal_reasons(
-                recommendation,
-                understanding.beroepen,
-                self.graph,
-                self.store,
-                said=understanding.text,
-                school=school,
-                about_a_student=not student,
-                relevance=partial(self.selector.relevance, understanding.focus),
-            )
+        found = self._reasons(understanding, recommendation, school, wished) if hits and fit else []
         planned = (
             aspects(
                 recommendation,
@@ -297,6 +281,40 @@ class OfflineComposer:
         known = {h.chunk.id for h in hits}
         extra = {h.chunk.id: h for h in looked_up if h.chunk.id not in known and h.chunk.id in cited}
         return answer, hits + list(extra.values())
+
+    def _reasons(
+        self,
+        understanding: Understanding,
+        recommendation: Recommendation,
+        school: str | None,
+        wished: Sequence[str],
+    ) -> list[Reason]:
+        """Why the best route fits, the first way that gives a reason: the student's likes of the route
+        itself, the work they want to do, or their likes of work the profiel leads to (not in a follow-up)."""
+        assert self.graph is not None
+        graph, profile, store = self.graph, understanding.profile, self.store
+        relevance = partial(self.selector.relevance, understanding.focus)
+        about = understanding.asker != "student"
+        found = reasons(
+            recommendation,
+            profile,
+            graph,
+            store,
+            school=school,
+            about_a_student=about,
+            opleiding_first=understanding.asks_opleiding,
+            relevance=relevance,
+            wanted=wished,
+        )
+        # The other two ways take the same settings.
+        said_by = ReasonSettings(school=school, about_a_student=about, relevance=relevance)
+        if not found and understanding.beroepen:
+            found = goal_reasons(
+                recommendation, understanding.beroepen, graph, store, said=understanding.text, **said_by
+            )
+        if not found and not understanding.follows_up:
+            found = reasons_below(recommendation, profile, graph, store, **said_by)
+        return found
 
     def explain(
         self, answer: Answer, hits: list[RetrievedChunk], understanding: Understanding
