@@ -275,15 +275,15 @@ def reasons_below(
     for profiel in (node for node in profielen if node.type == "profiel"):
         names = [_whole_word(fold(value_of(profiel.id))), _whole_word(fold(profiel.name))]
         below = graph.reachable(profiel.id, "beroep") | graph.reachable(profiel.id, "opleiding")
-        liked_below = [
-            (index[label], liked)
-            for label, liked in recommendation.reasons.items()
-            if liked and label in below and index[label].doc
-        ]
+        # Each document read once: an opleiding and its beroep often share one (the first one's likes count).
+        liked_in: dict[str, list[str]] = {}
+        for label, liked in recommendation.reasons.items():
+            if liked and label in below and index[label].doc:
+                liked_in.setdefault(index[label].doc, liked)
         options = [
             (chunk, unit, liked)
-            for node, liked in liked_below
-            for chunk, unit in _units_naming(names, store, node.doc, school)
+            for doc, liked in liked_in.items()
+            for chunk, unit in _units_naming(names, store, doc, school)
         ]
         # Not a sentence that names other work ("Wil je metselaar worden? Dan past BWI." for a student who
         # wants to build roads): the student named none.
