@@ -13,7 +13,7 @@ import pytest
 from bot.adapters import LazyEmbedder
 from bot.answer.compose import CLOSING, below_the_diploma, for_other_leerwegen, leerweg_scopes, niveaus_named
 from bot.container import build_service
-from bot.core.labels import kind_of
+from bot.core.labels import is_profiel, kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
 from bot.core.text import quote_units
@@ -74,6 +74,23 @@ def test_the_reason_uses_the_students_words_and_cites_the_profiel(service: ChatS
     texts = {h.chunk.id: h.chunk.text for h in turn.hits}
     for citation in answer.citations:
         assert citation.quote in texts[citation.chunk_id]
+
+
+def test_an_advised_profiel_is_not_followed_by_sentences_about_other_profielen(service: ChatService) -> None:
+    """Once Koers says which profiel fits ("noem ik het profiel MVI"), it quotes no other profiel's document
+    and no sentence that names other profielen only ("In het profiel PIE maak je dingen van metaal.")."""
+    turn = service.respond("ik hou van gamen en tekenen, wat kan ik doen op t vmbo")
+    answer = turn.answer
+    assert "noem ik het profiel" in answer.text, answer.text
+    advised = {label for label in answer.routes[:3] if is_profiel(label)}
+    assert advised, answer.routes
+    chunks = {h.chunk.id: h.chunk for h in turn.hits}
+    names = service.reader.names
+    for citation in answer.citations:
+        own = chunks[citation.chunk_id].labels[:1]
+        assert not own or not is_profiel(own[0]) or own[0] in advised, (own, citation.quote)
+        named = names.profielen(citation.quote)
+        assert not named or named & advised, citation.quote
 
 
 def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -> None:
