@@ -92,6 +92,13 @@ def role_names(graph: RouteGraph) -> frozenset[str]:
 # read as pointing at routes ("Wat je vertelt, past bij het profiel PIE." and the sentence of its document
 # closest to the message). Dev pathway answer-first 0.511 -> 0.467, fact coverage 0.596 -> 0.585: the frame
 # and a general quote filled the first two sentences.
+# Nor kept (2026-12-07): for a message of no known like, work or named opleiding whose intent heads are sure
+# (>= ROUTE_SURE) of a shown opleiding ("draaien en frezen vond ik leuk": Productietechniek 0.95), the
+# sentence of that opleiding's document that names it and is closest to the message, without a frame. The
+# closest was seldom the best ("Na niveau 3 kun je alsnog naar Middenkaderfunctionaris Bouw."): dev fact
+# coverage 0.640 -> 0.632 and filler 0.025 -> 0.026, the candidate set the same. Counting a like told in an
+# admission question ("is daar een opleiding voor") as a reason's cue: candidate set answer-first 0.574 ->
+# 0.559 and fact coverage 0.614 -> 0.609, dev 0.640 -> 0.636 (the reason pushed out the admission answer).
 REASON_KINDS = frozenset({"fit"})
 
 
