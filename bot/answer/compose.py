@@ -381,6 +381,13 @@ def _answer_first(
     question in the passage draws questions of every kind ("wat als ik me pas in mei aanmeld" opened with "Zit
     je in klas 4 en wil je na de zomer naar het mbo?"); the two best sentences opening the answer, the second
     best second: 0.594 -> 0.574.
+    Nor kept (2026-12-07, session 45): a head start to open for a sentence that names a label the message
+    names ("hoeveel keuzevakken moet je kiezen in gl" opened with "Er zijn ongeveer 130 keuzevakken."). At
+    0.05: dev answer-first 0.644 -> 0.634, the candidate set 0.574 -> 0.559; at 0.1: dev 0.653, the
+    candidate set the same, and the openers it made were often worse: "Je decaan kan je helpen met
+    aanmelden." (names the LOB activity aanmelden) for "wanneer moet ik me aanmelden", "Je opleiding is een
+    basis." (read as the leerweg BB) for a basis student's question, and "In GL kies je er minstens twee."
+    without the sentence it leans on ("er": leans_on_before does not read it).
     """
     if len(ordered) < 2:
         return list(ordered)
