@@ -366,15 +366,15 @@ class OfflineComposer:
         met MaT: ..." still speaks. None (quote anything) when the answer is about more profielen, or the
         message compares.
 
-        An answer that ``advised`` a profiel (it gives a reason why one fits) to a message that names none
-        quotes no sentence that names other profielen only, nor one of another profiel's document unless it
-        names an advised one: "ik hou van gamen en tekenen" got "Omdat je tekenen en gamen leuk vindt, noem
-        ik het profiel MVI." and then "In het profiel PIE maak je dingen van metaal." (with only that rule,
-        the PIE document's "Je werkt met elektriciteit en met installaties in huizen." took its place). A
-        question about profielen in general ("welke profielen zijn technisch?") gets no reason, and its
-        sentences about each profiel stay. Measured (2026-12-07): dev, ``followups_dev`` and the candidate
-        set the same on every figure, five answers changed; held out, test filler 0.053 -> 0.052, the rest
-        of test, ``routes2.jsonl`` and ``followups.jsonl`` the same."""
+        An answer that ``advised`` a route (it gives a reason why a profiel or an opleiding fits) to a
+        message that names no profiel quotes no sentence that names only profielen it does not show, nor one
+        of another profiel's document unless it names a shown one: "ik hou van gamen en tekenen" got "Omdat
+        je tekenen en gamen leuk vindt, noem ik het profiel MVI." and then "In het profiel PIE maak je dingen
+        van metaal." (with only that rule, the PIE document's "Je werkt met elektriciteit en met installaties
+        in huizen." took its place). A question about profielen in general ("welke profielen zijn
+        technisch?") gets no reason, and its sentences about each profiel stay. Measured (2026-12-07): dev,
+        ``followups_dev`` and the candidate set the same on every figure, five answers changed; held out,
+        test filler 0.053 -> 0.052, the rest of test, ``routes2.jsonl`` and ``followups.jsonl`` the same."""
         asked = {label for label in understanding.named if is_profiel(label)}
         shown = {label for label in routes[:SHOWN_AS_ROUTE] if is_profiel(label)}
         if self.names is None or understanding.compared:
