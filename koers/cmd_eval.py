@@ -16,6 +16,7 @@ from bot.adapters import build_embedder
 from bot.container import build_service
 from bot.understand.detectors import load_detectors
 from bot.understand.training import DATA_DIR, TEXT_FILES
+from evals.askers import ASKERS_SET, load_askers_set, run_askers
 from evals.dataset import load_dataset, stratified_sample
 from evals.guardrails import (
     SAFETY_FILE,
@@ -237,6 +238,18 @@ def names_command(
     for line in (*result.misses, *result.alarms):
         console.print(f"  {line}", markup=False)
     console.print({key: round(value, 3) for key, value in result.summary().items()})
+
+
+@app.command("askers")
+@reports_errors
+def askers_command(
+    dataset: Annotated[Path, typer.Option("--set", help="Askers set (JSON Lines).")] = ASKERS_SET,
+) -> None:
+    """Who writes a message (student, mentor, parent): how often Koers reads it right. A test set: only
+    counts are shown, never its messages."""
+    result = run_askers(build_service(settings()), load_askers_set(dataset))
+    console.print({key: round(value, 3) for key, value in result.summary().items()})
+    console.print(result.confusions())
 
 
 @app.command("protected")

@@ -48,7 +48,8 @@ def _training_texts() -> list[str]:
 @pytest.mark.slow
 def test_no_training_message_is_a_near_duplicate_of_an_eval_message(remembering: RememberingEmbedder) -> None:
     evals = eval_messages()
-    assert {name for name, _ in evals} >= {"dev", "test", "safety", "paraphrases", "names", "protected"}
+    named = {"dev", "test", "safety", "paraphrases", "names", "protected", "askers"}
+    assert {name for name, _ in evals} >= named
     pairs = near_duplicates(_training_texts(), evals, remembering)
     shown = "; ".join(f"{p.similarity} {p.training!r} ~ [{p.eval_set}] {p.evaluation!r}" for p in pairs[:5])
     assert not pairs, f"{len(pairs)} training messages at or above {NEAR_DUPLICATE}: {shown}"
@@ -70,6 +71,5 @@ def test_the_shipped_weights_are_what_the_training_data_gives(
     fresh = fit_all(remembering, model_id(settings), DATA_DIR)
     shipped = Detectors.load(WEIGHTS_DIR)
     probe = probe_texts()
-    fitted = Detectors(fresh.guard, fresh.intents, fresh.school, fresh.questions)
-    differences = compare(shipped, fitted, probe, remembering.embed(probe, kind="query"))
+    differences = compare(shipped, Detectors.of(fresh), probe, remembering.embed(probe, kind="query"))
     assert not differences, "run 'koers models train': " + "; ".join(differences)

@@ -25,6 +25,8 @@ from bot.understand.safety import (
     decide,
     pieces,
 )
+from bot.understand.training import ASKERS
+from evals.askers import load_askers_set, run_askers
 
 LIMITS = {
     name: Thresholds(0.5, 0.9)
@@ -268,6 +270,16 @@ def test_the_message_is_read_once_into_what_the_later_stages_need(service: ChatS
     parent = [Message(role="user", content="mijn zoon wil lasser worden, is dat een goed beroep?"), opened[1]]
     assert service.reader.read("hoe lang duurt dat?", parent).asker == "parent"
     assert isinstance(service.answer("hoi"), Answer)
+
+
+def test_who_writes_is_read_right_on_messages_written_apart_from_the_training_data(
+    service: ChatService,
+) -> None:
+    """``evals/datasets/askers.jsonl`` (``koers eval askers``): 128 messages by students, mentors and parents,
+    most not saying the role outright. Figures of 2026-12-07: accuracy 0.961, recall student 0.975, mentor
+    and parent 0.955."""
+    summary = run_askers(service, load_askers_set()).summary()
+    assert summary["accuracy"] >= 0.9 and min(summary[f"recall_{a}"] for a in ASKERS) >= 0.85, summary
 
 
 def test_care_names_each_helper_in_the_sentence_closest_to_the_message(service: ChatService) -> None:
