@@ -111,6 +111,8 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Lukt dat niet? Dan moet je het later misschien terugbetalen.",  # what does not?
         "Vaak is dat de vertrouwenspersoon.",  # who is?
         "Vraag ook hoe je aan een BBL-baan komt.",  # as well as what?
+        "In GL kies je er minstens twee.",  # two of what?
+        "In het derde kwartaal van 2020 stonden er 56.",  # 56 what?
     ]
     alone = [
         "De opleiding Monteur werktuigkundige installaties kun je volgen via BOL of BBL.",
@@ -132,6 +134,8 @@ def test_a_sentence_that_points_back_leans_on_the_one_before() -> None:
         "Denk goed na over wat je leuk vindt.",  # an instruction, not examples
         "Vraag op een open dag of je ook via de BBL kunt leren.",  # "ook" later, about the BBL
         "Daarvoor moet je drie dingen doen:\n- Je meldt je aan.\n- Je doet de intake.",  # its list says it
+        "Op het eerste niveau zijn er twee opleidingen.",  # "er" with a number and its noun
+        "In 2017 waren er ongeveer 61.000 technische vacatures.",  # a number with a point in it
     ]
     assert [leans_on_before(s) for s in leaning] == [True] * len(leaning)
     assert [leans_on_before(s) for s in alone] == [False] * len(alone)

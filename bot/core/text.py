@@ -186,6 +186,13 @@ LEANS_ON_BEFORE = re.compile(
     # "Je kunt erheen na Allround mediamaker (niveau 3).": to what? "er" with a preposition points back at
     # something named before. Not "ervoor": "zorg ervoor dat ..." points ahead.
     + r"|\ber(heen|naartoe|in|bij|mee)\b"
+    # "In GL kies je er minstens twee.", "De onderzoekers beschreven er vijf.": "er" with a number and no noun
+    # after it counts what the sentence before named (the quantitative "er"). Not "Er zijn twee routes." The
+    # corpus's own such sentences were reworded to stand alone (2026-12-07): with the rule alone, "In GL kies
+    # je er minstens twee." after "In BB en KB kies je er minstens vier." (left out for a GL student) fell
+    # out of the answer to "hoeveel keuzevakken moet je kiezen in gl"; a school's documents still hold them.
+    + r"|\ber (?:(?:minstens|hoogstens|maximaal|ongeveer|precies|nog|ook|wel|maar) )*"
+    + r"(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)(?=[.,;:?!](?:\s|$)| of | en |$)"
     # "Of je legt leidingen voor een warmtenet.": or, besides what the sentence before says. Not a whether
     # clause before a comma ("Of je nu een jongen of een meisje bent, techniek is voor iedereen.").
     + r"|^Of\b(?![^,]*,)"
