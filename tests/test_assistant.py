@@ -16,7 +16,7 @@ from bot.container import build_service
 from bot.core.labels import is_profiel, kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
-from bot.core.text import quote_units
+from bot.core.text import quote_units, sentences
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
 from bot.understand.places import places_named
@@ -211,6 +211,26 @@ def test_a_student_who_asks_which_opleiding_gets_the_opleiding_as_the_reason(ser
     )
     profiel = service.answer("ik wil scooters repareren, welk profiel is dat?")
     assert profiel.text.startswith("Omdat je repareren en scooters leuk vindt, noem ik het profiel")
+
+
+def test_an_answer_to_what_fits_without_a_reason_opens_with_the_route_it_recommends(
+    service: ChatService,
+) -> None:
+    """Written for this test: no like or wish the answer can give as a reason, so before, the answer opened
+    with the passage closest to the question (a try-out tip, an admission rule) and named the route late.
+    Now its first sentence names the route path's profiel and mbo-opleiding; an answer with a reason keeps
+    the reason first."""
+    answer = service.answer(
+        "later wil ik de leiding hebben over een groep bouwvakkers, welke opleiding hoort daarbij"
+    )
+    assert len(answer.route_path) >= 2, answer.routes
+    profiel, opleiding = answer.route_path[0], answer.route_path[1]
+    first = sentences(answer.text)[0]
+    assert first.startswith("Een route die bij je kan passen: het profiel"), answer.text
+    assert profiel.name in first and opleiding.name in first, (first, answer.route_path)
+    reasoned = service.answer("ik wil scooters repareren, welke opleiding is dat?").text
+    assert reasoned.startswith("Omdat je"), reasoned
+    assert "Een route die" not in reasoned
 
 
 def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> None:

@@ -475,6 +475,7 @@ def compose(
     buttons: Sequence[str] | None = None,
     lead: str = "",
     elsewhere: Callable[[Chunk, str], bool] | None = None,
+    introduction: str = "",
 ) -> Answer:
     """Write the answer from the passages' best sentences, with numbered citations.
 
@@ -489,8 +490,9 @@ def compose(
     :func:`below_the_diploma`), nor one that names another town than the ``place`` asked about
     (see bot.understand.places), nor a section written for another reader than ``asker`` (see
     :func:`speaks_to`), nor one that ``elsewhere`` finds is about another subject than the one asked.
-    ``notes`` are facts from the school's own settings (not from
-    a passage), shown before ``closing`` (empty: none).
+    ``notes`` are facts from the school's own settings (not from a passage), shown before ``closing`` (empty:
+    none). ``introduction`` is a sentence of Koers's own that opens the answer (see
+    bot.routes.plan.route_line).
     """
     focus = focus or query
     not_found = NOT_FOUND if asker == "student" else NOT_FOUND_FOR_ADULTS
@@ -571,7 +573,8 @@ def compose(
     if closing and any(selector.says(line, said) for line in sentences(closing)):
         closing = ""  # the passages point to the mentor or decaan already
     ending = clarification.question if clarification else closing
-    body = _tidy(" ".join([*reason_lines, citations.runs([(quote.chunk, quote.text) for quote in ordered])]))
+    quotes = citations.runs([(quote.chunk, quote.text) for quote in ordered])
+    body = _tidy(" ".join([*([introduction] if introduction else []), *reason_lines, quotes]))
     if not body:
         body = not_found
     text = "\n\n".join(p for p in [body, *notes, ending] if p)

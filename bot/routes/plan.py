@@ -466,6 +466,32 @@ def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:
     return []
 
 
+def route_line(path: Sequence[str], graph: RouteGraph, *, about_a_student: bool = False) -> str:
+    """An answer to what fits that has no reason in the student's words (no like or wish it knows) opens by
+    naming the route it recommends, profiel and mbo-opleiding, when ``path`` (see :func:`route_path`) has
+    both: "Een route die bij je kan passen: het profiel Groen, en daarna de mbo-opleiding Monteur mobiele
+    werktuigen." Without it, such an answer opened with whatever passage was closest ("Misschien kun je ook
+    een snuffelstage doen ...", "Kijk op kiesmbo.nl ...") and named the route late or not at all. The names
+    come from the route graph; the sentence states no fact of a passage (the route cards cite the documents).
+
+    Measured (2026-12-07): the candidate set ``evals/candidates/answers_dev.jsonl`` answer-first 0.574 ->
+    0.588, fact coverage 0.614 -> 0.618, filler 0.022 -> 0.021; dev and ``followups_dev`` the same on every
+    figure (3 of 145 dev answers open with it). Held out, run once: ``routes2.jsonl`` fact coverage 0.456 ->
+    0.463, the test split and ``followups.jsonl`` the same. With a follow-up getting it too, ``followups_dev``
+    route recall rose 0.695 -> 0.72 but ``followups.jsonl`` answer-first fell 0.375 -> 0.354: a follow-up
+    asks a new aspect of a route already given, so it gets none. Not kept: naming the opleiding in a
+    reason's frame as well ("..., noem ik het profiel MVI, en daarna de mbo-opleiding Mediavormgever."): dev
+    answer-first 0.644 -> 0.584, as the longer frame no longer matched the expected facts about the
+    profiel, and the route path's opleiding was often not the first step (Engineer maritieme techniek)."""
+    if len(path) < 2:
+        return ""
+    who = "de leerling" if about_a_student else "je"
+    profiel, opleiding = display_name(path[0]), graph.node(path[1]).name
+    return (
+        f"Een route die bij {who} kan passen: het profiel {profiel}, en daarna de mbo-opleiding {opleiding}."
+    )
+
+
 def route_cards(labels: Sequence[str], graph: RouteGraph | None) -> list[RouteCard]:
     """The routes as cards; the graph adds each route's name as students read it, an opleiding's niveaus,
     and the document about it."""
