@@ -688,7 +688,12 @@ def _answer_subjects(labels: Iterable[str]) -> frozenset[str]:
     in the order the answer names them or opleidingen first (fact coverage 0.658 each time, answer-first
     0.58 -> 0.56-0.60); and, when the student's turn before named only a profiel, the first opleiding
     Koers's answer named added to the follow-up's subject ("hoe lang duurt die opleiding" after "ik zit in
-    pie"): the same on ``followups_dev``, one fact less on the held-out follow-up set."""
+    pie"): the same on ``followups_dev``, one fact less on the held-out follow-up set. Nor kept (2026-12-07):
+    only the subjects the intent heads read in the student's turns the follow-up leans on (p >= 0.5), all
+    when they read none, because "waar kan je dat leren" after "ik wil later met een graafmachine werken" was
+    searched with the Productietechniek a quoted sentence on plaatwerkers named. ``followups_dev`` route
+    recall 0.695 -> 0.72, but its fact coverage 0.694 -> 0.685 and dev route recall 0.802 -> 0.799 and
+    answer-first 0.644 -> 0.634 ("ik zit in de basis kan ik dat dan ook" lost its leerweg answer)."""
     subjects = _subjects(labels)
     routes = frozenset(label for label in subjects if kind_of(label) != "lob")
     return routes or subjects
