@@ -233,6 +233,16 @@ def test_an_answer_to_what_fits_without_a_reason_opens_with_the_route_it_recomme
     assert "Een route die" not in reasoned
 
 
+def test_a_lesson_plan_is_quoted_to_mentors_not_to_students(service: ChatService) -> None:
+    """ "wat past bij mij" from a student was answered with sentences of the lesson plan of that title
+    ("In de les 'Wat past bij mij?' werken leerlingen met Koers in tweetallen.")."""
+    student = service.answer("wat past bij mij")
+    assert not any(c.doc_id.startswith("les-") for c in student.citations), student.text
+    assert "In de les" not in student.text
+    mentor = service.answer("Ik ben mentor. Heb je een lesplan over wat bij leerlingen past?")
+    assert any(c.doc_id.startswith("les-") for c in mentor.citations), mentor.text
+
+
 def test_a_reason_quotes_a_list_whole_with_its_lead_in(service: ChatService) -> None:
     """The MaT document names "Scheeps- en jachtbouw" only as an item of a list of three richtingen: the
     reason quotes the list with the sentence that says what it lists, never the item alone."""
