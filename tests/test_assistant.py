@@ -233,6 +233,21 @@ def test_an_answer_to_what_fits_without_a_reason_opens_with_the_route_it_recomme
     assert "Een route die" not in reasoned
 
 
+def test_likes_the_intent_heads_are_sure_of_get_routes_not_the_question_what_you_like(
+    service: ChatService,
+) -> None:
+    """Written for this test: no word of the activity lexicon, yet the heads are sure of BWI and Bouw en
+    infra. The student said what they like, so they are not asked "Wat doe je graag?" again."""
+    answer = service.answer("ik kijk graag hoe ze bij de wegenbouw asfalt leggen, wat past bij mij")
+    assert not answer.clarifying_question, answer.text
+    assert "vmbo:BWI" in answer.routes[:3]
+    assert sentences(answer.text)[0].startswith("Een route die bij je kan passen: het profiel Bouwen"), (
+        answer.text
+    )
+    bare = service.answer("wat past bij mij")
+    assert bare.clarifying_question, "nothing told: the question what they like stays"
+
+
 def test_a_lesson_plan_is_quoted_to_mentors_not_to_students(service: ChatService) -> None:
     """ "wat past bij mij" from a student was answered with sentences of the lesson plan of that title
     ("In de les 'Wat past bij mij?' werken leerlingen met Koers in tweetallen.")."""

@@ -25,7 +25,7 @@ from bot.core.route_graph import Node, RouteGraph
 from bot.core.schemas import Chunk, RouteCard
 from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
-from bot.understand.goals import goals
+from bot.understand.goals import ROUTE_SURE, goals
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
 from bot.understand.reader import Understanding
 
@@ -51,7 +51,18 @@ def clarification(understanding: Understanding) -> Clarification | None:
     # A student who says what they want to become has said enough to be answered ("ik wil schipper worden
     # op de binnenvaart, welk profiel past") and is not asked what they like.
     wants_work = bool(understanding.beroepen or understanding.known_goals)
-    if understanding.asks_fit and not profile.knows_interests and not named_route and not wants_work:
+    # Nor is one whose likes the intent heads read as a route they are sure of, in words the activity
+    # lexicon does not hold ("draaien en frezen vond ik leuk": Productietechniek).
+    understood = any(
+        p >= ROUTE_SURE and kind_of(label) in ROUTE_STEP_KINDS for label, p in understanding.intents.items()
+    )
+    if (
+        understanding.asks_fit
+        and not profile.knows_interests
+        and not named_route
+        and not wants_work
+        and not understood
+    ):
         return ASK_INTERESTS
     return None
 
