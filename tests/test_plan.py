@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.labels import KIND_NAMES, LABEL_KINDS, display_name
 from bot.core.route_graph import load_route_graph
-from bot.routes.plan import _reason_units, route_cards, route_path, shown_word
+from bot.routes.plan import _reason_units, route_cards, route_line, route_path, shown_word
 from tests.conftest import CORPUS
 
 GRAPH = load_route_graph(CORPUS / "routes.yaml")
@@ -49,6 +49,34 @@ def test_the_path_follows_the_ranking_and_makes_up_no_step() -> None:
     unrelated = next(p for p in PROFIELEN if first not in GRAPH.reachable(p, "opleiding"))
     assert route_path([unrelated, first], GRAPH) == [], "a profiel that does not lead there"
     assert route_path([unrelated, profiel, first], GRAPH) == [], "a lower-ranked profiel is never put first"
+
+
+def test_the_route_line_names_the_path_else_the_domein_or_dossier_and_makes_up_no_step() -> None:
+    profiel = "vmbo:BWI"
+    opleiding = next(o for o in sorted(GRAPH.reachable(profiel, "opleiding")) if startable(o))
+    line = route_line([profiel, "mbo-domein:Bouw en infra", opleiding], GRAPH)
+    assert line == (
+        f"Een route die bij je kan passen: het profiel {display_name(profiel)}, "
+        f"en daarna de mbo-opleiding {GRAPH.node(opleiding).name}."
+    )
+    assert "bij de leerling kan passen" in route_line([profiel, opleiding], GRAPH, about_a_student=True)
+    dossier = next(
+        o for o in sorted(GRAPH.reachable("vmbo:PIE", "opleiding")) if GRAPH.node(o).soort == "dossier"
+    )
+    assert route_line(["vmbo:PIE", dossier], GRAPH).endswith(
+        f"en daarna een mbo-opleiding in {GRAPH.node(dossier).name}."
+    ), "no kwalificatie among the routes: the dossier it leads to"
+    assert route_line(["vmbo:PIE", dossier], GRAPH, broad=False) == "", "asked which opleiding: no dossier"
+    domein = next(iter(sorted(GRAPH.reachable("vmbo:PIE", "domein"))))
+    assert route_line(["vmbo:PIE", "lob:open dag", domein], GRAPH).endswith(f"{GRAPH.node(domein).name}.")
+    assert route_line([opleiding], GRAPH) == "", "no profiel among the routes: no line"
+    elsewhere = next(
+        d
+        for d in sorted(n.id for n in GRAPH.nodes if n.type == "domein")
+        if d not in GRAPH.reachable(profiel, "domein")
+    )
+    assert route_line([profiel, elsewhere], GRAPH) == "", "a domein the profiel does not lead to"
+    assert route_line(["vmbo:PIE", "lob:open dag"], GRAPH) == ""
 
 
 def test_a_recommended_beroep_is_preferred_to_the_graphs_first() -> None:

@@ -37,7 +37,6 @@ from bot.routes.plan import (
     reasons,
     reasons_below,
     route_line,
-    route_path,
 )
 from bot.routes.recommend import SHOWN_AS_ROUTE, Recommendation, Recommender, rank_routes
 from bot.understand.detectors import Detectors
@@ -215,7 +214,6 @@ class OfflineComposer:
         # pointer and the clarifying question (which are for the student) are left out.
         student = understanding.asker == "student"
         found = self._reasons(understanding, recommendation, school, wished) if hits and fit else []
-        path = route_path(recommendation.routes, self.graph)
         # Asks what fits, or which opleiding; a follow-up asks a new aspect of the route already given.
         routed = (fit or understanding.asks_opleiding) and not understanding.follows_up
         planned = (
@@ -274,7 +272,7 @@ class OfflineComposer:
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
             elsewhere=self.about_another_profiel(understanding, recommendation.routes, advised=bool(found)),
-            introduction=route_line(path, self.graph, about_a_student=not student)
+            introduction=route_line(recommendation.routes, self.graph, about_a_student=not student, broad=fit)
             if routed and not found
             else "",
         )

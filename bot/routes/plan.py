@@ -477,30 +477,47 @@ def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:
     return []
 
 
-def route_line(path: Sequence[str], graph: RouteGraph, *, about_a_student: bool = False) -> str:
+def route_line(
+    labels: Sequence[str], graph: RouteGraph, *, about_a_student: bool = False, broad: bool = True
+) -> str:
     """An answer to what fits that has no reason in the student's words (no like or wish it knows) opens by
-    naming the route it recommends, profiel and mbo-opleiding, when ``path`` (see :func:`route_path`) has
-    both: "Een route die bij je kan passen: het profiel Groen, en daarna de mbo-opleiding Monteur mobiele
-    werktuigen." Without it, such an answer opened with whatever passage was closest ("Misschien kun je ook
-    een snuffelstage doen ...", "Kijk op kiesmbo.nl ...") and named the route late or not at all. The names
-    come from the route graph; the sentence states no fact of a passage (the route cards cite the documents).
+    naming the route it recommends: the profiel and the mbo-opleiding of its route path (see
+    :func:`route_path`), "Een route die bij je kan passen: het profiel Groen, en daarna de mbo-opleiding
+    Monteur mobiele werktuigen.", or, when the recommended routes hold no opleiding one enrols in after that
+    profiel, the best mbo domein or dossier it leads to ("..., en daarna een mbo-opleiding in Metaal en
+    metalektro."), unless not ``broad``: a domein is an answer to what fits, not to which opleiding ("wat is
+    er veranderd aan de metaal opleidingen" got it). Without it, such an answer opened with whatever passage
+    was closest ("Misschien kun je ook een snuffelstage doen ...", "Kijk op kiesmbo.nl ...") and named the
+    route late or not at all. The names come from the route graph; the sentence states no fact of a passage
+    (the route cards cite the documents).
 
-    Measured (2026-12-07): the candidate set ``evals/candidates/answers_dev.jsonl`` answer-first 0.574 ->
-    0.588, fact coverage 0.614 -> 0.618, filler 0.022 -> 0.021; dev and ``followups_dev`` the same on every
-    figure (3 of 145 dev answers open with it). Held out, run once: ``routes2.jsonl`` fact coverage 0.456 ->
-    0.463, the test split and ``followups.jsonl`` the same. With a follow-up getting it too, ``followups_dev``
-    route recall rose 0.695 -> 0.72 but ``followups.jsonl`` answer-first fell 0.375 -> 0.354: a follow-up
-    asks a new aspect of a route already given, so it gets none. Not kept: naming the opleiding in a
-    reason's frame as well ("..., noem ik het profiel MVI, en daarna de mbo-opleiding Mediavormgever."): dev
-    answer-first 0.644 -> 0.584, as the longer frame no longer matched the expected facts about the
-    profiel, and the route path's opleiding was often not the first step (Engineer maritieme techniek)."""
-    if len(path) < 2:
-        return ""
+    Measured (2026-12-07), the route path only: the candidate set ``evals/candidates/answers_dev.jsonl``
+    answer-first 0.574 -> 0.588, fact coverage 0.614 -> 0.618, filler 0.022 -> 0.021; dev and
+    ``followups_dev`` the same on every figure (3 of 145 dev answers open with it). Held out, run once:
+    ``routes2.jsonl`` fact coverage 0.456 -> 0.463, the test split and ``followups.jsonl`` the same. With a
+    follow-up getting it too, ``followups_dev`` route recall rose 0.695 -> 0.72 but ``followups.jsonl``
+    answer-first fell 0.375 -> 0.354: a follow-up asks a new aspect of a route already given, so it gets
+    none. Not kept: naming the opleiding in a reason's frame as well ("..., noem ik het profiel MVI, en
+    daarna de mbo-opleiding Mediavormgever."): dev answer-first 0.644 -> 0.584, as the longer frame no
+    longer matched the expected facts about the profiel, and the route path's opleiding was often not the
+    first step (Engineer maritieme techniek). The domein or dossier step, measured together with not asking
+    what a student likes when the heads are sure (see :func:`clarification`) and lesson plans for mentors
+    only: every figure of dev, ``followups_dev``, the candidate set, the test split, ``routes2.jsonl`` and
+    ``followups.jsonl`` the same (one candidate answer and two of the test split changed)."""
     who = "de leerling" if about_a_student else "je"
-    profiel, opleiding = display_name(path[0]), graph.node(path[1]).name
-    return (
-        f"Een route die bij {who} kan passen: het profiel {profiel}, en daarna de mbo-opleiding {opleiding}."
-    )
+    path = route_path(labels, graph)
+    if len(path) >= 2:
+        profiel, then = path[0], f"de mbo-opleiding {graph.node(path[1]).name}"
+    else:
+        profiel = next((label for label in labels if kind_of(label) == "vmbo"), "")
+        if not profiel or not broad:
+            return ""
+        below = graph.reachable(profiel, "domein") | graph.reachable(profiel, "opleiding")
+        step = next((label for label in labels if label in below), "")
+        if not step:
+            return ""
+        then = f"een mbo-opleiding in {graph.node(step).name}"
+    return f"Een route die bij {who} kan passen: het profiel {display_name(profiel)}, en daarna {then}."
 
 
 def route_cards(labels: Sequence[str], graph: RouteGraph | None) -> list[RouteCard]:
