@@ -179,12 +179,10 @@ def below_the_diploma(sentence: str, lowest: int) -> bool:
 def speaks_to(chunk: Chunk, asker: str) -> bool:
     """Whether a passage may be quoted to ``asker`` (student, mentor, parent): a section written for mentors
     ("Voor mentoren: ...") is quoted to mentors only, one for parents to parents and mentors. A student who
-    asks what fits them does not get "Neem de vraag serieus. Vermijd beelden als ...".
-
-    A lesson plan (kind ``les``) is written for mentors as a whole: "wat past bij mij" from a student was
-    answered with "In de les 'Wat past bij mij?' werken leerlingen met Koers in tweetallen.", a sentence of
-    the plan that carries its title."""
-    reader = "mentor" if chunk.kind == "les" else chunk.written_for
+    asks what fits them does not get "Neem de vraag serieus. Vermijd beelden als ...", nor a sentence of a
+    lesson plan: "wat past bij mij" was answered with "In de les 'Wat past bij mij?' werken leerlingen met
+    Koers in tweetallen.", a sentence of the plan that carries its title."""
+    reader = chunk.written_for
     if reader in (None, "student", asker):
         return True
     return reader == "parent" and asker == "mentor"

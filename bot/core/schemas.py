@@ -42,7 +42,14 @@ class Chunk(BaseModel):
         "Voor ouders", "Voor leerlingen"): "mentor", "parent" or "student"; None for everyone.
 
         The document's title counts as the outermost heading, so a document written for one reader
-        ("Voor ouders: ...") marks its lead too, which has no heading of its own."""
+        ("Voor ouders: ...") marks its lead too, which has no heading of its own. A lesson plan (kind
+        ``les``) is written for mentors as a whole.
+
+        Tried and not kept (2026-12-07): leaving lesson plans out of a student's search as well, so that
+        passages that can be quoted take their places. "wat past bij mij" then found a help document first
+        and got "Soms gaat het niet goed. [...] Of je voelt je al een tijd somber, bang of boos."."""
+        if self.kind in MENTOR_KINDS:
+            return "mentor"
         for part in (*reversed(self.heading.split(" > ")), self.title):
             found = _WRITTEN_FOR.match(part.strip())
             if found:
@@ -50,6 +57,8 @@ class Chunk(BaseModel):
         return None
 
 
+# Document kinds written for mentors as a whole: lesson plans.
+MENTOR_KINDS = frozenset({"les"})
 # A section heading that names its reader (see Chunk.written_for; corpus/README.md).
 _WRITTEN_FOR = re.compile(r"^Voor (mentoren|docenten|decanen|ouders|verzorgers|leerlingen)\b", re.IGNORECASE)
 _READERS = {
