@@ -109,6 +109,8 @@ def test_a_reason_shows_the_students_word_unless_it_is_a_conjugated_verb() -> No
     assert shown_word("scooters", "scooters") == "scooters"
     assert shown_word("sleutelen", "sleutelen") == "sleutelen"
     assert shown_word("gamen", "games") == "games", "the student's own word"
+    assert shown_word("sleutelen", "sleutelt") == "sleutelen"  # "mijn zoon sleutelt altijd"
+    assert shown_word("bouwen", "bouwt") == "bouwen"
 
 
 def test_a_reason_quotes_a_leaning_sentence_with_the_one_before_it_and_never_a_question() -> None:

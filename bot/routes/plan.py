@@ -69,8 +69,13 @@ def clarification(understanding: Understanding) -> Clarification | None:
 
 def shown_word(activity: str, typed: str) -> str:
     """The student's own word for an activity, unless it is a conjugated verb ("ik teken graag": "teken" is
-    the start of "tekenen"): then the activity word, so the reason reads "Omdat je tekenen leuk vindt"."""
-    return activity if activity != typed and fold(activity).startswith(fold(typed)) else typed
+    the start of "tekenen"; "hij sleutelt altijd": "sleutel" and a t): then the activity word, so the reason
+    reads "Omdat je tekenen leuk vindt", not "Omdat je kind sleutelt leuk vindt"."""
+    word, said = fold(activity), fold(typed)
+    if word == said:
+        return typed
+    stem_and_t = said.endswith("t") and word.endswith("en") and word.startswith(said[:-1])
+    return activity if word.startswith(said) or stem_and_t else typed
 
 
 def _listed(words: Sequence[str], joiner: str) -> str:
