@@ -307,6 +307,18 @@ def test_a_student_who_speaks_of_a_parent_is_not_given_the_advice_for_parents(se
         assert "je kind" not in answer.text.lower()
 
 
+def test_a_parent_is_told_about_their_child_in_koers_own_words(service: ChatService) -> None:
+    """Written for this test. The reason's frame spoke of "de leerling" to a parent too, and kept the
+    conjugated verb: "Omdat de leerling sleutelt leuk vindt"."""
+    answer = service.answer(
+        "Ik ben een moeder. Mijn zoon sleutelt altijd aan zijn brommer, welk profiel past bij hem?"
+    )
+    assert answer.text.startswith("Omdat je kind sleutelen leuk vindt, noem ik het profiel Mobiliteit"), (
+        answer.text
+    )
+    assert "de leerling" not in answer.text
+
+
 def test_a_mentor_asking_about_a_student_is_answered_as_a_mentor(service: ChatService) -> None:
     question = "Een leerling van mij vindt sleutelen aan scooters leuk. Welk profiel bespreek ik met hem?"
     answer = service.respond(question).answer

@@ -59,7 +59,8 @@ def test_the_route_line_names_the_path_else_the_domein_or_dossier_and_makes_up_n
         f"Een route die bij je kan passen: het profiel {display_name(profiel)}, "
         f"en daarna de mbo-opleiding {GRAPH.node(opleiding).name}."
     )
-    assert "bij de leerling kan passen" in route_line([profiel, opleiding], GRAPH, about_a_student=True)
+    assert "bij de leerling kan passen" in route_line([profiel, opleiding], GRAPH, asker="mentor")
+    assert "bij je kind kan passen" in route_line([profiel, opleiding], GRAPH, asker="parent")
     dossier = next(
         o for o in sorted(GRAPH.reachable("vmbo:PIE", "opleiding")) if GRAPH.node(o).soort == "dossier"
     )

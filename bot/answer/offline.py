@@ -210,8 +210,8 @@ class OfflineComposer:
         wished = [word for word, _ in goals(understanding.text)]  # "schipper" in "ik wil schipper worden"
         wants = understanding.kind in {"other", "admission"} and bool(understanding.beroepen) and bool(wished)
         fit = understanding.kind in REASON_KINDS or understanding.asks_fit or tells or wants
-        # A mentor or a parent asks about a student: the reason speaks of "de leerling", and the closing
-        # pointer and the clarifying question (which are for the student) are left out.
+        # A mentor or a parent asks about a student: the reason speaks of "de leerling" or "je kind", and the
+        # closing pointer and the clarifying question (which are for the student) are left out.
         student = understanding.asker == "student"
         found = self._reasons(understanding, recommendation, school, wished) if hits and fit else []
         # Asks what fits, or which opleiding; a follow-up asks a new aspect of the route already given.
@@ -272,7 +272,7 @@ class OfflineComposer:
             closing=CLOSING if fit and student else "",
             buttons=buttons(understanding, recommendation.routes),
             elsewhere=self.about_another_profiel(understanding, recommendation.routes, advised=bool(found)),
-            introduction=route_line(recommendation.routes, self.graph, about_a_student=not student, broad=fit)
+            introduction=route_line(recommendation.routes, self.graph, asker=understanding.asker, broad=fit)
             if routed and not found
             else "",
         )
@@ -300,20 +300,19 @@ class OfflineComposer:
         assert self.graph is not None
         graph, profile, store = self.graph, understanding.profile, self.store
         relevance = partial(self.selector.relevance, understanding.focus)
-        about = understanding.asker != "student"
         found = reasons(
             recommendation,
             profile,
             graph,
             store,
             school=school,
-            about_a_student=about,
+            asker=understanding.asker,
             opleiding_first=understanding.asks_opleiding,
             relevance=relevance,
             wanted=wished,
         )
         # The other two ways take the same settings.
-        said_by = ReasonSettings(school=school, about_a_student=about, relevance=relevance)
+        said_by = ReasonSettings(school=school, asker=understanding.asker, relevance=relevance)
         if not found and understanding.beroepen:
             found = goal_reasons(
                 recommendation, understanding.beroepen, graph, store, said=understanding.text, **said_by

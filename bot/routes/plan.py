@@ -82,15 +82,26 @@ def _listed(words: Sequence[str], joiner: str) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
 
 
-def _said(words: Sequence[str], label: str, *, about_a_student: bool, roles: Collection[str] = ()) -> str:
+# Who Koers's own words speak of, by who asks: a mentor asks about a leerling, a parent about their child.
+# Before, a parent was told "Omdat de leerling ..." too. No answer of dev, followups_dev or the candidate set
+# changed (2026-12-07): none gives a parent a reason.
+SPOKEN_OF = {"student": "je", "mentor": "de leerling", "parent": "je kind"}
+
+
+def spoken_of(asker: str) -> str:
+    return SPOKEN_OF.get(asker, "je")
+
+
+def _said(words: Sequence[str], label: str, *, asker: str = "student", roles: Collection[str] = ()) -> str:
     """The reason's own frame: what the student likes, or the work they want to do when they typed the name
-    of a beroep or opleiding ("Omdat je metselaar wilt worden", not "Omdat je metselaar leuk vindt")."""
-    who = "de leerling" if about_a_student else "je"  # a mentor or parent asks about someone else
+    of a beroep or opleiding ("Omdat je metselaar wilt worden", not "Omdat je metselaar leuk vindt"); for a
+    mentor "Omdat de leerling ...", for a parent "Omdat je kind ..." (see :data:`SPOKEN_OF`)."""
+    who = spoken_of(asker)
     liked = [word for word in words if fold(word) not in roles]
     wanted = [word for word in words if fold(word) in roles]
     parts = [f"{_listed(liked, 'en')} leuk vindt"] if liked else []
     if wanted:
-        parts.append(f"{_listed(wanted, 'of')} {'wil' if about_a_student else 'wilt'} worden")
+        parts.append(f"{_listed(wanted, 'of')} {'wilt' if who == 'je' else 'wil'} worden")
     what = "het profiel" if kind_of(label) == "vmbo" else "de opleiding"
     return f"Omdat {who} {' en '.join(parts)}, noem ik {what} {display_name(label)}."
 
@@ -146,7 +157,7 @@ class ReasonSettings(TypedDict, total=False):
     """What every way of giving a reason takes besides the routes: see :func:`reasons`."""
 
     school: str | None
-    about_a_student: bool
+    asker: str
     relevance: Callable[[Sequence[str]], Sequence[float]] | None
 
 
@@ -157,7 +168,7 @@ def reasons(
     store: VectorStore,
     *,
     school: str | None = None,
-    about_a_student: bool = False,
+    asker: str = "student",
     opleiding_first: bool = False,
     relevance: Callable[[Sequence[str]], Sequence[float]] | None = None,
     wanted: Collection[str] = (),
@@ -166,7 +177,7 @@ def reasons(
     asked for one), quoted from its document. ``wanted``: the words for work the message wants to do
     ("schipper" in "ik wil schipper worden"), said as such ("Omdat je schipper wilt worden"), as the names of
     beroepen and opleidingen are.
-    ``about_a_student``: a mentor or parent asks, so the reason speaks of "de leerling", not "je".
+    ``asker``: who asks; a mentor's reason speaks of "de leerling", a parent's of "je kind", not "je".
 
     ``opleiding_first``: the student asks which opleiding ("ik wil scooters repareren, welke opleiding is
     dat?"), so the reason is for the best-ranked opleiding their interests point to, when there is one (a
@@ -217,7 +228,7 @@ def reasons(
                 for word in liked
             ]
             chunk, sentence = options[0]
-            frame = _said(typed, label, about_a_student=about_a_student, roles=roles)
+            frame = _said(typed, label, asker=asker, roles=roles)
             return [Reason(frame, chunk, sentence)]
     return []
 
@@ -230,7 +241,7 @@ def goal_reasons(
     *,
     said: str = "",
     school: str | None = None,
-    about_a_student: bool = False,
+    asker: str = "student",
     relevance: Callable[[Sequence[str]], Sequence[float]] | None = None,
 ) -> list[Reason]:
     """A reason for the best-ranked profiel from the work the student wants to do, when none of their likes
@@ -262,7 +273,7 @@ def goal_reasons(
             fit = list(relevance([unit for _, unit in options])) if relevance else [0.0] * len(options)
             chunk, unit = options[max(range(len(options)), key=fit.__getitem__)]
             word = _as_typed(beroep.name, said)
-            frame = _said([word], profiel.id, about_a_student=about_a_student, roles={*roles, fold(word)})
+            frame = _said([word], profiel.id, asker=asker, roles={*roles, fold(word)})
             return [Reason(frame if apart else "", chunk, unit)]
     return []
 
@@ -274,7 +285,7 @@ def reasons_below(
     store: VectorStore,
     *,
     school: str | None = None,
-    about_a_student: bool = False,
+    asker: str = "student",
     relevance: Callable[[Sequence[str]], Sequence[float]] | None = None,
 ) -> list[Reason]:
     """A reason for the best-ranked profiel from what the student likes, when those words belong to work the
@@ -317,7 +328,7 @@ def reasons_below(
         fit = list(relevance([unit for _, unit, _ in options])) if relevance else [0.0] * len(options)
         chunk, unit, liked = options[max(range(len(options)), key=fit.__getitem__)]
         typed = [shown_word(word, profile.said.get(word, word)) for word in liked]
-        return [Reason(_said(typed, profiel.id, about_a_student=about_a_student), chunk, unit)]
+        return [Reason(_said(typed, profiel.id, asker=asker), chunk, unit)]
     return []
 
 
@@ -483,7 +494,7 @@ def route_path(labels: Sequence[str], graph: RouteGraph) -> list[str]:
 
 
 def route_line(
-    labels: Sequence[str], graph: RouteGraph, *, about_a_student: bool = False, broad: bool = True
+    labels: Sequence[str], graph: RouteGraph, *, asker: str = "student", broad: bool = True
 ) -> str:
     """An answer to what fits that has no reason in the student's words (no like or wish it knows) opens by
     naming the route it recommends: the profiel and the mbo-opleiding of its route path (see
@@ -509,7 +520,7 @@ def route_line(
     what a student likes when the heads are sure (see :func:`clarification`) and lesson plans for mentors
     only: every figure of dev, ``followups_dev``, the candidate set, the test split, ``routes2.jsonl`` and
     ``followups.jsonl`` the same (one candidate answer and two of the test split changed)."""
-    who = "de leerling" if about_a_student else "je"
+    who = spoken_of(asker)
     path = route_path(labels, graph)
     if len(path) >= 2:
         profiel, then = path[0], f"de mbo-opleiding {graph.node(path[1]).name}"
