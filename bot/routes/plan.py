@@ -25,9 +25,9 @@ from bot.core.route_graph import Node, RouteGraph
 from bot.core.schemas import Chunk, RouteCard
 from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
-from bot.understand.goals import ROUTE_SURE, goals
+from bot.understand.goals import goals
 from bot.understand.profile import LEERWEG_NAMES, Profile, stem
-from bot.understand.reader import Understanding
+from bot.understand.reader import Understanding, sure_route
 
 ASK_LEERWEG = Clarification(
     "In welke leerweg zit je? Dan zeg ik welk mbo-niveau bij je past.",
@@ -53,9 +53,7 @@ def clarification(understanding: Understanding) -> Clarification | None:
     wants_work = bool(understanding.beroepen or understanding.known_goals)
     # Nor is one whose likes the intent heads read as a route they are sure of, in words the activity
     # lexicon does not hold ("draaien en frezen vond ik leuk": Productietechniek).
-    understood = any(
-        p >= ROUTE_SURE and kind_of(label) in ROUTE_STEP_KINDS for label, p in understanding.intents.items()
-    )
+    understood = bool(sure_route(understanding.intents))
     if (
         understanding.asks_fit
         and not profile.knows_interests

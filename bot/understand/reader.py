@@ -547,7 +547,7 @@ class Reader:
             aspect_query=text if follows_up and (kind in ASPECT_KINDS or new_subject) else "",
             unknown_goal=goal,
             known_goals=known_goals,
-            goal_route=_sure_route(intents) if goal or known_goals else "",
+            goal_route=sure_route(intents) if goal or known_goals else "",
             asks_pay=asks_pay(text),
             pay_for=pay_asked_for(text, student_said),
             defines=defines,
@@ -712,7 +712,7 @@ def _sure_beroepen(intents: Mapping[str, float], graph: RouteGraph) -> list[str]
     return graph.successors(best, "leidt-tot") if best else []
 
 
-def _sure_route(intents: Mapping[str, float]) -> str:
+def sure_route(intents: Mapping[str, float]) -> str:
     """The profiel, domein or opleiding a route head is sure of (see :data:`ROUTE_SURE`), or ""."""
     steps = {label: p for label, p in intents.items() if kind_of(label) in ROUTE_STEP_KINDS}
     best = max(steps, key=steps.__getitem__, default="")
