@@ -483,6 +483,22 @@ def test_a_follow_up_compares_what_it_names_with_what_the_conversation_was_about
     ]
 
 
+def test_a_student_torn_between_two_profielen_hears_first_what_each_is(service: ChatService) -> None:
+    # Read as no comparison (it asks no difference), it opened with "Houd je meer van elektriciteit of
+    # leidingen? Dan past PIE bij de infratechniek." and went on about BWI. A message written for the test.
+    question = "zit in 3 kader en ik twijfel nog tussen mvi en pie"
+    assert service.reader.read(question).compared == ("vmbo:MVI", "vmbo:PIE")
+    answer = service.answer(question)
+    graph = service.graph
+    assert graph is not None
+    assert [c.doc_id for c in answer.citations[:2]] == [
+        graph.node("vmbo:MVI").doc,
+        graph.node("vmbo:PIE").doc,
+    ]
+    # Two routes of different kinds are no choice between them: which part of PIE fits mechatronica.
+    assert service.reader.read("welke pie module past het best bij mechatronica").compared == ()
+
+
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:
     history = [
         Message(role="user", content="ik wil lasser worden wat moet ik daarvoor doen"),

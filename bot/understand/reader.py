@@ -114,6 +114,7 @@ FIT_LIKELY = 0.3
 ASPECT_KINDS = frozenset(
     {"definition", "duration", "cost", "pay", "difference", "admission", "where_when", "try_out", "parents"}
 )
+CHOICE_KINDS = frozenset({"other", "fit"})
 # "welke opleiding is dat?", "wat kan ik op het mbo doen": the answer's reason names the opleiding, not the
 # profiel (see bot.routes.plan.reasons).
 _OPLEIDING_QUESTION = re.compile(r"\bopleiding|\bmbo\b")
@@ -554,6 +555,8 @@ class Reader:
             place=place_asked(text) if kind == "where_when" else "",
             compared=self._compared(meant, subjects | koers_named if follows_up else ())
             if kind == "difference"
+            else self._choice(meant)
+            if kind in CHOICE_KINDS
             else (),
             beroepen=self._beroepen(meant, intents),
         )
@@ -595,6 +598,15 @@ class Reader:
         if len(earlier) != 1:  # none, or several: which one the student means is not clear
             return found
         return compared_routes({**earlier, **named}, beroepen, self.graph)
+
+    def _choice(self, text: str) -> tuple[str, ...]:
+        """The routes a message weighs against each other without asking for the difference ("ik twijfel
+        tussen pie en mvi"): two or more of one kind that it names itself (see :func:`compared_routes`). Read
+        as no comparison, that message opened with "Houd je meer van elektriciteit of leidingen? Dan past PIE
+        bij de infratechniek." and then spoke of BWI; now with what PIE and what MVI are. Measured
+        (2026-12-07): dev, ``followups_dev``, the candidate set, test, ``routes2.jsonl`` and
+        ``followups.jsonl`` the same in every answer (none of their messages weighs two routes this way)."""
+        return compared_routes(self.names.named_at(text), self.names.beroepen_at(text), self.graph)
 
     def _defined(self, text: str, koers_said: str, earlier: Sequence[str]) -> str:
         """What a definition question that names nothing ("wat is dat precies") asks about, when that is
