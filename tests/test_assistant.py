@@ -16,7 +16,7 @@ from bot.container import build_service
 from bot.core.labels import is_profiel, kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
-from bot.core.text import quote_units, sentences
+from bot.core.text import quote_units, sentences, without_citations
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
 from bot.understand.places import places_named
@@ -495,6 +495,12 @@ def test_a_student_torn_between_two_profielen_hears_first_what_each_is(service: 
         graph.node("vmbo:MVI").doc,
         graph.node("vmbo:PIE").doc,
     ]
+    # And it speaks of those two: "ik zit in 3 gl en twijfel tussen pie en mvi" also got "Op het vmbo past
+    # vooral het profiel BWI (Bouwen, wonen en interieur).".
+    names = service.reader.names
+    for text in [answer.text, service.answer("ik zit in 3 gl en twijfel tussen pie en mvi").text]:
+        shown = [names.profielen(s) for s in sentences(without_citations(text))]
+        assert all(found <= {"vmbo:MVI", "vmbo:PIE"} for found in shown), text
     # Two routes of different kinds are no choice between them: which part of PIE fits mechatronica.
     assert service.reader.read("welke pie module past het best bij mechatronica").compared == ()
 
