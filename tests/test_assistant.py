@@ -11,7 +11,15 @@ import httpx
 import pytest
 
 from bot.adapters import LazyEmbedder
-from bot.answer.compose import CLOSING, below_the_diploma, for_other_leerwegen, leerweg_scopes, niveaus_named
+from bot.answer.compose import (
+    CLOSING,
+    below_the_diploma,
+    for_other_leerwegen,
+    for_the_other_mbo_leerweg,
+    leerweg_scopes,
+    mbo_leerwegen_named,
+    niveaus_named,
+)
 from bot.container import build_service
 from bot.core.labels import is_profiel, kind_of
 from bot.core.route_graph import load_route_graph
@@ -19,6 +27,7 @@ from bot.core.schemas import Answer, Chunk, Message
 from bot.core.text import quote_units, sentences, without_citations
 from bot.routes.recommend import Recommender
 from bot.service import ChatService
+from bot.understand.glossary import GLOSSARY_KIND
 from bot.understand.places import places_named
 from bot.understand.profile import Profile
 from bot.understand.reader import Understanding
@@ -503,6 +512,24 @@ def test_a_student_torn_between_two_profielen_hears_first_what_each_is(service: 
         assert all(found <= {"vmbo:MVI", "vmbo:PIE"} for found in shown), text
     # Two routes of different kinds are no choice between them: which part of PIE fits mechatronica.
     assert service.reader.read("welke pie module past het best bij mechatronica").compared == ()
+
+
+def test_a_question_about_the_bol_quotes_nothing_that_speaks_of_the_bbl_only(service: ChatService) -> None:
+    # "hoeveel uur per week zit je op school bij bol" opened with "BBL staat voor beroepsbegeleidende leerweg.
+    # In de BBL werk je vooral.", and the BOL came third. A message written for the test.
+    answer = service.answer("hoeveel dagen per week zit je op school als je de bol doet")
+    said = sentences(without_citations(answer.text))
+    assert "BOL" in mbo_leerwegen_named(said[0])
+    passages = [chunk for chunk in service.store.all_chunks() if chunk.kind != GLOSSARY_KIND]
+
+    def about_the_bbl_only(sentence: str) -> bool:  # in every passage that holds it
+        holding = [chunk for chunk in passages if sentence in chunk.text]
+        return bool(holding) and all(for_the_other_mbo_leerweg(c, sentence, "BOL") for c in holding)
+
+    assert not [sentence for sentence in said if about_the_bbl_only(sentence)]
+    # Asked how the two differ, the answer speaks of both.
+    both = service.answer("wat is het verschil tussen bol en bbl")
+    assert {"BOL", "BBL"} <= mbo_leerwegen_named(without_citations(both.text))
 
 
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:

@@ -264,6 +264,7 @@ class OfflineComposer:
             avoid=said - self.asked_again(understanding, said),
             leerweg=understanding.leerweg_filter,
             mbo_leerweg_asked=asks_about_an_mbo_leerweg(understanding),
+            mbo_leerweg=the_mbo_leerweg_asked(understanding),
             lowest_niveau=self.lowest_niveau(understanding),
             place=understanding.place,
             asker=understanding.asker,
@@ -514,6 +515,12 @@ def asks_about_an_mbo_leerweg(understanding: Understanding) -> bool:
     leerweg ("kan dat ook met bbl" after "ik wil automonteur worden")."""
     kinds = {kind_of(label) for label in understanding.named}
     return "mbo-leerweg" in kinds and "vmbo-leerweg" not in kinds and understanding.profile.leerweg is None
+
+
+def the_mbo_leerweg_asked(understanding: Understanding) -> str | None:
+    """The one mbo leerweg (BOL or BBL) the message names, unless it asks how they differ."""
+    named = {value_of(label) for label in understanding.named if kind_of(label) == "mbo-leerweg"}
+    return named.pop() if len(named) == 1 and understanding.kind != "difference" else None
 
 
 def tells_likes(understanding: Understanding) -> bool:
