@@ -21,7 +21,7 @@ from bot.answer.compose import (
     niveaus_named,
 )
 from bot.container import build_service
-from bot.core.labels import is_profiel, kind_of
+from bot.core.labels import ROUTE_STEP_KINDS, is_profiel, kind_of
 from bot.core.route_graph import load_route_graph
 from bot.core.schemas import Answer, Chunk, Message
 from bot.core.text import quote_units, sentences, without_citations
@@ -530,6 +530,34 @@ def test_a_question_about_the_bol_quotes_nothing_that_speaks_of_the_bbl_only(ser
     # Asked how the two differ, the answer speaks of both.
     both = service.answer("wat is het verschil tussen bol en bbl")
     assert {"BOL", "BBL"} <= mbo_leerwegen_named(without_citations(both.text))
+
+
+def test_a_follow_up_quotes_no_sentence_about_routes_the_conversation_is_not_about(
+    service: ChatService,
+) -> None:
+    # "wat verdien je daarmee" after a question about cars got "Het beroep mediavormgever past bij je als je
+    # graag tekent, ontwerpt en iets nieuws bedenkt.". Messages written for the test.
+    first = "ik wil later iets met auto's"
+    history = [
+        Message(role="user", content=first),
+        Message(role="assistant", content=service.answer(first).text),
+    ]
+    follow_up = "wat verdien je daarmee"
+    understanding = service.reader.read(follow_up, history)
+    assert understanding.follows_up
+    graph, names = service.graph, service.reader.names
+    assert graph is not None
+    talked_about = understanding.koers_named | understanding.named_earlier[0]
+    linked = graph.linked({label for label in talked_about if graph.find(label) and route_step(label)})
+    assert {"vmbo:M&T", "mbo-domein:Mobiliteit en voertuigen"} <= linked and "vmbo:MVI" not in linked
+    for sentence in sentences(without_citations(service.answer(follow_up, history).text)):
+        steps = {label for label in names.named(sentence) if graph.find(label) and route_step(label)}
+        routes = steps | set(names.beroepen_at(sentence))
+        assert not routes or routes & linked, sentence
+
+
+def route_step(label: str) -> bool:
+    return kind_of(label) in ROUTE_STEP_KINDS
 
 
 def test_a_follow_up_that_asks_what_the_last_answer_said_gets_it_again(service: ChatService) -> None:

@@ -8,6 +8,7 @@ Loaded from ``corpus/routes.yaml``. Node ids of profielen, domeinen and opleidin
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -136,6 +137,23 @@ class RouteGraph(BaseModel):
                     seen.add(nxt)
                     queue.append(nxt)
         return {n for n in seen if n != start and index[n].type == node_type}
+
+    def linked(self, starts: Iterable[str]) -> set[str]:
+        """``starts`` and every node the edges lead to from them or from which they lead to them (a
+        profiel's domeinen, opleidingen and beroepen; an opleiding's profielen and domein)."""
+        found = set(starts)
+        for forward in (True, False):
+            queue = deque(starts)
+            seen = set(starts)
+            while queue:
+                node = queue.popleft()
+                for edge in self.edges:
+                    source, target = (edge.source, edge.target) if forward else (edge.target, edge.source)
+                    if source == node and target not in seen and not target.startswith("module:"):
+                        seen.add(target)
+                        queue.append(target)
+            found |= seen
+        return found
 
     def ladders(self) -> list[tuple[str, ...]]:
         """Complete niveau ladders: kwalificaties joined by stapelen edges through niveau 2, 3 and 4.
