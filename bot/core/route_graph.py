@@ -126,34 +126,42 @@ class RouteGraph(BaseModel):
     def successors(self, node_id: str, *types: EdgeType) -> list[str]:
         return [e.target for e in self.edges if e.source == node_id and (not types or e.type in types)]
 
+    @cached_property
+    def _steps(self) -> dict[bool, dict[str, list[str]]]:
+        """For each node, the nodes its edges lead to (``True``) and the nodes whose edges lead to it."""
+        steps: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}
+        for edge in self.edges:
+            steps[True].setdefault(edge.source, []).append(edge.target)
+            steps[False].setdefault(edge.target, []).append(edge.source)
+        return steps
+
+    def _walk(
+        self, starts: Iterable[str], *, forward: bool = True, passing: frozenset[str] = frozenset()
+    ) -> set[str]:
+        """``starts`` and the nodes reachable from them along the edges (against them when not ``forward``),
+        leaving out nodes of the types in ``passing``."""
+        index, steps = self._index, self._steps[forward]
+        seen = set(starts)
+        queue = deque(seen)
+        while queue:
+            for nxt in steps.get(queue.popleft(), ()):
+                if nxt not in seen and nxt in index and index[nxt].type not in passing:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
     def reachable(self, start: str, node_type: NodeType) -> set[str]:
         """Nodes of ``node_type`` reachable from ``start`` along the edges' direction."""
         index = self._index
-        seen = {start}
-        queue = deque([start])
-        while queue:
-            for nxt in self.successors(queue.popleft()):
-                if nxt not in seen and nxt in index:
-                    seen.add(nxt)
-                    queue.append(nxt)
-        return {n for n in seen if n != start and index[n].type == node_type}
+        return {n for n in self._walk([start]) if n != start and index[n].type == node_type}
 
     def linked(self, starts: Iterable[str]) -> set[str]:
-        """``starts`` and every node the edges lead to from them or from which they lead to them (a
-        profiel's domeinen, opleidingen and beroepen; an opleiding's profielen and domein)."""
-        found = set(starts)
-        for forward in (True, False):
-            queue = deque(starts)
-            seen = set(starts)
-            while queue:
-                node = queue.popleft()
-                for edge in self.edges:
-                    source, target = (edge.source, edge.target) if forward else (edge.target, edge.source)
-                    if source == node and target not in seen and not target.startswith("module:"):
-                        seen.add(target)
-                        queue.append(target)
-            found |= seen
-        return found
+        """``starts`` and every node the edges lead to from them or from which they lead to them, not through
+        a profiel's modules (a profiel's domeinen, opleidingen and beroepen; an opleiding's profielen and
+        domein)."""
+        starts = set(starts)
+        modules = frozenset({"module"})
+        return self._walk(starts, passing=modules) | self._walk(starts, forward=False, passing=modules)
 
     def ladders(self) -> list[tuple[str, ...]]:
         """Complete niveau ladders: kwalificaties joined by stapelen edges through niveau 2, 3 and 4.
