@@ -9,7 +9,7 @@ hard words explained from the glossary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -425,22 +425,21 @@ class OfflineComposer:
         mediamaker drie jaar."), its other figures, dev and the candidate set the same; held out, the test
         split and ``followups.jsonl`` the same on every figure (three of its answers changed),
         ``routes2.jsonl`` filler 0.007 -> 0.008 (one answer)."""
-        if not understanding.follows_up or self.graph is None or self.names is None or understanding.compared:
+        graph = self.graph
+        if not understanding.follows_up or graph is None or self.names is None or understanding.compared:
             return None
-        named = understanding.koers_named.union(understanding.named, *understanding.named_earlier)
-        steps = {label for label in named if kind_of(label) in ROUTE_STEP_KINDS and self.graph.find(label)}
+
+        def steps_in(labels: Iterable[str]) -> set[str]:
+            return {label for label in labels if kind_of(label) in ROUTE_STEP_KINDS and graph.find(label)}
+
+        steps = steps_in(understanding.koers_named.union(understanding.named, *understanding.named_earlier))
         if not steps:
             return None
-        linked = self.graph.linked(steps)
+        linked = graph.linked(steps)
         names = self.names()
 
         def off(chunk: Chunk, sentence: str) -> bool:
-            found = {
-                label
-                for label in names.named(sentence)
-                if kind_of(label) in ROUTE_STEP_KINDS and self.graph is not None and self.graph.find(label)
-            }
-            found |= set(names.beroepen_at(sentence))
+            found = steps_in(names.named(sentence)) | set(names.beroepen_at(sentence))
             return bool(found) and not found & linked
 
         return off
