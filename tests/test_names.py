@@ -35,3 +35,21 @@ def test_a_comparison_is_of_the_things_it_names_in_their_order() -> None:
 def test_things_of_different_kinds_are_not_compared() -> None:
     assert compared("welke pie module past het best bij mechatronica") == ()
     assert compared("wat is het verschil tussen lassen en solderen") == ()  # names no route at all
+
+
+def test_a_passage_sentence_names_its_labels_and_beroepen_and_is_read_once() -> None:
+    names = LabelNames(GRAPH, [])
+    sentence = "Een lasser werkt vaak in de metaal, na de opleiding Medewerker productietechniek."
+    found = names.in_passage(sentence)
+    assert found == names.named(sentence) | set(names.beroepen_at(sentence))
+    assert {"beroep:lasser", "mbo:Medewerker productietechniek"} <= found
+    names.in_passage(sentence)
+    assert names._in_passage.cache_info().hits == 1
+
+
+def test_what_a_student_writes_is_not_kept() -> None:
+    names = LabelNames(GRAPH, [])
+    names.named("ik wil lasser worden")
+    names.named_at("ik wil lasser worden")
+    names.beroepen_at("ik wil lasser worden")
+    assert names._in_passage.cache_info().currsize == 0

@@ -439,7 +439,8 @@ class OfflineComposer:
         names = self.names()
 
         def off(chunk: Chunk, sentence: str) -> bool:
-            found = steps_in(names.named(sentence)) | set(names.beroepen_at(sentence))
+            named = names.in_passage(sentence)
+            found = steps_in(named) | {label for label in named if kind_of(label) == "beroep"}
             return bool(found) and not found & linked
 
         return off

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.core.labels import CLOSED_VALUES, PROFIELEN, is_canonical, is_profiel, kind_of, value_of
 from bot.core.route_graph import RouteGraph
@@ -55,6 +56,9 @@ def _aliases(graph: RouteGraph | None, labels: Iterable[str]) -> dict[str, list[
     return {label: sorted(names) for label, names in found.items()}
 
 
+PASSAGE_SENTENCES_KEPT = 16_384  # the corpus holds about 7,800 sentences; a school's documents add to it
+
+
 class LabelNames:
     """Finds the labels a text names: the store's labels, the closed label sets and the graph's nodes."""
 
@@ -69,11 +73,21 @@ class LabelNames:
         # A beroep's name also names the opleidingen that lead to it (see _aliases); here it names the beroep.
         beroepen = graph.nodes if graph is not None else []
         self._beroepen = {n.id: _pattern([fold(n.name)]) for n in beroepen if n.type == "beroep"}
+        self._in_passage = lru_cache(maxsize=PASSAGE_SENTENCES_KEPT)(self._passage_names)
 
     def named(self, text: str) -> set[str]:
         """Labels the text names. The longest name wins: 'technicus engineering' names the opleiding, not
         also the domein Engineering."""
         return set(self.named_at(text))
+
+    def in_passage(self, sentence: str) -> frozenset[str]:
+        """The labels and beroepen a sentence of a passage names (:meth:`named` and :meth:`beroepen_at`),
+        remembered: an answer's filters ask it for every sentence the answer may quote, and the corpus's
+        sentences come back in answer after answer. Never for a message: what a student wrote is not kept."""
+        return self._in_passage(sentence)
+
+    def _passage_names(self, sentence: str) -> frozenset[str]:
+        return frozenset(self.named(sentence)) | frozenset(self.beroepen_at(sentence))
 
     def named_at(self, text: str) -> dict[str, int]:
         """The labels the text names (see :meth:`named`), each with where the text first names it."""
