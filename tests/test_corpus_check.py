@@ -140,6 +140,14 @@ def _save_graph(corpus: Path, graph: dict) -> None:
     (corpus / "routes.yaml").write_text(yaml.safe_dump(graph, allow_unicode=True), encoding="utf-8")
 
 
+def test_every_beroep_is_reached_by_a_route(tmp_path: Path) -> None:
+    corpus, graph = _corpus_copy(tmp_path)
+    graph["edges"] = [e for e in graph["edges"] if e["to"] != "beroep:fotograaf"]
+    _save_graph(corpus, graph)
+    problems = check_corpus(corpus).graph_problems
+    assert "beroep 'beroep:fotograaf' is reached by no route (no 'leidt-tot' edge leads to it)" in problems
+
+
 def test_every_opleiding_needs_niveaus_a_bron_and_steps_that_go_up(tmp_path: Path) -> None:
     corpus, graph = _corpus_copy(tmp_path)
     node = next(n for n in graph["nodes"] if n["id"] == "mbo:Technicus engineering")

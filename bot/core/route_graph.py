@@ -40,7 +40,8 @@ _ID_PREFIX: dict[str, str] = {
 _EDGE_ENDS: dict[str, set[tuple[str, str]]] = {
     "bevat": {("profiel", "module"), ("domein", "opleiding"), ("opleiding", "opleiding")},
     "doorstroom": {("profiel", "domein"), ("profiel", "opleiding"), ("module", "opleiding")},
-    "leidt-tot": {("opleiding", "beroep")},
+    # From a domein only where no source names an opleiding of its own (the beroep's document says so).
+    "leidt-tot": {("opleiding", "beroep"), ("domein", "beroep")},
     "stapelen": {("opleiding", "opleiding")},
 }
 
@@ -220,9 +221,14 @@ class RouteGraph(BaseModel):
                 found.append(f"technical profiel '{profiel}' is missing")
             elif len(self.reachable(profiel, "opleiding")) < 3:
                 found.append(f"'{profiel}' reaches fewer than 3 opleidingen")
+        reached = {edge.target for edge in self.edges if edge.type == "leidt-tot"}
         for node in self.nodes:
             if node.type == "opleiding":
                 found += _opleiding_problems(node, self)
+            if node.type == "beroep" and node.id not in reached:
+                # An answer keeps to the routes it advises (the graph's links); a beroep no route reaches
+                # belonged to none, and a sentence naming it was left out of answers about its own domein.
+                found.append(f"beroep '{node.id}' is reached by no route (no 'leidt-tot' edge leads to it)")
         for edge in self.edges:
             source, target = index.get(edge.source), index.get(edge.target)
             if source is None or target is None or source.type != "opleiding":
