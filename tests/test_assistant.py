@@ -556,6 +556,21 @@ def test_a_follow_up_quotes_no_sentence_about_routes_the_conversation_is_not_abo
         assert not routes or routes & linked, sentence
 
 
+def test_an_advice_quotes_no_sentence_about_routes_it_does_not_advise(service: ChatService) -> None:
+    # "ik wil later met een graafmachine werken" got the profiel Groen and then "Het beroep plaatwerker past
+    # bij je als je graag met metaal en machines werkt.". Messages written for the test.
+    graph, names = service.graph, service.reader.names
+    assert graph is not None
+    for message in ["ik wil later met een graafmachine werken", "ik vind dieren en buiten zijn leuk"]:
+        answer = service.answer(message)
+        assert answer.text.startswith("Omdat je"), "the test is about an answer that gives a reason"
+        linked = graph.linked({label for label in answer.routes if graph.find(label) and route_step(label)})
+        for sentence in sentences(without_citations(answer.text)):
+            steps = {label for label in names.named(sentence) if graph.find(label) and route_step(label)}
+            routes = steps | set(names.beroepen_at(sentence))
+            assert not routes or routes & linked, sentence
+
+
 def route_step(label: str) -> bool:
     return kind_of(label) in ROUTE_STEP_KINDS
 
