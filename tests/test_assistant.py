@@ -109,6 +109,13 @@ def test_a_reason_names_the_work_the_student_wants_to_do(service: ChatService) -
     assert "Omdat je lasser wilt worden, noem ik het profiel" in text
 
 
+def test_an_everyday_word_for_the_worker_is_work_wanted_not_a_like(service: ChatService) -> None:
+    """ "loodgieter" is the student's word for the activity leidingen; asked without "worden", the reason
+    said "Omdat je loodgieter leuk vindt". Written for this test."""
+    text = service.answer("welke opleiding moet je doen voor loodgieter").text
+    assert text.startswith("Omdat je loodgieter wilt worden, noem ik het profiel"), text
+
+
 def test_the_work_a_student_wants_is_the_reason_when_no_activity_gives_one(service: ChatService) -> None:
     """ "elektricien" is no activity the route graph lists, so no like gave a reason and the answer opened
     with an admission rule. Now the beroep's own document says which profiel leads there: quoted after the

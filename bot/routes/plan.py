@@ -26,7 +26,7 @@ from bot.core.schemas import Chunk, RouteCard
 from bot.core.text import fold, leans_on_before, quote_units
 from bot.routes.recommend import Recommendation
 from bot.understand.goals import goals
-from bot.understand.profile import LEERWEG_NAMES, Profile, stem
+from bot.understand.profile import LEERWEG_NAMES, WORKER_WORDS, Profile, stem
 from bot.understand.reader import Understanding, sure_route
 
 ASK_LEERWEG = Clarification(
@@ -92,9 +92,11 @@ def spoken_of(asker: str) -> str:
 
 def _said(words: Sequence[str], label: str, *, asker: str = "student", roles: Collection[str] = ()) -> str:
     """The reason's own frame: what the student likes, or the work they want to do when they typed the name
-    of a beroep or opleiding ("Omdat je metselaar wilt worden", not "Omdat je metselaar leuk vindt"); for a
-    mentor "Omdat de leerling ...", for a parent "Omdat je kind ..." (see :data:`SPOKEN_OF`)."""
+    of a beroep or opleiding or an everyday word for one who does the work (``WORKER_WORDS``): "Omdat je
+    metselaar wilt worden", not "Omdat je metselaar leuk vindt". For a mentor "Omdat de leerling ...", for
+    a parent "Omdat je kind ..." (see :data:`SPOKEN_OF`)."""
     who = spoken_of(asker)
+    roles = {*roles, *WORKER_WORDS}
     liked = [word for word in words if fold(word) not in roles]
     wanted = [word for word in words if fold(word) in roles]
     parts = [f"{_listed(liked, 'en')} leuk vindt"] if liked else []

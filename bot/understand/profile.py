@@ -93,6 +93,10 @@ EVERYDAY_WORDS: dict[str, tuple[str, ...]] = {
     "vrachtwagens": ("vrachtwagen", "truck", "vrachtauto"),
     "zagen": ("zaag",),
 }
+# The everyday words above that name the one who does the work, not the work: a reason says the student wants
+# to become one ("Omdat je loodgieter wilt worden"), not that they like it ("Omdat je loodgieter leuk vindt",
+# said to "welke opleiding moet je doen voor loodgieter").
+WORKER_WORDS = frozenset({"loodgieter", "meubelmaker"})
 # "ik hou niet van X", "geen zin in X", "X vind ik saai": X is a dislike. A clause ends at punctuation or at
 # "maar"/"wel" ("niet van computers maar wel van koken" likes koken).
 _CLAUSE_BREAK = re.compile(r"[.,;!?]|\bmaar\b|\bwel\b")
