@@ -143,9 +143,13 @@ def _save_graph(corpus: Path, graph: dict) -> None:
 def test_every_beroep_is_reached_by_a_route(tmp_path: Path) -> None:
     corpus, graph = _corpus_copy(tmp_path)
     graph["edges"] = [e for e in graph["edges"] if e["to"] != "beroep:fotograaf"]
+    graph["edges"].append({"from": "mbo-domein:ICT", "to": "beroep:netwerkbeheerder", "type": "leidt-tot"})
     _save_graph(corpus, graph)
     problems = check_corpus(corpus).graph_problems
     assert "beroep 'beroep:fotograaf' is reached by no route (no 'leidt-tot' edge leads to it)" in problems
+    # A domein stands in for the opleiding only where no source names one.
+    edge = "edge mbo-domein:ICT -> beroep:netwerkbeheerder"
+    assert f"{edge}: a domein leads to a beroep only where no opleiding does" in problems
 
 
 def test_every_opleiding_needs_niveaus_a_bron_and_steps_that_go_up(tmp_path: Path) -> None:

@@ -222,6 +222,13 @@ class RouteGraph(BaseModel):
             elif len(self.reachable(profiel, "opleiding")) < 3:
                 found.append(f"'{profiel}' reaches fewer than 3 opleidingen")
         reached = {edge.target for edge in self.edges if edge.type == "leidt-tot"}
+        leads = [(index[e.source].type, e) for e in self.edges if e.type == "leidt-tot" and e.source in index]
+        by_opleiding = {edge.target for kind, edge in leads if kind == "opleiding"}
+        found += [
+            f"edge {edge.source} -> {edge.target}: a domein leads to a beroep only where no opleiding does"
+            for kind, edge in leads
+            if kind == "domein" and edge.target in by_opleiding
+        ]
         for node in self.nodes:
             if node.type == "opleiding":
                 found += _opleiding_problems(node, self)
