@@ -221,8 +221,8 @@ class RouteGraph(BaseModel):
                 found.append(f"technical profiel '{profiel}' is missing")
             elif len(self.reachable(profiel, "opleiding")) < 3:
                 found.append(f"'{profiel}' reaches fewer than 3 opleidingen")
-        reached = {edge.target for edge in self.edges if edge.type == "leidt-tot"}
         leads = [(index[e.source].type, e) for e in self.edges if e.type == "leidt-tot" and e.source in index]
+        reached = {edge.target for _, edge in leads}
         by_opleiding = {edge.target for kind, edge in leads if kind == "opleiding"}
         found += [
             f"edge {edge.source} -> {edge.target}: a domein leads to a beroep only where no opleiding does"
